@@ -1,0 +1,109 @@
+//! Secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD): never shown
+//! unless `--show-secrets`.
+
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// The settings whose values are secret. Matched loosely (case and `_`
+/// ignored) so a misspelt `License_Key` is masked too.
+pub const SECRET_SETTINGS: [&str; 3] = ["LICENSE_KEY", "GROUP_KEY", "CERT_PASSWORD"];
+
+pub fn is_secret_name(name: &str) -> bool {
+    let folded = fold_name(name);
+    SECRET_SETTINGS.iter().any(|s| fold_name(s) == folded)
+}
+
+fn fold_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A secret string. `Debug` and `Display` print the mask, never the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The real value: call only where it is written to a file or the user
+    /// asked for `--show-secrets`.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn masked(&self) -> String {
+        mask(&self.0)
+    }
+    /// The value, or its mask.
+    pub fn shown(&self, show_secrets: bool) -> String {
+        if show_secrets {
+            self.0.clone()
+        } else {
+            self.masked()
+        }
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", self.masked())
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+/// `•••• (sha256:1a2b3c4d)`: enough to tell whether two servers hold the
+/// same key, nothing more. An empty value is shown as empty.
+pub fn mask(value: &str) -> String {
+    if value.is_empty() {
+        return String::new();
+    }
+    format!("•••• (sha256:{})", &sha256_hex(value.as_bytes())[..8])
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_never_show_the_value() {
+        let s = Secret::new("ABCDEF123456");
+        assert!(!format!("{s:?}").contains("ABCDEF"));
+        assert!(!format!("{s}").contains("ABCDEF"));
+        assert!(format!("{s}").starts_with("•••• (sha256:"));
+        assert_eq!(s.shown(true), "ABCDEF123456");
+    }
+
+    #[test]
+    fn mask_is_stable_and_short() {
+        // sha256("abc") = ba7816bf...
+        assert_eq!(mask("abc"), "•••• (sha256:ba7816bf)");
+        assert_eq!(mask(""), "");
+    }
+
+    #[test]
+    fn secret_names_match_loosely() {
+        assert!(is_secret_name("LICENSE_KEY"));
+        assert!(is_secret_name("License_Key"));
+        assert!(is_secret_name("certpassword"));
+        assert!(!is_secret_name("CertFilePath"));
+    }
+}

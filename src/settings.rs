@@ -1,0 +1,705 @@
+//! MfaSettings.xml as a lossless document.
+//!
+//! The file is parsed with quick-xml only to learn where each setting
+//! element sits (byte spans). Edits splice new bytes into the original at
+//! those spans, so every byte the edit does not target — BOM, declaration,
+//! CRLF, comments, attributes, unknown elements, order — stays as it was.
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use std::fmt;
+
+/// Settings the MIM Service reads, as formats.md §1 lists them.
+pub const LICENSE_KEY: &str = "LICENSE_KEY";
+pub const GROUP_KEY: &str = "GROUP_KEY";
+pub const CERT_PASSWORD: &str = "CERT_PASSWORD";
+pub const CERT_FILE_PATH: &str = "CertFilePath";
+pub const USERNAME: &str = "Username";
+pub const DEFAULT_COUNTRY_CODE: &str = "DefaultCountryCode";
+pub const LOCMFA: &str = "LOCMFA";
+pub const LOCMFASRV: &str = "LOCMFASRV";
+pub const CUSTOM_PHONE_PROVIDER: &str = "CustomPhoneProvider";
+
+pub const KNOWN_SETTINGS: [&str; 9] = [
+    LICENSE_KEY,
+    GROUP_KEY,
+    CERT_PASSWORD,
+    CERT_FILE_PATH,
+    USERNAME,
+    DEFAULT_COUNTRY_CODE,
+    LOCMFA,
+    LOCMFASRV,
+    CUSTOM_PHONE_PROVIDER,
+];
+
+/// The four entries that make up the Azure MFA SDK mode (besides the
+/// shared Username / DefaultCountryCode).
+pub const SDK_SETTINGS: [&str; 4] = [LICENSE_KEY, GROUP_KEY, CERT_PASSWORD, CERT_FILE_PATH];
+
+/// Does the element name `actual` stand for the setting `wanted`?
+/// Names are case-sensitive to the MIM Service, except that the docs write
+/// both `<Username>` and `<username>`.
+pub fn name_matches(wanted: &str, actual: &str) -> bool {
+    actual == wanted || (wanted == USERNAME && actual == "username")
+}
+
+/// Why a file could not be read as a settings document. `code` is the
+/// validate finding it maps to (MFA002, MFA003, MFA008).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError {
+    pub code: &'static str,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for DocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for DocError {}
+
+/// One setting element: a direct child of the root.
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub name: String,
+    /// Byte span of the whole element, `<Name ...>` to `</Name>` inclusive.
+    pub start: usize,
+    pub end: usize,
+    /// Byte span of the content between the tags; `None` for `<Name/>`.
+    pub content: Option<(usize, usize)>,
+    /// The text value with entity references resolved. Not trimmed.
+    pub value: String,
+    /// The element holds child elements (not a plain text setting).
+    pub has_children: bool,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct SettingsDoc {
+    bytes: Vec<u8>,
+    root_name: String,
+    /// Where `</Root>` starts; `None` when the root is written `<Root/>`.
+    root_close: Option<usize>,
+    /// Span of `<Root/>` when self-closing.
+    root_span: (usize, usize),
+    elements: Vec<Element>,
+    newline: &'static str,
+    indent: String,
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl SettingsDoc {
+    pub fn parse(bytes: Vec<u8>) -> Result<Self, DocError> {
+        let bom_len = if bytes.starts_with(UTF8_BOM) { 3 } else { 0 };
+        check_encoding(&bytes, bom_len)?;
+        // Safe: check_encoding proved the body is UTF-8.
+        let body = std::str::from_utf8(&bytes[bom_len..]).expect("checked UTF-8");
+        let mut parser = Parser {
+            bytes: &bytes,
+            bom_len,
+            depth: 0,
+            root_name: None,
+            root_close: None,
+            root_span: (0, 0),
+            elements: Vec::new(),
+            open: None,
+        };
+        parser.run(body)?;
+        let root_name = parser.root_name.take().ok_or_else(|| {
+            error_at(&bytes, bytes.len(), "MFA002", "the file has no root element")
+        })?;
+        let (root_close, root_span, elements) =
+            (parser.root_close, parser.root_span, parser.elements);
+        let newline = if body.contains("\r\n") { "\r\n" } else { "\n" };
+        let indent = elements
+            .first()
+            .and_then(|e| leading_indent(&bytes, e.start))
+            .unwrap_or_else(|| "  ".to_string());
+        Ok(SettingsDoc { bytes, root_name, root_close, root_span, elements, newline, indent })
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn root_name(&self) -> &str {
+        &self.root_name
+    }
+
+    /// Every direct child of the root, in file order.
+    pub fn elements(&self) -> &[Element] {
+        &self.elements
+    }
+
+    /// All elements standing for the setting `name`.
+    pub fn find_all(&self, name: &str) -> Vec<&Element> {
+        self.elements.iter().filter(|e| name_matches(name, &e.name)).collect()
+    }
+
+    /// The first element for `name` (validate reports duplicates separately).
+    pub fn get(&self, name: &str) -> Option<&Element> {
+        self.elements.iter().find(|e| name_matches(name, &e.name))
+    }
+
+    /// The setting's value; an absent element and an empty one read alike.
+    pub fn value(&self, name: &str) -> &str {
+        self.get(name).map(|e| e.value.as_str()).unwrap_or("")
+    }
+
+    pub fn is_filled(&self, name: &str) -> bool {
+        !self.value(name).trim().is_empty()
+    }
+
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.bytes, offset)
+    }
+
+    pub fn edit(&self) -> Edit<'_> {
+        Edit { doc: self, splices: Vec::new() }
+    }
+
+    /// The one element for `name` an edit may target: refuses duplicates.
+    fn target(&self, name: &str) -> Result<Option<&Element>, EditError> {
+        let found = self.find_all(name);
+        match found.len() {
+            0 => Ok(None),
+            1 => Ok(Some(found[0])),
+            _ => Err(EditError::Duplicate {
+                name: name.to_string(),
+                lines: found.iter().map(|e| e.line).collect(),
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum EditError {
+    #[error(
+        "<{name}> appears {} times (lines {}); remove all but one, then run again",
+        lines.len(),
+        lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    Duplicate { name: String, lines: Vec<usize> },
+    #[error("<{name}> holds child elements, not a value; fix it by hand (line {line})")]
+    NotText { name: String, line: usize },
+    #[error("the edited file did not parse again ({0}); nothing was written")]
+    Reparse(DocError),
+}
+
+struct Splice {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+/// A set of edits against one document, applied together by `finish`.
+pub struct Edit<'a> {
+    doc: &'a SettingsDoc,
+    splices: Vec<Splice>,
+}
+
+impl Edit<'_> {
+    /// Set `name` to `value`, inserting the element if it is absent.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<&mut Self, EditError> {
+        match self.doc.target(name)? {
+            Some(el) if el.value == value && !el.has_children => {}
+            Some(el) => self.replace_value(el, value)?,
+            None => self.insert(name, value),
+        }
+        Ok(self)
+    }
+
+    /// Empty the value of `name` and keep the element; nothing if absent.
+    pub fn clear(&mut self, name: &str) -> Result<&mut Self, EditError> {
+        if let Some(el) = self.doc.target(name)?
+            && !el.value.is_empty()
+        {
+            self.replace_value(el, "")?;
+        }
+        Ok(self)
+    }
+
+    /// Remove the element `name` (and its line, when it stands alone on it).
+    pub fn remove(&mut self, name: &str) -> Result<&mut Self, EditError> {
+        if let Some(el) = self.doc.target(name)? {
+            let (start, end) = line_bounds(&self.doc.bytes, el.start, el.end);
+            self.splices.push(Splice { start, end, text: String::new() });
+        }
+        Ok(self)
+    }
+
+    fn replace_value(&mut self, el: &Element, value: &str) -> Result<(), EditError> {
+        if el.has_children {
+            return Err(EditError::NotText { name: el.name.clone(), line: el.line });
+        }
+        let escaped = quick_xml::escape::minimal_escape(value);
+        match el.content {
+            Some((start, end)) => {
+                self.splices.push(Splice { start, end, text: escaped.into_owned() })
+            }
+            // `<Name/>` (or `<Name attr="x"/>`): rewrite as a start/end pair.
+            None => {
+                let tag = &self.doc.bytes[el.start..el.end];
+                let open = String::from_utf8_lossy(&tag[..tag.len() - 2]);
+                let open = open.trim_end();
+                self.splices.push(Splice {
+                    start: el.start,
+                    end: el.end,
+                    text: format!("{open}>{escaped}</{}>", el.name),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, name: &str, value: &str) {
+        let doc = self.doc;
+        let element = format!("<{name}>{}</{name}>", quick_xml::escape::minimal_escape(value));
+        let (nl, indent) = (doc.newline, &doc.indent);
+        match doc.root_close {
+            Some(close) => {
+                let line_start = line_start_if_blank(&doc.bytes, close);
+                match line_start {
+                    // `</MfaSettings>` on its own line: add a line above it.
+                    Some(at) => self.splices.push(Splice {
+                        start: at,
+                        end: at,
+                        text: format!("{indent}{element}{nl}"),
+                    }),
+                    None => self.splices.push(Splice {
+                        start: close,
+                        end: close,
+                        text: format!("{nl}{indent}{element}{nl}"),
+                    }),
+                }
+            }
+            None => {
+                let (start, end) = doc.root_span;
+                let tag = String::from_utf8_lossy(&doc.bytes[start..end - 2]);
+                self.splices.push(Splice {
+                    start,
+                    end,
+                    text: format!(
+                        "{}>{nl}{indent}{element}{nl}</{}>",
+                        tag.trim_end(),
+                        doc.root_name
+                    ),
+                });
+            }
+        }
+    }
+
+    /// Apply the edits and prove the result still parses.
+    pub fn finish(mut self) -> Result<Vec<u8>, EditError> {
+        // Stable sort: insertions at one point keep the order they were made.
+        self.splices.sort_by_key(|s| s.start);
+        let src = &self.doc.bytes;
+        let mut out = Vec::with_capacity(src.len() + 256);
+        let mut at = 0;
+        for s in &self.splices {
+            out.extend_from_slice(&src[at..s.start.max(at)]);
+            out.extend_from_slice(s.text.as_bytes());
+            at = at.max(s.end);
+        }
+        out.extend_from_slice(&src[at..]);
+        SettingsDoc::parse(out.clone()).map_err(EditError::Reparse)?;
+        Ok(out)
+    }
+}
+
+/// The running state of one parse.
+struct Parser<'b> {
+    bytes: &'b [u8],
+    bom_len: usize,
+    depth: usize,
+    root_name: Option<String>,
+    root_close: Option<usize>,
+    root_span: (usize, usize),
+    elements: Vec<Element>,
+    /// The setting element being read (depth >= 2 means inside it).
+    open: Option<Element>,
+}
+
+impl Parser<'_> {
+    fn err(&self, offset: usize, code: &'static str, msg: impl Into<String>) -> DocError {
+        error_at(self.bytes, offset, code, msg)
+    }
+
+    fn run(&mut self, body: &str) -> Result<(), DocError> {
+        let mut reader = Reader::from_str(body);
+        let config = reader.config_mut();
+        config.check_comments = true;
+        config.check_end_names = true;
+        let off = self.bom_len;
+        loop {
+            let before = reader.buffer_position() as usize + off;
+            let event = reader.read_event().map_err(|e| {
+                let at = reader.error_position() as usize + off;
+                self.err(at, "MFA002", format!("not well-formed XML: {e}"))
+            })?;
+            let after = reader.buffer_position() as usize + off;
+            match event {
+                Event::Eof => break,
+                Event::DocType(_) => {
+                    return Err(self.err(
+                        before,
+                        "MFA003",
+                        "a DOCTYPE (or entity declaration) is present; the stock MfaSettings.xml has none — delete it",
+                    ));
+                }
+                Event::Decl(decl) => {
+                    if let Some(Ok(enc)) = decl.encoding() {
+                        let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
+                        if !matches!(enc.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii")
+                            && !body.is_ascii()
+                        {
+                            return Err(self.err(
+                                before,
+                                "MFA008",
+                                format!(
+                                    "the file declares encoding \"{enc}\"; mimmfa reads UTF-8 only — save it as UTF-8"
+                                ),
+                            ));
+                        }
+                    }
+                }
+                Event::Start(start) => {
+                    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                    self.open_element(name, before, after, false)?;
+                }
+                Event::Empty(start) => {
+                    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                    self.open_element(name, before, after, true)?;
+                }
+                Event::End(_) => self.close_element(before, after),
+                Event::Text(text) => {
+                    let raw = String::from_utf8_lossy(&text).into_owned();
+                    self.text(&raw, before)?;
+                }
+                Event::CData(data) => {
+                    let raw = String::from_utf8_lossy(&data).into_owned();
+                    self.text(&raw, before)?;
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = resolve_ref(&r).ok_or_else(|| {
+                        self.err(
+                            before,
+                            "MFA002",
+                            format!(
+                                "unknown entity reference &{};  — write & as &amp;",
+                                String::from_utf8_lossy(&r)
+                            ),
+                        )
+                    })?;
+                    self.text(&resolved, before)?;
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+            }
+        }
+        if self.depth != 0 {
+            return Err(self.err(
+                self.bytes.len(),
+                "MFA002",
+                "the file ends before the root element is closed",
+            ));
+        }
+        Ok(())
+    }
+
+    fn open_element(
+        &mut self,
+        name: String,
+        before: usize,
+        after: usize,
+        empty: bool,
+    ) -> Result<(), DocError> {
+        match self.depth {
+            0 => {
+                if self.root_name.is_some() {
+                    return Err(self.err(
+                        before,
+                        "MFA002",
+                        format!("a second root element <{name}>; an XML file has exactly one"),
+                    ));
+                }
+                self.root_name = Some(name);
+                self.root_span = (before, after);
+                if !empty {
+                    self.depth = 1;
+                }
+            }
+            1 => {
+                let (line, column) = line_col(self.bytes, before);
+                let el = Element {
+                    name,
+                    start: before,
+                    end: after,
+                    content: None,
+                    value: String::new(),
+                    has_children: false,
+                    line,
+                    column,
+                };
+                if empty {
+                    self.elements.push(el);
+                } else {
+                    self.open = Some(Element { content: Some((after, after)), ..el });
+                    self.depth = 2;
+                }
+            }
+            _ => {
+                if let Some(open) = self.open.as_mut() {
+                    open.has_children = true;
+                }
+                if !empty {
+                    self.depth += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn close_element(&mut self, before: usize, after: usize) {
+        self.depth -= 1;
+        match self.depth {
+            0 => self.root_close = Some(before),
+            1 => {
+                if let Some(mut el) = self.open.take() {
+                    el.end = after;
+                    el.content = el.content.map(|(s, _)| (s, before));
+                    self.elements.push(el);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str, at: usize) -> Result<(), DocError> {
+        if self.depth == 0 && !text.trim().is_empty() {
+            return Err(self.err(at, "MFA002", "text outside the root element"));
+        }
+        if self.depth == 2
+            && let Some(open) = self.open.as_mut()
+        {
+            open.value.push_str(text);
+        }
+        Ok(())
+    }
+}
+
+/// UTF-16 files, invalid UTF-8 and NUL bytes are refused before parsing.
+fn check_encoding(bytes: &[u8], bom_len: usize) -> Result<(), DocError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(DocError {
+            code: "MFA008",
+            message: "the file is UTF-16; save it as UTF-8 (Notepad: Save As → Encoding UTF-8)"
+                .into(),
+            line: 1,
+            column: 1,
+        });
+    }
+    if let Err(e) = std::str::from_utf8(&bytes[bom_len..]) {
+        let at = bom_len + e.valid_up_to();
+        return Err(error_at(
+            bytes,
+            at,
+            "MFA008",
+            "not valid UTF-8; save the file as UTF-8 (Notepad: Save As → Encoding UTF-8)",
+        ));
+    }
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        return Err(error_at(bytes, at, "MFA002", "a NUL byte; XML does not allow it"));
+    }
+    Ok(())
+}
+
+fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
+    if r.is_char_ref() {
+        return r.resolve_char_ref().ok().flatten().map(String::from);
+    }
+    let s = match r.as_ref() {
+        b"lt" => "<",
+        b"gt" => ">",
+        b"amp" => "&",
+        b"apos" => "'",
+        b"quot" => "\"",
+        _ => return None,
+    };
+    Some(s.to_string())
+}
+
+fn error_at(bytes: &[u8], offset: usize, code: &'static str, msg: impl Into<String>) -> DocError {
+    let (line, column) = line_col(bytes, offset);
+    DocError { code, message: msg.into(), line, column }
+}
+
+/// 1-based line and column (in characters; a BOM does not count).
+pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+    let mut segment = &before[line_start..];
+    if line_start == 0 && segment.starts_with(UTF8_BOM) {
+        segment = &segment[3..];
+    }
+    // Count characters, not bytes: skip UTF-8 continuation bytes.
+    let column = segment.iter().filter(|b| (**b & 0xC0) != 0x80).count() + 1;
+    (line, column)
+}
+
+/// The whitespace before `pos` on its line, if only whitespace precedes it.
+fn leading_indent(bytes: &[u8], pos: usize) -> Option<String> {
+    let start = line_start_if_blank(bytes, pos)?;
+    Some(String::from_utf8_lossy(&bytes[start..pos]).into_owned())
+}
+
+/// The start of `pos`'s line when only spaces/tabs stand between them.
+fn line_start_if_blank(bytes: &[u8], pos: usize) -> Option<usize> {
+    let mut i = pos;
+    while i > 0 && matches!(bytes[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    (i == 0 || bytes[i - 1] == b'\n').then_some(i)
+}
+
+/// Widen `[start, end)` to whole lines when the span stands alone on its
+/// line(s), so removing it leaves no blank line behind.
+fn line_bounds(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let Some(line_start) = line_start_if_blank(bytes, start) else {
+        return (start, end);
+    };
+    let mut i = end;
+    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+        i += 1;
+    }
+    if bytes[i..].starts_with(b"\r\n") {
+        (line_start, i + 2)
+    } else if bytes[i..].starts_with(b"\n") {
+        (line_start, i + 1)
+    } else {
+        (start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STOCK: &str = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<!-- edited 2019 -->\r\n<MfaSettings>\r\n  <LICENSE_KEY>ABCDEF123456</LICENSE_KEY>\r\n  <username>svc</username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n  <CertFilePath/>\r\n  <Extra a=\"1\">x &amp; y</Extra>\r\n</MfaSettings>\r\n";
+
+    fn doc(s: &str) -> SettingsDoc {
+        SettingsDoc::parse(s.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn reads_values_with_bom_crlf_and_entities() {
+        let d = doc(STOCK);
+        assert_eq!(d.root_name(), "MfaSettings");
+        assert_eq!(d.value(LICENSE_KEY), "ABCDEF123456");
+        assert_eq!(d.value(USERNAME), "svc", "username matches Username");
+        assert_eq!(d.value("Extra"), "x & y");
+        assert_eq!(d.value(CERT_FILE_PATH), "");
+        assert_eq!(d.value(LOCMFA), "");
+        let lk = d.get(LICENSE_KEY).unwrap();
+        // The BOM does not count as a column.
+        assert_eq!((lk.line, lk.column), (4, 3));
+    }
+
+    #[test]
+    fn set_changes_only_the_value_bytes() {
+        let d = doc(STOCK);
+        let mut e = d.edit();
+        e.set(LICENSE_KEY, "ZZZZZZ999999").unwrap();
+        let out = String::from_utf8(e.finish().unwrap()).unwrap();
+        assert_eq!(out, STOCK.replace("ABCDEF123456", "ZZZZZZ999999"));
+    }
+
+    #[test]
+    fn set_keeps_the_existing_username_spelling() {
+        let d = doc(STOCK);
+        let mut e = d.edit();
+        e.set(USERNAME, "other").unwrap();
+        let out = String::from_utf8(e.finish().unwrap()).unwrap();
+        assert!(out.contains("<username>other</username>"));
+        assert!(!out.contains("<Username>"));
+    }
+
+    #[test]
+    fn insert_copies_indent_and_crlf_and_remove_reverses_it() {
+        let d = doc(STOCK);
+        let mut e = d.edit();
+        e.set(CUSTOM_PHONE_PROVIDER, "C:\\x\\a&b.dll").unwrap();
+        let out = e.finish().unwrap();
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert!(text.contains(
+            "  <CustomPhoneProvider>C:\\x\\a&amp;b.dll</CustomPhoneProvider>\r\n</MfaSettings>"
+        ));
+        let d2 = SettingsDoc::parse(out).unwrap();
+        assert_eq!(d2.value(CUSTOM_PHONE_PROVIDER), "C:\\x\\a&b.dll");
+        let mut e = d2.edit();
+        e.remove(CUSTOM_PHONE_PROVIDER).unwrap();
+        assert_eq!(e.finish().unwrap(), STOCK.as_bytes());
+    }
+
+    #[test]
+    fn self_closing_element_gets_a_value() {
+        let d = doc(STOCK);
+        let mut e = d.edit();
+        e.set(CERT_FILE_PATH, "C:\\c.p12").unwrap();
+        let out = String::from_utf8(e.finish().unwrap()).unwrap();
+        assert!(out.contains("<CertFilePath>C:\\c.p12</CertFilePath>"));
+    }
+
+    #[test]
+    fn clear_keeps_the_element() {
+        let d = doc(STOCK);
+        let mut e = d.edit();
+        e.clear(LICENSE_KEY).unwrap().clear(LOCMFA).unwrap();
+        let out = String::from_utf8(e.finish().unwrap()).unwrap();
+        assert!(out.contains("<LICENSE_KEY></LICENSE_KEY>"));
+        assert!(!out.contains("LOCMFA"));
+    }
+
+    #[test]
+    fn insert_into_self_closing_root() {
+        let d = doc("<MfaSettings/>");
+        let mut e = d.edit();
+        e.set(LOCMFA, "false").unwrap();
+        let out = e.finish().unwrap();
+        assert_eq!(SettingsDoc::parse(out).unwrap().value(LOCMFA), "false");
+    }
+
+    #[test]
+    fn duplicates_are_refused_for_edits() {
+        let d = doc("<MfaSettings><LOCMFA>true</LOCMFA>\n<LOCMFA>false</LOCMFA></MfaSettings>");
+        let err = d.edit().set(LOCMFA, "false").err().unwrap();
+        assert!(matches!(err, EditError::Duplicate { ref lines, .. } if lines == &[1, 2]));
+    }
+
+    #[test]
+    fn refuses_doctype_bad_utf8_malformed() {
+        let e = SettingsDoc::parse(
+            b"<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY a \"b\">]>\n<x/>".to_vec(),
+        )
+        .unwrap_err();
+        assert_eq!((e.code, e.line), ("MFA003", 2));
+        let e = SettingsDoc::parse(b"<x>\n<a>\xff</a></x>".to_vec()).unwrap_err();
+        assert_eq!((e.code, e.line, e.column), ("MFA008", 2, 4));
+        let e = SettingsDoc::parse(b"<x>\n<a>1</b></x>".to_vec()).unwrap_err();
+        assert_eq!((e.code, e.line), ("MFA002", 2));
+        let e = SettingsDoc::parse(b"<x><a>&ent;</a></x>".to_vec()).unwrap_err();
+        assert_eq!(e.code, "MFA002");
+        let e = SettingsDoc::parse(b"<x><a>1</a>".to_vec()).unwrap_err();
+        assert_eq!(e.code, "MFA002");
+        let e = SettingsDoc::parse(b"".to_vec()).unwrap_err();
+        assert_eq!(e.code, "MFA002");
+        let e = SettingsDoc::parse(b"\xff\xfe<\x00x\x00".to_vec()).unwrap_err();
+        assert_eq!(e.code, "MFA008");
+    }
+}
