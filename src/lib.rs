@@ -3,3 +3,6 @@
 pub mod error;
 pub mod secret;
 pub mod settings;
+pub mod backup;
+pub mod paths;
+pub mod safe_write;

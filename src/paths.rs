@@ -1,0 +1,180 @@
+//! Windows paths in MfaSettings.xml ↔ files on this machine.
+//!
+//! The file holds paths such as `C:\Program Files\...\Service\MfaCerts\cert_key.p12`.
+//! When a folder copied off a server is audited elsewhere, a path under the
+//! stock service folder is resolved under `--service-dir` instead.
+
+use std::path::{Path, PathBuf};
+
+pub const STOCK_SERVICE_DIR: &str =
+    r"C:\Program Files\Microsoft Forefront Identity Manager\2010\Service";
+
+#[derive(Debug, Clone)]
+pub struct PathMapper {
+    service_dir: PathBuf,
+    /// The service folder as the MIM server sees it (written into the file).
+    windows_service_dir: String,
+    /// `--path-map FROM=TO`, tried first.
+    maps: Vec<(String, PathBuf)>,
+}
+
+impl PathMapper {
+    pub fn new(
+        service_dir: PathBuf,
+        windows_service_dir: Option<String>,
+        maps: Vec<(String, PathBuf)>,
+    ) -> Self {
+        let windows_service_dir = windows_service_dir
+            .map(|d| d.trim_end_matches(['\\', '/']).to_string())
+            .unwrap_or_else(|| STOCK_SERVICE_DIR.to_string());
+        PathMapper { service_dir, windows_service_dir, maps }
+    }
+
+    pub fn service_dir(&self) -> &Path {
+        &self.service_dir
+    }
+
+    pub fn windows_service_dir(&self) -> &str {
+        &self.windows_service_dir
+    }
+
+    /// Where the file named by a settings value is on this machine, or
+    /// `None` when it cannot be known here (an unmapped Windows path on
+    /// another OS, or a `..` component).
+    pub fn resolve(&self, value: &str) -> Option<PathBuf> {
+        let prefixes = self
+            .maps
+            .iter()
+            .map(|(from, to)| (from.as_str(), to.as_path()))
+            .chain([
+                (self.windows_service_dir.as_str(), self.service_dir.as_path()),
+                (STOCK_SERVICE_DIR, self.service_dir.as_path()),
+            ]);
+        for (from, to) in prefixes {
+            if let Some(rest) = strip_windows_prefix(value, from) {
+                let mut out = to.to_path_buf();
+                for part in rest.split(['\\', '/']).filter(|p| !p.is_empty() && *p != ".") {
+                    if part == ".." {
+                        return None;
+                    }
+                    out.push(part);
+                }
+                return Some(out);
+            }
+        }
+        native_absolute(value)
+    }
+
+    /// The Windows path to write into the file for a local file under the
+    /// service folder.
+    pub fn to_windows(&self, local: &Path) -> Option<String> {
+        let rel = local.strip_prefix(&self.service_dir).ok()?;
+        let mut out = self.windows_service_dir.clone();
+        for part in rel.components() {
+            out.push('\\');
+            out.push_str(&part.as_os_str().to_string_lossy());
+        }
+        Some(out)
+    }
+
+    /// Is a settings value a path inside the service folder?
+    pub fn is_in_service_dir(&self, value: &str) -> bool {
+        [self.windows_service_dir.as_str(), STOCK_SERVICE_DIR]
+            .iter()
+            .any(|from| strip_windows_prefix(value, from).is_some_and(|r| !r.contains("..")))
+    }
+}
+
+/// `value` without the folder prefix `from`, compared as Windows does
+/// (case-insensitive, `\` and `/` alike); `None` if it does not start so.
+fn strip_windows_prefix<'v>(value: &'v str, from: &str) -> Option<&'v str> {
+    let from = from.trim_end_matches(['\\', '/']);
+    if value.len() < from.len() || !value.is_char_boundary(from.len()) {
+        return None;
+    }
+    let (head, rest) = value.split_at(from.len());
+    let same = head
+        .chars()
+        .zip(from.chars())
+        .all(|(a, b)| a.eq_ignore_ascii_case(&b) || (is_sep(a) && is_sep(b)));
+    (same && (rest.is_empty() || rest.starts_with(is_sep))).then_some(rest)
+}
+
+fn is_sep(c: char) -> bool {
+    c == '\\' || c == '/'
+}
+
+/// Is `value` an absolute Windows path (`C:\...` or `\\server\share\...`)?
+pub fn is_absolute_windows(value: &str) -> bool {
+    let b = value.as_bytes();
+    (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'\\' || b[2] == b'/'))
+        || value.starts_with(r"\\")
+}
+
+#[cfg(windows)]
+fn native_absolute(value: &str) -> Option<PathBuf> {
+    is_absolute_windows(value).then(|| PathBuf::from(value))
+}
+
+#[cfg(not(windows))]
+fn native_absolute(value: &str) -> Option<PathBuf> {
+    value.starts_with('/').then(|| PathBuf::from(value))
+}
+
+/// Parse `--path-map FROM=TO`.
+pub fn parse_path_map(s: &str) -> Result<(String, PathBuf), String> {
+    let (from, to) = s
+        .split_once('=')
+        .ok_or_else(|| format!("--path-map takes FROM=TO, got \"{s}\""))?;
+    if from.is_empty() || to.is_empty() {
+        return Err(format!("--path-map takes FROM=TO with both sides set, got \"{s}\""));
+    }
+    Ok((from.to_string(), PathBuf::from(to)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapper() -> PathMapper {
+        PathMapper::new(
+            PathBuf::from("/audit/srv1"),
+            None,
+            vec![("D:\\Tools".into(), PathBuf::from("/audit/tools"))],
+        )
+    }
+
+    #[test]
+    fn stock_paths_map_under_service_dir_whatever_the_case_or_slash() {
+        let m = mapper();
+        let v = r"c:\program files/Microsoft Forefront Identity Manager\2010\SERVICE\MfaCerts\cert_key.p12";
+        assert_eq!(m.resolve(v), Some(PathBuf::from("/audit/srv1/MfaCerts/cert_key.p12")));
+        assert!(m.is_in_service_dir(v));
+        assert_eq!(m.resolve(r"D:\Tools\x.dll"), Some(PathBuf::from("/audit/tools/x.dll")));
+        assert!(!m.is_in_service_dir(r"D:\Tools\x.dll"));
+    }
+
+    #[test]
+    fn a_longer_folder_name_is_not_a_prefix_match() {
+        let m = mapper();
+        assert!(!m.is_in_service_dir(&format!("{STOCK_SERVICE_DIR}2\\x.dll")));
+        assert_eq!(m.resolve(&format!("{STOCK_SERVICE_DIR}\\..\\x.dll")), None);
+    }
+
+    #[test]
+    fn to_windows_writes_under_the_stock_or_given_folder() {
+        let m = mapper();
+        let p = Path::new("/audit/srv1").join("MfaCerts").join("cert_key.p12");
+        assert_eq!(m.to_windows(&p).unwrap(), format!("{STOCK_SERVICE_DIR}\\MfaCerts\\cert_key.p12"));
+        let m = PathMapper::new(PathBuf::from("/s"), Some(r"E:\MIM\Service\".into()), vec![]);
+        assert_eq!(m.to_windows(Path::new("/s/a.dll")).unwrap(), r"E:\MIM\Service\a.dll");
+    }
+
+    #[test]
+    fn absolute_windows_paths() {
+        assert!(is_absolute_windows(r"C:\x"));
+        assert!(is_absolute_windows(r"\\srv\share\x"));
+        assert!(!is_absolute_windows(r"MfaCerts\x"));
+        assert!(!is_absolute_windows("\"C:\\x\""));
+    }
+}

@@ -1,0 +1,220 @@
+//! How every changing command touches the disk: an OS lock beside the
+//! settings file, then temp file → fsync → rename, owner-only where the
+//! bytes hold secrets. A failure before the rename leaves the target as it
+//! was and removes the temp file (tempfile deletes it on drop).
+
+use crate::error::Failure;
+use anyhow::{Context, Result};
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Held for the whole of a changing command; released on drop (and by the
+/// OS if the process is killed, so a dead process never keeps it).
+#[derive(Debug)]
+pub struct SettingsLock {
+    file: File,
+    pub path: PathBuf,
+    /// Set when a lock file left by a killed mimmfa was taken over.
+    pub took_over_from: Option<String>,
+}
+
+pub fn lock_path(settings: &Path) -> PathBuf {
+    let mut name = settings.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    settings.with_file_name(name)
+}
+
+pub fn acquire_lock(settings: &Path) -> Result<SettingsLock> {
+    let path = lock_path(settings);
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            // On Windows the locked file cannot be read: the pid stays unknown.
+            let holder = read_pid(&mut file).unwrap_or_else(|| "unknown".into());
+            return Err(Failure::Busy(format!(
+                "another mimmfa (pid {holder}) is changing {}; try again when it has finished",
+                settings.display()
+            ))
+            .into());
+        }
+        Err(TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    let took_over_from = read_pid(&mut file);
+    file.set_len(0)?;
+    file.seek(SeekFrom::Start(0))?;
+    write!(file, "{}", std::process::id())?;
+    file.flush()?;
+    Ok(SettingsLock { file, path, took_over_from })
+}
+
+fn read_pid(file: &mut File) -> Option<String> {
+    let mut s = String::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.take(32).read_to_string(&mut s).ok()?;
+    let s = s.trim();
+    (!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())).then(|| s.to_string())
+}
+
+impl Drop for SettingsLock {
+    fn drop(&mut self) {
+        // An empty lock file means "released cleanly"; the OS lock goes with
+        // the handle.
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Write `bytes` to `target` atomically. `owner_only`: 0600 on Unix (on
+/// Windows the file inherits the folder's ACL).
+pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()> {
+    let dir = parent_dir(target);
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .rand_bytes(8)
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temp file in {}", dir.display()))?;
+    set_mode(tmp.path(), owner_only)?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    tmp.persist(target)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", target.display()))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Remove temp files a killed mimmfa left beside `target` (call with the
+/// lock held, so none belongs to a live writer).
+pub fn remove_stale_temps(target: &Path) -> Vec<PathBuf> {
+    let dir = parent_dir(target);
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let prefix = format!(".{name}.");
+    let mut removed = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(mid) =
+                file_name.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".tmp"))
+                && mid.len() == 8
+                && mid.chars().all(|c| c.is_ascii_alphanumeric())
+                && fs::remove_file(entry.path()).is_ok()
+            {
+                removed.push(entry.path());
+            }
+        }
+    }
+    removed
+}
+
+/// Create a folder (and parents); the last one owner-only on Unix.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+fn parent_dir(p: &Path) -> &Path {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, owner_only: bool) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if owner_only { 0o600 } else { 0o644 };
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_mode(_path: &Path, _owner_only: bool) -> Result<()> {
+    Ok(())
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) {
+    // Makes the rename itself durable; best effort.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("MfaSettings.xml");
+        fs::write(&target, b"old").unwrap();
+        write_atomic(&target, b"new", true).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&target).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn failed_write_leaves_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        // The target is a non-empty folder: the rename must fail.
+        let target = dir.path().join("MfaSettings.xml");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("keep"), b"x").unwrap();
+        assert!(write_atomic(&target, b"new", true).is_err());
+        assert!(target.join("keep").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+    }
+
+    #[test]
+    fn stale_temps_are_removed_and_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("MfaSettings.xml");
+        fs::write(dir.path().join(".MfaSettings.xml.Ab3dE9x1.tmp"), b"x").unwrap();
+        fs::write(dir.path().join(".MfaSettings.xml.mine.tmp"), b"x").unwrap();
+        assert_eq!(remove_stale_temps(&target).len(), 1);
+        assert!(dir.path().join(".MfaSettings.xml.mine.tmp").exists());
+    }
+
+    #[test]
+    fn second_lock_is_busy_and_first_release_frees_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("MfaSettings.xml");
+        let first = acquire_lock(&target).unwrap();
+        let err = acquire_lock(&target).unwrap_err();
+        assert!(matches!(err.downcast_ref::<Failure>(), Some(Failure::Busy(_))));
+        drop(first);
+        let again = acquire_lock(&target).unwrap();
+        assert_eq!(again.took_over_from, None, "a clean release leaves no pid");
+    }
+}
