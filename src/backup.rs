@@ -82,7 +82,12 @@ impl BackupStore {
 
     /// Back up `bytes`, unless a backup with the same bytes exists and still
     /// verifies: then that one is returned with `false`.
-    pub fn add(&self, bytes: &[u8], label: Option<&str>, reason: &str) -> Result<(BackupEntry, bool)> {
+    pub fn add(
+        &self,
+        bytes: &[u8],
+        label: Option<&str>,
+        reason: &str,
+    ) -> Result<(BackupEntry, bool)> {
         let sha = sha256_hex(bytes);
         let mut index = self.load()?;
         if let Some(same) = index.backups.iter().rev().find(|b| b.sha256 == sha)
@@ -91,10 +96,18 @@ impl BackupStore {
             return Ok((same.clone(), false));
         }
         create_private_dir(&self.dir)?;
-        let now = OffsetDateTime::now_utc();
+        let now = OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| OffsetDateTime::now_utc());
         let stamp = compact_utc(now);
         let (id, file) = (1..)
-            .map(|n| if n == 1 { stamp.clone() } else { format!("{stamp}-{n}") })
+            .map(|n| {
+                if n == 1 {
+                    stamp.clone()
+                } else {
+                    format!("{stamp}-{n}")
+                }
+            })
             .map(|id| {
                 let file = format!("MfaSettings.{id}.xml");
                 (id, file)
@@ -184,10 +197,16 @@ impl BackupStore {
     pub fn save_side_file(&self, original_name: &str, bytes: &[u8]) -> Result<PathBuf> {
         create_private_dir(&self.dir)?;
         let stamp = compact_utc(OffsetDateTime::now_utc());
-        let (stem, ext) = original_name.rsplit_once('.').unwrap_or((original_name, "bak"));
+        let (stem, ext) = original_name
+            .rsplit_once('.')
+            .unwrap_or((original_name, "bak"));
         let path = (1..)
             .map(|n| {
-                let suffix = if n == 1 { String::new() } else { format!("-{n}") };
+                let suffix = if n == 1 {
+                    String::new()
+                } else {
+                    format!("-{n}")
+                };
                 self.dir.join(format!("{stem}.{stamp}{suffix}.{ext}"))
             })
             .find(|p| !p.exists())

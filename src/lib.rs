@@ -1,8 +1,142 @@
-//! mimmfa: safe, repeatable MFA configuration for MIM 2016.
+//! mimmfa: safe, repeatable MFA configuration for Microsoft Identity
+//! Manager 2016. `run` is the whole program; `main.rs` only calls it.
 
-pub mod error;
-pub mod secret;
-pub mod settings;
 pub mod backup;
+pub mod change;
+pub mod cli;
+pub mod commands;
+pub mod context;
+pub mod error;
+pub mod finding;
+pub mod output;
 pub mod paths;
 pub mod safe_write;
+pub mod secret;
+pub mod settings;
+
+use clap::{CommandFactory, Parser};
+use cli::{BackupAction, Cli, Command};
+use context::Ctx;
+use error::{exit, exit_code_of};
+use output::{Format, Report, emit};
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// Parse the arguments, run the command, print its report, and map the
+/// outcome to cli.md's exit codes.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&args, e),
+    };
+    let name = command_name(&cli.command);
+    let ctx = Ctx::new(cli.global);
+    if ctx.ui.format == Format::Sarif && !matches!(cli.command, Command::Validate(_)) {
+        let mut ui = ctx.ui.clone();
+        ui.format = Format::Human;
+        return fail(
+            &ui,
+            &name,
+            anyhow::Error::from(error::Failure::Usage(
+                "--format sarif is for `validate` only; use human or json".into(),
+            )),
+        );
+    }
+    match dispatch(&ctx, cli.command) {
+        Ok(report) => {
+            emit(&ctx.ui, &report);
+            error::to_exit(report.exit)
+        }
+        Err(e) => fail(&ctx.ui, &name, e),
+    }
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
+    use commands::*;
+    match command {
+        Command::Status => status::run(ctx),
+        Command::Backup(args) => match args.action {
+            None => backup::backup(ctx, args.label.as_deref(), args.dry.dry_run),
+            Some(BackupAction::List) => backup::list(ctx),
+            Some(BackupAction::Prune { keep, dry }) => {
+                backup::prune(ctx, keep as usize, dry.dry_run)
+            }
+        },
+        Command::Restore { id, dry } => backup::restore(ctx, &id, dry.dry_run),
+        Command::Diff { from, to } => backup::diff(ctx, &from, &to),
+        Command::Validate(_) | Command::Sdk(_) | Command::Provider(_) => {
+            Err(error::refused("not built yet"))
+        }
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);
+            output::print_stdout(&String::from_utf8_lossy(&buf));
+            std::process::exit(0);
+        }
+    }
+}
+
+/// Report a failure: a JSON document with `failed: true`, or a message on
+/// stderr; the error's kind picks the exit code.
+fn fail(ui: &output::Ui, command: &str, err: anyhow::Error) -> ExitCode {
+    let mut report = Report::new(command);
+    report.failed = true;
+    report.msg = format!("{err:#}");
+    emit(ui, &report);
+    error::to_exit(exit_code_of(&err))
+}
+
+/// clap's own errors (and --help / --version). With --json the failure is
+/// still one JSON document on stdout.
+fn usage_error(args: &[OsString], e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        output::print_stdout(&e.to_string());
+        return ExitCode::SUCCESS;
+    }
+    let wants_json = args
+        .windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--json" || a == "--format=json");
+    if wants_json {
+        let mut report = Report::new("");
+        report.failed = true;
+        report.msg = e.kind().as_str().unwrap_or("usage error").to_string();
+        let _ = e.print();
+        let ui = output::Ui::new(
+            Format::Json,
+            output::ColorChoice::Never,
+            false,
+            false,
+            false,
+            false,
+        );
+        emit(&ui, &report);
+    } else {
+        let _ = e.print();
+    }
+    ExitCode::from(exit::USAGE)
+}
+
+fn command_name(command: &Command) -> String {
+    use cli::{ProviderCommand as P, SdkCommand as S};
+    match command {
+        Command::Status => "status",
+        Command::Validate(_) => "validate",
+        Command::Backup(a) => match a.action {
+            None => "backup",
+            Some(BackupAction::List) => "backup list",
+            Some(BackupAction::Prune { .. }) => "backup prune",
+        },
+        Command::Restore { .. } => "restore",
+        Command::Diff { .. } => "diff",
+        Command::Sdk(S::Inspect { .. }) => "sdk inspect",
+        Command::Sdk(S::Apply { .. }) => "sdk apply",
+        Command::Provider(P::Set { .. }) => "provider set",
+        Command::Provider(P::Clear { .. }) => "provider clear",
+        Command::Provider(P::Check { .. }) => "provider check",
+        Command::Completions { .. } => "completions",
+    }
+    .to_string()
+}

@@ -27,7 +27,11 @@ impl PathMapper {
         let windows_service_dir = windows_service_dir
             .map(|d| d.trim_end_matches(['\\', '/']).to_string())
             .unwrap_or_else(|| STOCK_SERVICE_DIR.to_string());
-        PathMapper { service_dir, windows_service_dir, maps }
+        PathMapper {
+            service_dir,
+            windows_service_dir,
+            maps,
+        }
     }
 
     pub fn service_dir(&self) -> &Path {
@@ -47,13 +51,19 @@ impl PathMapper {
             .iter()
             .map(|(from, to)| (from.as_str(), to.as_path()))
             .chain([
-                (self.windows_service_dir.as_str(), self.service_dir.as_path()),
+                (
+                    self.windows_service_dir.as_str(),
+                    self.service_dir.as_path(),
+                ),
                 (STOCK_SERVICE_DIR, self.service_dir.as_path()),
             ]);
         for (from, to) in prefixes {
             if let Some(rest) = strip_windows_prefix(value, from) {
                 let mut out = to.to_path_buf();
-                for part in rest.split(['\\', '/']).filter(|p| !p.is_empty() && *p != ".") {
+                for part in rest
+                    .split(['\\', '/'])
+                    .filter(|p| !p.is_empty() && *p != ".")
+                {
                     if part == ".." {
                         return None;
                     }
@@ -127,7 +137,9 @@ pub fn parse_path_map(s: &str) -> Result<(String, PathBuf), String> {
         .split_once('=')
         .ok_or_else(|| format!("--path-map takes FROM=TO, got \"{s}\""))?;
     if from.is_empty() || to.is_empty() {
-        return Err(format!("--path-map takes FROM=TO with both sides set, got \"{s}\""));
+        return Err(format!(
+            "--path-map takes FROM=TO with both sides set, got \"{s}\""
+        ));
     }
     Ok((from.to_string(), PathBuf::from(to)))
 }
@@ -148,9 +160,15 @@ mod tests {
     fn stock_paths_map_under_service_dir_whatever_the_case_or_slash() {
         let m = mapper();
         let v = r"c:\program files/Microsoft Forefront Identity Manager\2010\SERVICE\MfaCerts\cert_key.p12";
-        assert_eq!(m.resolve(v), Some(PathBuf::from("/audit/srv1/MfaCerts/cert_key.p12")));
+        assert_eq!(
+            m.resolve(v),
+            Some(PathBuf::from("/audit/srv1/MfaCerts/cert_key.p12"))
+        );
         assert!(m.is_in_service_dir(v));
-        assert_eq!(m.resolve(r"D:\Tools\x.dll"), Some(PathBuf::from("/audit/tools/x.dll")));
+        assert_eq!(
+            m.resolve(r"D:\Tools\x.dll"),
+            Some(PathBuf::from("/audit/tools/x.dll"))
+        );
         assert!(!m.is_in_service_dir(r"D:\Tools\x.dll"));
     }
 
@@ -164,10 +182,18 @@ mod tests {
     #[test]
     fn to_windows_writes_under_the_stock_or_given_folder() {
         let m = mapper();
-        let p = Path::new("/audit/srv1").join("MfaCerts").join("cert_key.p12");
-        assert_eq!(m.to_windows(&p).unwrap(), format!("{STOCK_SERVICE_DIR}\\MfaCerts\\cert_key.p12"));
+        let p = Path::new("/audit/srv1")
+            .join("MfaCerts")
+            .join("cert_key.p12");
+        assert_eq!(
+            m.to_windows(&p).unwrap(),
+            format!("{STOCK_SERVICE_DIR}\\MfaCerts\\cert_key.p12")
+        );
         let m = PathMapper::new(PathBuf::from("/s"), Some(r"E:\MIM\Service\".into()), vec![]);
-        assert_eq!(m.to_windows(Path::new("/s/a.dll")).unwrap(), r"E:\MIM\Service\a.dll");
+        assert_eq!(
+            m.to_windows(Path::new("/s/a.dll")).unwrap(),
+            r"E:\MIM\Service\a.dll"
+        );
     }
 
     #[test]

@@ -54,7 +54,11 @@ pub fn acquire_lock(settings: &Path) -> Result<SettingsLock> {
     file.seek(SeekFrom::Start(0))?;
     write!(file, "{}", std::process::id())?;
     file.flush()?;
-    Ok(SettingsLock { file, path, took_over_from })
+    Ok(SettingsLock {
+        file,
+        path,
+        took_over_from,
+    })
 }
 
 fn read_pid(file: &mut File) -> Option<String> {
@@ -106,8 +110,9 @@ pub fn remove_stale_temps(target: &Path) -> Vec<PathBuf> {
     if let Ok(entries) = fs::read_dir(dir) {
         for entry in entries.flatten() {
             let file_name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(mid) =
-                file_name.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".tmp"))
+            if let Some(mid) = file_name
+                .strip_prefix(&prefix)
+                .and_then(|r| r.strip_suffix(".tmp"))
                 && mid.len() == 8
                 && mid.chars().all(|c| c.is_ascii_alphanumeric())
                 && fs::remove_file(entry.path()).is_ok()
@@ -193,7 +198,11 @@ mod tests {
         fs::write(target.join("keep"), b"x").unwrap();
         assert!(write_atomic(&target, b"new", true).is_err());
         assert!(target.join("keep").exists());
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 
     #[test]
@@ -212,7 +221,10 @@ mod tests {
         let target = dir.path().join("MfaSettings.xml");
         let first = acquire_lock(&target).unwrap();
         let err = acquire_lock(&target).unwrap_err();
-        assert!(matches!(err.downcast_ref::<Failure>(), Some(Failure::Busy(_))));
+        assert!(matches!(
+            err.downcast_ref::<Failure>(),
+            Some(Failure::Busy(_))
+        ));
         drop(first);
         let again = acquire_lock(&target).unwrap();
         assert_eq!(again.took_over_from, None, "a clean release leaves no pid");

@@ -55,7 +55,11 @@ pub struct DocError {
 
 impl fmt::Display for DocError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -111,7 +115,12 @@ impl SettingsDoc {
         };
         parser.run(body)?;
         let root_name = parser.root_name.take().ok_or_else(|| {
-            error_at(&bytes, bytes.len(), "MFA002", "the file has no root element")
+            error_at(
+                &bytes,
+                bytes.len(),
+                "MFA002",
+                "the file has no root element",
+            )
         })?;
         let (root_close, root_span, elements) =
             (parser.root_close, parser.root_span, parser.elements);
@@ -120,7 +129,15 @@ impl SettingsDoc {
             .first()
             .and_then(|e| leading_indent(&bytes, e.start))
             .unwrap_or_else(|| "  ".to_string());
-        Ok(SettingsDoc { bytes, root_name, root_close, root_span, elements, newline, indent })
+        Ok(SettingsDoc {
+            bytes,
+            root_name,
+            root_close,
+            root_span,
+            elements,
+            newline,
+            indent,
+        })
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -138,7 +155,10 @@ impl SettingsDoc {
 
     /// All elements standing for the setting `name`.
     pub fn find_all(&self, name: &str) -> Vec<&Element> {
-        self.elements.iter().filter(|e| name_matches(name, &e.name)).collect()
+        self.elements
+            .iter()
+            .filter(|e| name_matches(name, &e.name))
+            .collect()
     }
 
     /// The first element for `name` (validate reports duplicates separately).
@@ -160,7 +180,10 @@ impl SettingsDoc {
     }
 
     pub fn edit(&self) -> Edit<'_> {
-        Edit { doc: self, splices: Vec::new() }
+        Edit {
+            doc: self,
+            splices: Vec::new(),
+        }
     }
 
     /// The one element for `name` an edit may target: refuses duplicates.
@@ -228,20 +251,29 @@ impl Edit<'_> {
     pub fn remove(&mut self, name: &str) -> Result<&mut Self, EditError> {
         if let Some(el) = self.doc.target(name)? {
             let (start, end) = line_bounds(&self.doc.bytes, el.start, el.end);
-            self.splices.push(Splice { start, end, text: String::new() });
+            self.splices.push(Splice {
+                start,
+                end,
+                text: String::new(),
+            });
         }
         Ok(self)
     }
 
     fn replace_value(&mut self, el: &Element, value: &str) -> Result<(), EditError> {
         if el.has_children {
-            return Err(EditError::NotText { name: el.name.clone(), line: el.line });
+            return Err(EditError::NotText {
+                name: el.name.clone(),
+                line: el.line,
+            });
         }
         let escaped = quick_xml::escape::minimal_escape(value);
         match el.content {
-            Some((start, end)) => {
-                self.splices.push(Splice { start, end, text: escaped.into_owned() })
-            }
+            Some((start, end)) => self.splices.push(Splice {
+                start,
+                end,
+                text: escaped.into_owned(),
+            }),
             // `<Name/>` (or `<Name attr="x"/>`): rewrite as a start/end pair.
             None => {
                 let tag = &self.doc.bytes[el.start..el.end];
@@ -259,7 +291,10 @@ impl Edit<'_> {
 
     fn insert(&mut self, name: &str, value: &str) {
         let doc = self.doc;
-        let element = format!("<{name}>{}</{name}>", quick_xml::escape::minimal_escape(value));
+        let element = format!(
+            "<{name}>{}</{name}>",
+            quick_xml::escape::minimal_escape(value)
+        );
         let (nl, indent) = (doc.newline, &doc.indent);
         match doc.root_close {
             Some(close) => {
@@ -309,6 +344,54 @@ impl Edit<'_> {
         out.extend_from_slice(&src[at..]);
         SettingsDoc::parse(out.clone()).map_err(EditError::Reparse)?;
         Ok(out)
+    }
+}
+
+/// Which provider the file configures (formats.md "Modes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    AzureMfaSdk,
+    MfaServer,
+    CustomProvider,
+    None,
+    Mixed,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::AzureMfaSdk => "azure-mfa-sdk",
+            Mode::MfaServer => "mfa-server",
+            Mode::CustomProvider => "custom-provider",
+            Mode::None => "none",
+            Mode::Mixed => "mixed",
+        }
+    }
+}
+
+impl SettingsDoc {
+    /// The modes whose entries are filled in.
+    pub fn configured_modes(&self) -> Vec<Mode> {
+        let mut modes = Vec::new();
+        if SDK_SETTINGS.iter().any(|n| self.is_filled(n)) {
+            modes.push(Mode::AzureMfaSdk);
+        }
+        if self.value(LOCMFA).trim().eq_ignore_ascii_case("true") {
+            modes.push(Mode::MfaServer);
+        }
+        if self.is_filled(CUSTOM_PHONE_PROVIDER) {
+            modes.push(Mode::CustomProvider);
+        }
+        modes
+    }
+
+    pub fn mode(&self) -> Mode {
+        match self.configured_modes().as_slice() {
+            [] => Mode::None,
+            [one] => *one,
+            _ => Mode::Mixed,
+        }
     }
 }
 
@@ -448,7 +531,10 @@ impl Parser<'_> {
                 if empty {
                     self.elements.push(el);
                 } else {
-                    self.open = Some(Element { content: Some((after, after)), ..el });
+                    self.open = Some(Element {
+                        content: Some((after, after)),
+                        ..el
+                    });
                     self.depth = 2;
                 }
             }
@@ -513,7 +599,12 @@ fn check_encoding(bytes: &[u8], bom_len: usize) -> Result<(), DocError> {
         ));
     }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        return Err(error_at(bytes, at, "MFA002", "a NUL byte; XML does not allow it"));
+        return Err(error_at(
+            bytes,
+            at,
+            "MFA002",
+            "a NUL byte; XML does not allow it",
+        ));
     }
     Ok(())
 }
@@ -535,7 +626,12 @@ fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
 
 fn error_at(bytes: &[u8], offset: usize, code: &'static str, msg: impl Into<String>) -> DocError {
     let (line, column) = line_col(bytes, offset);
-    DocError { code, message: msg.into(), line, column }
+    DocError {
+        code,
+        message: msg.into(),
+        line,
+        column,
+    }
 }
 
 /// 1-based line and column (in characters; a BOM does not count).
@@ -543,7 +639,10 @@ pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let offset = offset.min(bytes.len());
     let before = &bytes[..offset];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |p| p + 1);
     let mut segment = &before[line_start..];
     if line_start == 0 && segment.starts_with(UTF8_BOM) {
         segment = &segment[3..];

@@ -1,0 +1,218 @@
+//! The command line (cli.md is the contract).
+
+use crate::output::{ColorChoice, Format};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mimmfa",
+    version,
+    about = "Safe, repeatable MFA configuration for Microsoft Identity Manager 2016 (MfaSettings.xml)",
+    long_about = None,
+    disable_help_subcommand = true,
+    after_help = "Examples:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' status\n  mimmfa -s ./Service validate --json\n  mimmfa provider set CustomPhoneGate.dll --dry-run\n\nExit codes: 0 ok, 1 findings, 2 usage, 3 refused/failed (nothing changed), 4 busy (locked)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]
+    #[arg(
+        short = 's',
+        long,
+        env = "MIMMFA_SERVICE_DIR",
+        global = true,
+        value_name = "DIR"
+    )]
+    pub service_dir: Option<PathBuf>,
+    /// The settings file [default: <service-dir>/MfaSettings.xml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+    /// Where backups live [default: <service-dir>/MfaBackups]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// Output format (`sarif` is for `validate` only)
+    #[arg(long, value_enum, global = true, default_value = "human")]
+    pub format: Format,
+    /// Short for --format json
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Colour in human output
+    #[arg(long, value_enum, global = true, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
+    /// Answer yes to every confirmation
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// Less human output (never changes JSON)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More human output (never changes JSON)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Resolve Windows paths starting with FROM under TO (repeatable)
+    #[arg(long = "path-map", value_name = "FROM=TO", global = true, value_parser = crate::paths::parse_path_map)]
+    pub path_map: Vec<(String, PathBuf)>,
+    /// The service folder as the MIM server sees it, when not the stock one (written into the file)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub windows_service_dir: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The active mode, each setting (secrets masked), and the newest backup
+    #[command(after_help = "Example:\n  mimmfa -s ./Service status --json")]
+    Status,
+    /// Every check of the settings file and what it points to
+    #[command(
+        after_help = "Examples:\n  mimmfa -s ./Service validate\n  mimmfa validate --json server1/Service server2/Service\n  mimmfa -s ./Service validate --format sarif > mimmfa.sarif"
+    )]
+    Validate(ValidateArgs),
+    /// Copy the settings file into the backup folder (or list / prune backups)
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  mimmfa backup --label 'before change 4711'\n  mimmfa backup list\n  mimmfa backup prune --keep 20"
+    )]
+    Backup(BackupArgs),
+    /// Put a backup back in place (checksum verified; the current file is backed up first)
+    #[command(
+        after_help = "Examples:\n  mimmfa restore latest --dry-run\n  mimmfa restore 20261123T1405"
+    )]
+    Restore {
+        /// A backup id, a unique prefix of one, or `latest`
+        #[arg(default_value = "latest")]
+        id: String,
+        #[command(flatten)]
+        dry: DryRun,
+    },
+    /// Unified diff between two versions (ids, `latest`, `current`), secrets masked
+    #[command(after_help = "Example:\n  mimmfa diff latest current")]
+    Diff {
+        #[arg(default_value = "latest")]
+        from: String,
+        #[arg(default_value = "current")]
+        to: String,
+    },
+    /// The Azure MFA SDK zip: inspect it, or apply it to MfaSettings.xml
+    #[command(subcommand)]
+    Sdk(SdkCommand),
+    /// A custom phone provider DLL: check it, switch to it, or clear it
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+    /// Print shell completions
+    #[command(after_help = "Example:\n  mimmfa completions powershell >> $PROFILE")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args, Clone, Copy)]
+pub struct DryRun {
+    /// Do every check and show the diff, but touch nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Service folders to audit (a fleet); default: --service-dir
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub strict: bool,
+    /// Warn when the certificate expires within N days
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub expiry_warning_days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(subcommand)]
+    pub action: Option<BackupAction>,
+    /// A note stored with the backup
+    #[arg(long)]
+    pub label: Option<String>,
+    #[command(flatten)]
+    pub dry: DryRun,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// The backups, newest first
+    List,
+    /// Delete all but the newest N backups
+    Prune {
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        keep: u32,
+        #[command(flatten)]
+        dry: DryRun,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SdkCommand {
+    /// What the Azure MFA SDK zip holds, and whether MIM can use it
+    #[command(after_help = "Example:\n  mimmfa sdk inspect sdk_aspnet_csharp.zip")]
+    Inspect { zip: PathBuf },
+    /// Write the SDK's keys and certificate into the service folder
+    #[command(
+        after_help = "Example:\n  mimmfa -s ./Service sdk apply sdk.zip --username svc-mim@contoso.com --country-code 1 --dry-run"
+    )]
+    Apply {
+        zip: PathBuf,
+        /// Username to set when the file has none
+        #[arg(long)]
+        username: Option<String>,
+        /// DefaultCountryCode to set when the file has none (digits, no +)
+        #[arg(long, value_name = "N")]
+        country_code: Option<String>,
+        /// Where to put cert_key.p12 [default: <service-dir>/MfaCerts]
+        #[arg(long, value_name = "DIR")]
+        cert_dir: Option<PathBuf>,
+        #[command(flatten)]
+        dry: DryRun,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderCommand {
+    /// Check a DLL, copy it into the service folder and make it the phone provider
+    #[command(
+        after_help = "Example:\n  mimmfa -s ./Service provider set CustomPhoneGate.dll --dry-run"
+    )]
+    Set {
+        dll: PathBuf,
+        /// Use the DLL where it is instead of copying it into the service folder
+        #[arg(long)]
+        no_copy: bool,
+        /// Switch even if the DLL fails its checks
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        dry: DryRun,
+    },
+    /// Empty the CustomPhoneProvider entry
+    #[command(after_help = "Example:\n  mimmfa -s ./Service provider clear")]
+    Clear {
+        #[command(flatten)]
+        dry: DryRun,
+    },
+    /// The DLL checks alone (phone provider, or SMS provider with --sms)
+    #[command(after_help = "Example:\n  mimmfa provider check CustomPhoneGate.dll --json")]
+    Check {
+        dll: PathBuf,
+        /// Check as an SSPR SMS provider (ISmsServiceProvider first); automatic for SmsServiceProvider.dll
+        #[arg(long)]
+        sms: bool,
+    },
+}

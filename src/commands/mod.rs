@@ -1,0 +1,4 @@
+//! One module per command; each returns a `Report`.
+
+pub mod backup;
+pub mod status;

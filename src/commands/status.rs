@@ -1,0 +1,61 @@
+//! `mimmfa status`: what the service folder is set to, at a glance.
+
+use crate::context::Ctx;
+use crate::output::Report;
+use crate::secret::{is_secret_name, mask};
+use anyhow::Result;
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use serde_json::{Map, Value};
+
+pub fn run(ctx: &Ctx) -> Result<Report> {
+    let site = ctx.site()?;
+    let mut report = Report::new("status");
+    report.settings_file = Some(site.settings_display());
+    let bytes = site.read_settings()?;
+    let doc = site.parse(bytes.clone())?;
+    let mode = doc.mode();
+    report.set("mode", mode.as_str());
+
+    let mut settings = Map::new();
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_header(["setting", "value", "line"]);
+    for el in doc.elements() {
+        let shown = if is_secret_name(&el.name) && !ctx.ui.show_secrets {
+            mask(&el.value)
+        } else {
+            el.value.clone()
+        };
+        table.add_row([el.name.clone(), shown.clone(), el.line.to_string()]);
+        settings.insert(el.name.clone(), Value::String(shown));
+    }
+    report.set("settings", settings);
+
+    let latest = site.backups().latest()?;
+    let current_sha = crate::secret::sha256_hex(&bytes);
+    let backup = latest.as_ref().map(|b| {
+        serde_json::json!({
+            "id": b.id, "created": b.created, "file": site.backups().path_of(b),
+            "matches_current": b.sha256 == current_sha,
+        })
+    });
+    report.set("latest_backup", &backup);
+
+    report.line(format!("settings: {}", site.settings_display()));
+    report.line(format!("mode:     {}", mode.as_str()));
+    report.line(table.to_string());
+    match &latest {
+        Some(b) if b.sha256 == current_sha => report.line(format!(
+            "newest backup: {} ({}), same as the current file",
+            b.id, b.created
+        )),
+        Some(b) => report.line(format!(
+            "newest backup: {} ({}), differs from the current file: run `mimmfa backup`",
+            b.id, b.created
+        )),
+        None => report.line("no backup yet: run `mimmfa backup` before changing anything"),
+    }
+    report.msg = format!("mode {}", mode.as_str());
+    Ok(report)
+}

@@ -1,0 +1,122 @@
+//! What every command needs: resolved folders, the path mapper, the UI.
+
+use crate::backup::BackupStore;
+use crate::cli::GlobalArgs;
+use crate::error::{refused, usage};
+use crate::output::{Format, Ui};
+use crate::paths::PathMapper;
+use crate::settings::SettingsDoc;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+pub const SETTINGS_FILE: &str = "MfaSettings.xml";
+pub const BACKUP_DIR: &str = "MfaBackups";
+
+pub struct Ctx {
+    pub ui: Ui,
+    pub global: GlobalArgs,
+}
+
+/// The folders one service folder's commands work on.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub service_dir: PathBuf,
+    pub settings: PathBuf,
+    pub backup_dir: PathBuf,
+    pub mapper: PathMapper,
+}
+
+impl Ctx {
+    pub fn new(global: GlobalArgs) -> Self {
+        let format = if global.json {
+            Format::Json
+        } else {
+            global.format
+        };
+        let ui = Ui::new(
+            format,
+            global.color,
+            global.quiet,
+            global.verbose,
+            global.show_secrets,
+            global.yes,
+        );
+        Ctx { ui, global }
+    }
+
+    /// The service folder from --service-dir / $MIMMFA_SERVICE_DIR, or the
+    /// stock folder on Windows.
+    pub fn service_dir(&self) -> Result<PathBuf> {
+        if let Some(dir) = &self.global.service_dir {
+            return Ok(dir.clone());
+        }
+        if cfg!(windows) {
+            return Ok(PathBuf::from(crate::paths::STOCK_SERVICE_DIR));
+        }
+        Err(usage(
+            "no MIM Service folder given: pass --service-dir DIR or set MIMMFA_SERVICE_DIR",
+        ))
+    }
+
+    pub fn site(&self) -> Result<Site> {
+        let dir = self.service_dir()?;
+        Ok(self.site_for(&dir, true))
+    }
+
+    /// A site for `dir`; `with_overrides` applies --settings / --backup-dir
+    /// (not meaningful for each folder of a fleet).
+    pub fn site_for(&self, dir: &Path, with_overrides: bool) -> Site {
+        let g = &self.global;
+        let pick = |over: &Option<PathBuf>, default: PathBuf| match over {
+            Some(p) if with_overrides => p.clone(),
+            _ => default,
+        };
+        Site {
+            service_dir: dir.to_path_buf(),
+            settings: pick(&g.settings, dir.join(SETTINGS_FILE)),
+            backup_dir: pick(&g.backup_dir, dir.join(BACKUP_DIR)),
+            mapper: PathMapper::new(
+                dir.to_path_buf(),
+                g.windows_service_dir.clone(),
+                g.path_map.clone(),
+            ),
+        }
+    }
+}
+
+impl Site {
+    pub fn backups(&self) -> BackupStore {
+        BackupStore::new(&self.backup_dir)
+    }
+
+    pub fn settings_display(&self) -> String {
+        self.settings.display().to_string()
+    }
+
+    pub fn read_settings(&self) -> Result<Vec<u8>> {
+        std::fs::read(&self.settings).map_err(|e| {
+            refused(format!(
+                "cannot read {}: {e}; check --service-dir (or --settings)",
+                self.settings.display()
+            ))
+        })
+    }
+
+    /// Parse, or refuse with the file, line, column and the fix.
+    pub fn parse(&self, bytes: Vec<u8>) -> Result<SettingsDoc> {
+        SettingsDoc::parse(bytes).map_err(|e| {
+            refused(format!(
+                "{}:{}:{}: {} [{}]",
+                self.settings.display(),
+                e.line,
+                e.column,
+                e.message,
+                e.code
+            ))
+        })
+    }
+
+    pub fn load(&self) -> Result<SettingsDoc> {
+        self.parse(self.read_settings()?)
+    }
+}
