@@ -1,0 +1,5 @@
+//! End-to-end tests: the real `mimmfa` binary on real files in temp folders.
+
+mod document;
+mod foundation;
+mod util;

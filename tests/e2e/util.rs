@@ -1,0 +1,154 @@
+//! A service folder in a temp dir, and a runner for the built binary.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+pub const EXAMPLE_SETTINGS: &[u8] = include_bytes!("../../examples/service/MfaSettings.xml");
+/// The example's made-up secrets: they must never show without --show-secrets.
+pub const EXAMPLE_SECRETS: [&str; 3] =
+    ["EXMPL0123456", "0123456789abcdef0123456789abcdef", "EXAMPLEPASSWD123"];
+
+pub struct Site {
+    pub tmp: tempfile::TempDir,
+}
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", self.stdout))
+    }
+}
+
+impl Site {
+    /// An empty service folder.
+    pub fn empty() -> Site {
+        Site { tmp: tempfile::tempdir().unwrap() }
+    }
+
+    /// A service folder holding `settings` as MfaSettings.xml.
+    pub fn with(settings: &[u8]) -> Site {
+        let s = Site::empty();
+        s.write("MfaSettings.xml", settings);
+        s
+    }
+
+    pub fn example() -> Site {
+        Site::with(EXAMPLE_SETTINGS)
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        fs::read(self.path(rel)).unwrap()
+    }
+
+    pub fn settings(&self) -> Vec<u8> {
+        self.read("MfaSettings.xml")
+    }
+
+    /// Run mimmfa with `--service-dir` set to this folder.
+    pub fn run(&self, args: &[&str]) -> Out {
+        let mut full = vec!["--service-dir", self.dir().to_str().unwrap()];
+        full.extend_from_slice(args);
+        mimmfa(&full)
+    }
+
+    pub fn json(&self, args: &[&str]) -> (i32, Value) {
+        let mut full = args.to_vec();
+        full.push("--json");
+        let out = self.run(&full);
+        let v = out.json();
+        assert_common_keys(&v);
+        (out.code, v)
+    }
+
+    /// Every file below the folder with its sha256 and mtime; the lock
+    /// file (it records the holder's pid) is left out.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, (String, SystemTime)> {
+        let mut map = BTreeMap::new();
+        walk(self.dir(), &mut map);
+        map
+    }
+}
+
+fn walk(dir: &Path, map: &mut BTreeMap<PathBuf, (String, SystemTime)>) {
+    for e in fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, map);
+        } else if !p.to_string_lossy().ends_with(".lock") {
+            let m = fs::metadata(&p).unwrap().modified().unwrap();
+            map.insert(p.clone(), (sha256(&fs::read(&p).unwrap()), m));
+        }
+    }
+}
+
+pub fn mimmfa(args: &[&str]) -> Out {
+    let out = Command::cargo_bin("mimmfa")
+        .unwrap()
+        .args(args)
+        .env_remove("MIMMFA_SERVICE_DIR")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub const COMMON_KEYS: [&str; 12] = [
+    "schema_version",
+    "command",
+    "changed",
+    "failed",
+    "msg",
+    "settings_file",
+    "backup_file",
+    "files_written",
+    "diff",
+    "findings",
+    "warnings",
+    "schema_version",
+];
+
+pub fn assert_common_keys(v: &Value) {
+    for k in COMMON_KEYS {
+        assert!(v.get(k).is_some(), "JSON lacks common key {k}: {v}");
+    }
+    assert_eq!(v["schema_version"], 1);
+}
+
+pub fn assert_no_secrets(out: &Out, secrets: &[&str]) {
+    for s in secrets {
+        assert!(!out.stdout.contains(s), "secret leaked on stdout:\n{}", out.stdout);
+        assert!(!out.stderr.contains(s), "secret leaked on stderr:\n{}", out.stderr);
+    }
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    mimmfa::secret::sha256_hex(bytes)
+}
