@@ -6,16 +6,18 @@ pub mod change;
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod dotnet;
 pub mod error;
 pub mod finding;
 pub mod output;
 pub mod paths;
+pub mod provider;
 pub mod safe_write;
 pub mod secret;
 pub mod settings;
 
 use clap::{CommandFactory, Parser};
-use cli::{BackupAction, Cli, Command};
+use cli::{BackupAction, Cli, Command, ProviderCommand};
 use context::Ctx;
 use error::{exit, exit_code_of};
 use output::{Format, Report, emit};
@@ -65,9 +67,17 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
         },
         Command::Restore { id, dry } => backup::restore(ctx, &id, dry.dry_run),
         Command::Diff { from, to } => backup::diff(ctx, &from, &to),
-        Command::Validate(_) | Command::Sdk(_) | Command::Provider(_) => {
-            Err(error::refused("not built yet"))
-        }
+        Command::Provider(p) => match p {
+            ProviderCommand::Check { dll, sms } => provider::check(ctx, &dll, sms),
+            ProviderCommand::Set {
+                dll,
+                no_copy,
+                force,
+                dry,
+            } => provider::set(ctx, &dll, no_copy, force, dry.dry_run),
+            ProviderCommand::Clear { dry } => provider::clear(ctx, dry.dry_run),
+        },
+        Command::Validate(_) | Command::Sdk(_) => Err(error::refused("not built yet")),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);

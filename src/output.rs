@@ -148,6 +148,14 @@ impl Report {
         self.warnings.push(msg.into());
     }
 
+    /// Refuse (exit 3) but keep what the report holds (findings, details).
+    pub fn refuse(&mut self, msg: impl Into<String>) {
+        self.failed = true;
+        self.changed = false;
+        self.exit = crate::error::exit::REFUSED;
+        self.msg = msg.into();
+    }
+
     pub fn line(&mut self, text: impl AsRef<str>) {
         self.human.push_str(text.as_ref());
         self.human.push('\n');
@@ -171,11 +179,12 @@ pub fn emit(ui: &Ui, report: &Report) {
             for w in &report.warnings {
                 eprintln!("{}: {w}", ui.paint("warning", Severity::Warning));
             }
+            let mut text = report.human.clone();
             if report.failed {
+                print_stdout(&text);
                 eprintln!("{}: {}", ui.paint("error", Severity::Error), report.msg);
                 return;
             }
-            let mut text = report.human.clone();
             if !ui.quiet && !report.msg.is_empty() {
                 text.push_str(&report.msg);
                 text.push('\n');
@@ -266,4 +275,23 @@ mod tests {
         assert!(d.unified.contains("-<X>1</X>") && d.unified.contains("+<X>2</X>"));
         assert!(!d.unified.contains("old") && !d.unified.contains(">new<"));
     }
+}
+
+/// Findings as rustc prints diagnostics: `error[MFA022]: ...`, ` --> file:7:17`, the hint.
+pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let head = ui.paint(&format!("{}[{}]", f.severity.as_str(), f.code), f.severity);
+        out.push_str(&format!("{head}: {}\n", f.message));
+        if let Some(file) = &f.file {
+            match (f.line, f.column) {
+                (Some(l), Some(c)) => out.push_str(&format!("  --> {file}:{l}:{c}\n")),
+                _ => out.push_str(&format!("  --> {file}\n")),
+            }
+        }
+        if !f.hint.is_empty() {
+            out.push_str(&format!("   = hint: {}\n", f.hint));
+        }
+    }
+    out
 }

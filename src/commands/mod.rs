@@ -1,4 +1,5 @@
 //! One module per command; each returns a `Report`.
 
 pub mod backup;
+pub mod provider;
 pub mod status;

@@ -4,7 +4,14 @@ use mimmfa::settings::SettingsDoc;
 use proptest::prelude::*;
 
 const NAMES: [&str; 8] = [
-    "LICENSE_KEY", "GROUP_KEY", "CertFilePath", "Username", "DefaultCountryCode", "LOCMFA", "Unknown_X", "CustomPhoneProvider",
+    "LICENSE_KEY",
+    "GROUP_KEY",
+    "CertFilePath",
+    "Username",
+    "DefaultCountryCode",
+    "LOCMFA",
+    "Unknown_X",
+    "CustomPhoneProvider",
 ];
 
 fn value() -> impl Strategy<Value = String> {

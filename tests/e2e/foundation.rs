@@ -6,22 +6,40 @@ use std::fs;
 #[test]
 fn backup_edit_restore_gives_back_every_byte() {
     let site = Site::example();
-    assert!(EXAMPLE_SETTINGS.starts_with(b"\xEF\xBB\xBF") && EXAMPLE_SETTINGS.windows(2).any(|w| w == b"\r\n"));
+    assert!(
+        EXAMPLE_SETTINGS.starts_with(b"\xEF\xBB\xBF")
+            && EXAMPLE_SETTINGS.windows(2).any(|w| w == b"\r\n")
+    );
     let (code, v) = site.json(&["backup", "--label", "before"]);
     assert_eq!((code, v["changed"].as_bool()), (0, Some(true)));
     // An admin edits the file by hand.
-    let edited = String::from_utf8(EXAMPLE_SETTINGS.to_vec()).unwrap().replace(">1<", ">44<");
+    let edited = String::from_utf8(EXAMPLE_SETTINGS.to_vec())
+        .unwrap()
+        .replace(">1<", ">44<");
     site.write("MfaSettings.xml", edited.as_bytes());
     let (code, v) = site.json(&["restore", "latest"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["changed"], true);
-    assert_eq!(site.settings(), EXAMPLE_SETTINGS, "byte-identical after restore");
+    assert_eq!(
+        site.settings(),
+        EXAMPLE_SETTINGS,
+        "byte-identical after restore"
+    );
     // The edited version was backed up before it was replaced.
     let (_, list) = site.json(&["backup", "list"]);
     let backups = list["backups"].as_array().unwrap();
     assert_eq!(backups.len(), 2);
-    assert!(backups.iter().any(|b| b["sha256"] == sha256(edited.as_bytes())));
-    assert!(backups[0]["reason"].as_str().unwrap().starts_with("before restore"));
+    assert!(
+        backups
+            .iter()
+            .any(|b| b["sha256"] == sha256(edited.as_bytes()))
+    );
+    assert!(
+        backups[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("before restore")
+    );
 }
 
 #[test]
@@ -44,7 +62,10 @@ fn restore_of_a_tampered_backup_exits_3_and_changes_nothing() {
     let mut bytes = fs::read(&backup).unwrap();
     bytes.extend_from_slice(b"<!-- tampered -->");
     fs::write(&backup, bytes).unwrap();
-    site.write("MfaSettings.xml", b"<MfaSettings><LOCMFA>false</LOCMFA></MfaSettings>");
+    site.write(
+        "MfaSettings.xml",
+        b"<MfaSettings><LOCMFA>false</LOCMFA></MfaSettings>",
+    );
     let before = site.snapshot();
     let (code, v) = site.json(&["restore", "latest"]);
     assert_eq!(code, 3);
@@ -59,7 +80,11 @@ fn a_second_writer_gets_exit_4_naming_the_holder() {
     let lock = mimmfa::safe_write::acquire_lock(&site.path("MfaSettings.xml")).unwrap();
     let out = site.run(&["backup"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
-    assert!(out.stderr.contains(&format!("pid {}", std::process::id())) || cfg!(windows), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("pid {}", std::process::id())) || cfg!(windows),
+        "{}",
+        out.stderr
+    );
     let (code, v) = site.json(&["restore", "latest"]);
     assert_eq!((code, &v["failed"]), (4, &serde_json::json!(true)));
     drop(lock);
@@ -70,7 +95,10 @@ fn a_second_writer_gets_exit_4_naming_the_holder() {
 fn dry_run_touches_nothing_not_even_mtimes() {
     let site = Site::example();
     site.json(&["backup"]);
-    site.write("MfaSettings.xml", b"<MfaSettings>\n  <LOCMFA>false</LOCMFA>\n</MfaSettings>\n");
+    site.write(
+        "MfaSettings.xml",
+        b"<MfaSettings>\n  <LOCMFA>false</LOCMFA>\n</MfaSettings>\n",
+    );
     let before = site.snapshot();
     std::thread::sleep(std::time::Duration::from_millis(20));
     for args in [
@@ -82,7 +110,12 @@ fn dry_run_touches_nothing_not_even_mtimes() {
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
     }
     let out = site.run(&["restore", "latest", "--dry-run"]);
-    assert!(out.stdout.contains("+  <DefaultCountryCode>1</DefaultCountryCode>"), "shows the diff:\n{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("+  <DefaultCountryCode>1</DefaultCountryCode>"),
+        "shows the diff:\n{}",
+        out.stdout
+    );
     assert_eq!(site.snapshot(), before);
 }
 
@@ -101,7 +134,9 @@ fn no_secret_reaches_any_output_without_show_secrets() {
         outs.push(site.run(args));
     }
     // A diff where the keys changed must mask both sides.
-    let changed = String::from_utf8(EXAMPLE_SETTINGS.to_vec()).unwrap().replace("EXMPL0123456", "OTHERKEY9999");
+    let changed = String::from_utf8(EXAMPLE_SETTINGS.to_vec())
+        .unwrap()
+        .replace("EXMPL0123456", "OTHERKEY9999");
     site.write("MfaSettings.xml", changed.as_bytes());
     outs.push(site.run(&["diff"]));
     outs.push(site.run(&["restore", "--dry-run"]));
@@ -110,7 +145,11 @@ fn no_secret_reaches_any_output_without_show_secrets() {
         assert_no_secrets(out, &EXAMPLE_SECRETS);
         assert_no_secrets(out, &["OTHERKEY9999"]);
     }
-    assert!(outs[6].stdout.contains("-  <LICENSE_KEY>•••• (sha256:"), "{}", outs[6].stdout);
+    assert!(
+        outs[6].stdout.contains("-  <LICENSE_KEY>•••• (sha256:"),
+        "{}",
+        outs[6].stdout
+    );
     let shown = site.run(&["status", "--show-secrets"]);
     assert!(shown.stdout.contains("OTHERKEY9999"));
 }
@@ -118,7 +157,14 @@ fn no_secret_reaches_any_output_without_show_secrets() {
 #[test]
 fn every_json_document_has_every_common_key_on_success_and_failure() {
     let site = Site::example();
-    for args in [&["status"][..], &["backup"], &["backup", "list"], &["diff"], &["restore", "nope"], &["backup", "prune", "--keep", "3"]] {
+    for args in [
+        &["status"][..],
+        &["backup"],
+        &["backup", "list"],
+        &["diff"],
+        &["restore", "nope"],
+        &["backup", "prune", "--keep", "3"],
+    ] {
         site.json(args);
     }
     let out = mimmfa(&["--json", "status", "--service-dir", "/definitely/not/here"]);
@@ -139,7 +185,12 @@ fn status_reports_mode_and_masked_settings() {
     assert_eq!(code, 0);
     assert_eq!(v["mode"], "azure-mfa-sdk");
     assert_eq!(v["settings"]["username"], "svc-mim@contoso.example");
-    assert!(v["settings"]["LICENSE_KEY"].as_str().unwrap().starts_with("•••• (sha256:"));
+    assert!(
+        v["settings"]["LICENSE_KEY"]
+            .as_str()
+            .unwrap()
+            .starts_with("•••• (sha256:")
+    );
     site.write("MfaSettings.xml", b"<MfaSettings><CustomPhoneProvider>C:\\x.dll</CustomPhoneProvider><LOCMFA>true</LOCMFA></MfaSettings>");
     assert_eq!(site.json(&["status"]).1["mode"], "mixed");
 }
@@ -156,7 +207,10 @@ fn malformed_settings_error_names_file_line_and_column() {
 fn prune_keeps_the_newest() {
     let site = Site::example();
     for i in 0..3 {
-        site.write("MfaSettings.xml", format!("<MfaSettings><!-- {i} --></MfaSettings>").as_bytes());
+        site.write(
+            "MfaSettings.xml",
+            format!("<MfaSettings><!-- {i} --></MfaSettings>").as_bytes(),
+        );
         site.json(&["backup"]);
     }
     let (_, v) = site.json(&["backup", "prune", "--keep", "1"]);
@@ -173,8 +227,14 @@ fn backups_are_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let site = Site::example();
     let (_, v) = site.json(&["backup"]);
-    let mode = fs::metadata(v["backup_file"].as_str().unwrap()).unwrap().permissions().mode();
+    let mode = fs::metadata(v["backup_file"].as_str().unwrap())
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o077, 0);
-    let dir_mode = fs::metadata(site.path("MfaBackups")).unwrap().permissions().mode();
+    let dir_mode = fs::metadata(site.path("MfaBackups"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(dir_mode & 0o077, 0);
 }

@@ -2,4 +2,5 @@
 
 mod document;
 mod foundation;
+mod provider;
 mod util;

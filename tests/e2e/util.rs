@@ -9,8 +9,11 @@ use std::time::SystemTime;
 
 pub const EXAMPLE_SETTINGS: &[u8] = include_bytes!("../../examples/service/MfaSettings.xml");
 /// The example's made-up secrets: they must never show without --show-secrets.
-pub const EXAMPLE_SECRETS: [&str; 3] =
-    ["EXMPL0123456", "0123456789abcdef0123456789abcdef", "EXAMPLEPASSWD123"];
+pub const EXAMPLE_SECRETS: [&str; 3] = [
+    "EXMPL0123456",
+    "0123456789abcdef0123456789abcdef",
+    "EXAMPLEPASSWD123",
+];
 
 pub struct Site {
     pub tmp: tempfile::TempDir,
@@ -32,7 +35,9 @@ impl Out {
 impl Site {
     /// An empty service folder.
     pub fn empty() -> Site {
-        Site { tmp: tempfile::tempdir().unwrap() }
+        Site {
+            tmp: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// A service folder holding `settings` as MfaSettings.xml.
@@ -144,8 +149,16 @@ pub fn assert_common_keys(v: &Value) {
 
 pub fn assert_no_secrets(out: &Out, secrets: &[&str]) {
     for s in secrets {
-        assert!(!out.stdout.contains(s), "secret leaked on stdout:\n{}", out.stdout);
-        assert!(!out.stderr.contains(s), "secret leaked on stderr:\n{}", out.stderr);
+        assert!(
+            !out.stdout.contains(s),
+            "secret leaked on stdout:\n{}",
+            out.stdout
+        );
+        assert!(
+            !out.stderr.contains(s),
+            "secret leaked on stderr:\n{}",
+            out.stderr
+        );
     }
 }
 

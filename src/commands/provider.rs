@@ -1,0 +1,197 @@
+//! `provider check | set | clear`: the custom phone provider path.
+
+use crate::change::{self, Plan, SideFile};
+use crate::context::{Ctx, Site};
+use crate::error::{exit, refused};
+use crate::finding::tally;
+use crate::output::{Report, render_findings};
+use crate::provider::{DllCheck, Kind, check_dll, kind_for};
+use crate::settings::*;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+fn read_dll(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| refused(format!("cannot read {}: {e}", path.display())))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn describe(report: &mut Report, check: &DllCheck) {
+    report.set("assembly", check);
+    if let Some(name) = &check.assembly {
+        report.line(format!("assembly: {name}"));
+    }
+    for class in &check.implementations {
+        report.line(format!("provider class: {class}"));
+    }
+}
+
+pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
+    let mut report = Report::new("provider check");
+    let bytes = read_dll(dll)?;
+    let kind = kind_for(&file_name(dll), sms);
+    let check = check_dll(&bytes, &dll.display().to_string(), kind);
+    describe(&mut report, &check);
+    report
+        .human
+        .push_str(&render_findings(&ctx.ui, &check.findings));
+    let (errors, warnings) = tally(&check.findings);
+    report.findings = check.findings;
+    let what = if kind == Kind::Sms {
+        "SMS provider"
+    } else {
+        "phone provider"
+    };
+    if errors > 0 {
+        report.exit = exit::FINDINGS;
+        report.msg = format!(
+            "{} cannot be used as the MIM {what}: {errors} error(s), {warnings} warning(s)",
+            dll.display()
+        );
+    } else {
+        report.msg = format!("{} looks usable as the MIM {what}", dll.display());
+    }
+    Ok(report)
+}
+
+pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, force: bool, dry_run: bool) -> Result<Report> {
+    let site = ctx.site()?;
+    let mut report = Report::new("provider set");
+    let _lock = change::begin(&site, dry_run, &mut report)?;
+    let bytes = read_dll(dll)?;
+    let check = check_dll(&bytes, &dll.display().to_string(), Kind::Phone);
+    describe(&mut report, &check);
+    report
+        .human
+        .push_str(&render_findings(&ctx.ui, &check.findings));
+    if !check.ok() {
+        report.findings = check.findings;
+        if !force {
+            report.refuse(format!(
+                "{} failed its checks (see above); nothing was changed. Fix the DLL, or pass --force to switch anyway",
+                dll.display()
+            ));
+            return Ok(report);
+        }
+        report.warn("--force: switching to a DLL that failed its checks");
+    }
+
+    let (target, side_files) = placement(&site, dll, bytes, no_copy)?;
+    let windows_path = site.mapper.to_windows(&target).or_else(|| native_windows_path(&target)).ok_or_else(|| {
+        refused(format!(
+            "{} is outside the service folder {}; with --no-copy run this on the MIM server, or drop --no-copy to copy the DLL in",
+            target.display(),
+            site.service_dir.display()
+        ))
+    })?;
+    if !site.mapper.is_in_service_dir(&windows_path) {
+        report.warn(format!("[MFA043] {windows_path} is not in the Service folder; Microsoft's procedure puts the DLL there"));
+    }
+
+    let before = site.read_settings()?;
+    let doc = site.parse(before.clone())?;
+    let cleared: Vec<&str> = SDK_SETTINGS
+        .iter()
+        .copied()
+        .filter(|n| doc.is_filled(n))
+        .collect();
+    let mut edit = doc.edit();
+    for name in SDK_SETTINGS {
+        edit.clear(name)?;
+    }
+    if doc.get(LOCMFA).is_some() {
+        edit.set(LOCMFA, "false")?;
+    }
+    edit.clear(LOCMFASRV)?;
+    edit.set(CUSTOM_PHONE_PROVIDER, &windows_path)?;
+    let after = edit.finish()?;
+    if !cleared.is_empty() {
+        report.warn(format!(
+            "cleared the Azure MFA SDK entries {} (a backup keeps them)",
+            cleared.join(", ")
+        ));
+    }
+    let plan = Plan {
+        before,
+        after,
+        side_files,
+        reason: "before provider set".into(),
+    };
+    change::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
+    report.set("custom_phone_provider", &windows_path);
+    if report.changed && !dry_run {
+        report.msg = format!(
+            "CustomPhoneProvider is now {windows_path}; restart the MIM Service (FIMService) to use it"
+        );
+    }
+    Ok(report)
+}
+
+/// Where the DLL will live, and the copy to make (none when it is already there).
+fn placement(
+    site: &Site,
+    dll: &Path,
+    bytes: Vec<u8>,
+    no_copy: bool,
+) -> Result<(PathBuf, Vec<SideFile>)> {
+    let source = std::path::absolute(dll)?;
+    if no_copy {
+        return Ok((source, vec![]));
+    }
+    let target = site.service_dir.join(file_name(dll));
+    let same_file = match (source.canonicalize(), target.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same_file {
+        return Ok((target, vec![]));
+    }
+    Ok((
+        target.clone(),
+        vec![SideFile {
+            target,
+            bytes,
+            secret: false,
+        }],
+    ))
+}
+
+#[cfg(windows)]
+fn native_windows_path(p: &Path) -> Option<String> {
+    Some(p.display().to_string())
+}
+
+#[cfg(not(windows))]
+fn native_windows_path(_p: &Path) -> Option<String> {
+    None
+}
+
+pub fn clear(ctx: &Ctx, dry_run: bool) -> Result<Report> {
+    let site = ctx.site()?;
+    let mut report = Report::new("provider clear");
+    let _lock = change::begin(&site, dry_run, &mut report)?;
+    let before = site.read_settings()?;
+    let doc = site.parse(before.clone())?;
+    let mut edit = doc.edit();
+    edit.clear(CUSTOM_PHONE_PROVIDER)?;
+    let after = edit.finish()?;
+    let plan = Plan {
+        before,
+        after,
+        side_files: vec![],
+        reason: "before provider clear".into(),
+    };
+    change::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
+    if report.changed && !dry_run {
+        report.msg = "CustomPhoneProvider emptied".into();
+    }
+    if report.changed {
+        report.warn("the MIM Service now has no phone provider: run `mimmfa sdk apply ZIP`, `mimmfa provider set DLL` or `mimmfa restore` before restarting it");
+    }
+    Ok(report)
+}

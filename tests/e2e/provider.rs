@@ -1,0 +1,251 @@
+//! Issue 4: provider check / set / clear on real .NET DLLs built by mcs.
+
+use crate::util::*;
+use std::path::PathBuf;
+
+pub fn dll(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/dotnet")
+        .join(name)
+}
+
+fn check(name: &str) -> (i32, serde_json::Value) {
+    let out = mimmfa(&["provider", "check", dll(name).to_str().unwrap(), "--json"]);
+    let v = out.json();
+    assert_common_keys(&v);
+    (out.code, v)
+}
+
+fn codes(v: &serde_json::Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn check_tells_good_from_bad_dlls() {
+    let (code, v) = check("CustomPhoneGate.dll");
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        v["assembly"]["implementations"][0],
+        "Contoso.Mim.CustomPhoneGate"
+    );
+    for good in [
+        "NestedPhone.dll",
+        "InheritedPhone.dll",
+        "sms-first/SmsServiceProvider.dll",
+    ] {
+        assert_eq!(check(good).0, 0, "{good}");
+    }
+    let (code, v) = check("AbstractInternalPhone.dll");
+    assert_eq!((code, codes(&v)), (1, vec!["MFA042".to_string()]));
+    let msg = v["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("AbstractGate (abstract)") && msg.contains("InternalGate (not public)"),
+        "{msg}"
+    );
+    let (code, v) = check("NoInterface.dll");
+    assert_eq!((code, codes(&v)), (1, vec!["MFA042".to_string()]));
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Contoso.Other.Calculator"),
+        "names the types found"
+    );
+    let (code, v) = check("sms-second/SmsServiceProvider.dll");
+    assert_eq!((code, codes(&v)), (1, vec!["MFA044".to_string()]));
+    let (code, v) = check("NotPe.dll");
+    assert_eq!((code, codes(&v)), (1, vec!["MFA041".to_string()]));
+    // A missing file is an error of the operation, not a finding.
+    assert_eq!(mimmfa(&["provider", "check", "/no/such.dll"]).code, 3);
+    // --sms applies the SMS rule to any file name.
+    let out = mimmfa(&[
+        "provider",
+        "check",
+        "--sms",
+        dll("CustomPhoneGate.dll").to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("MFA044"));
+}
+
+#[test]
+fn set_switches_an_sdk_folder_to_the_provider_and_is_idempotent() {
+    let site = Site::example();
+    let gate = dll("CustomPhoneGate.dll");
+    let (code, v) = site.json(&["provider", "set", gate.to_str().unwrap()]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["changed"], true);
+    let text = String::from_utf8(site.settings()).unwrap();
+    assert!(text.starts_with('\u{feff}') && text.contains("\r\n"));
+    for empty in [
+        "<LICENSE_KEY></LICENSE_KEY>",
+        "<GROUP_KEY></GROUP_KEY>",
+        "<CERT_PASSWORD></CERT_PASSWORD>",
+        "<CertFilePath></CertFilePath>",
+    ] {
+        assert!(text.contains(empty), "{text}");
+    }
+    assert!(text.contains(&format!(
+        "  <CustomPhoneProvider>{}\\CustomPhoneGate.dll</CustomPhoneProvider>\r\n</MfaSettings>",
+        mimmfa::paths::STOCK_SERVICE_DIR
+    )));
+    assert!(
+        text.contains("<username>svc-mim@contoso.example</username>")
+            && text.contains("<DefaultCountryCode>1</DefaultCountryCode>")
+    );
+    assert_eq!(
+        site.read("CustomPhoneGate.dll"),
+        std::fs::read(&gate).unwrap()
+    );
+    // The SDK settings are kept in the backup.
+    let backup = std::fs::read(v["backup_file"].as_str().unwrap()).unwrap();
+    assert_eq!(backup, EXAMPLE_SETTINGS);
+    assert_no_secrets(
+        &site.run(&["provider", "set", gate.to_str().unwrap()]),
+        &EXAMPLE_SECRETS,
+    );
+
+    let before = site.snapshot();
+    let (code, v) = site.json(&["provider", "set", gate.to_str().unwrap()]);
+    assert_eq!((code, &v["changed"]), (0, &serde_json::json!(false)));
+    assert_eq!(site.snapshot(), before, "a second run writes nothing");
+
+    // And back: restore gives the original bytes.
+    let (code, _) = site.json(&["restore", "latest"]);
+    assert_eq!(code, 0);
+    assert_eq!(site.settings(), EXAMPLE_SETTINGS);
+}
+
+#[test]
+fn set_turns_off_the_local_mfa_server() {
+    let site = Site::with(b"<MfaSettings>\n  <Username>svc@x</Username>\n  <LOCMFA>true</LOCMFA>\n  <LOCMFASRV>https://mfa:9999/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx</LOCMFASRV>\n</MfaSettings>\n");
+    let (code, v) = site.json(&[
+        "provider",
+        "set",
+        dll("CustomPhoneGate.dll").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let text = String::from_utf8(site.settings()).unwrap();
+    assert!(
+        text.contains("<LOCMFA>false</LOCMFA>") && text.contains("<LOCMFASRV></LOCMFASRV>"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("LICENSE_KEY"),
+        "absent SDK entries are not added"
+    );
+    assert_eq!(site.json(&["status"]).1["mode"], "custom-provider");
+}
+
+#[test]
+fn a_bad_dll_is_refused_and_nothing_changes_unless_forced() {
+    let site = Site::example();
+    let before = site.snapshot();
+    let bad = dll("AbstractInternalPhone.dll");
+    let (code, v) = site.json(&["provider", "set", bad.to_str().unwrap()]);
+    assert_eq!((code, &v["failed"]), (3, &serde_json::json!(true)));
+    assert_eq!(codes(&v), vec!["MFA042"]);
+    assert_eq!(site.snapshot(), before);
+    let (code, _) = site.json(&["provider", "set", "--force", bad.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(site.path("AbstractInternalPhone.dll").exists());
+}
+
+#[test]
+fn a_different_dll_of_the_same_name_is_saved_first() {
+    let site = Site::example();
+    site.write("CustomPhoneGate.dll", b"an older build");
+    let (code, v) = site.json(&[
+        "provider",
+        "set",
+        dll("CustomPhoneGate.dll").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let saved: Vec<_> = std::fs::read_dir(site.path("MfaBackups"))
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("CustomPhoneGate.")
+        })
+        .collect();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(std::fs::read(saved[0].path()).unwrap(), b"an older build");
+}
+
+#[test]
+fn no_copy_uses_the_dll_in_place() {
+    let site = Site::example();
+    site.write(
+        "Gate.dll",
+        &std::fs::read(dll("CustomPhoneGate.dll")).unwrap(),
+    );
+    let (code, v) = site.json(&[
+        "provider",
+        "set",
+        "--no-copy",
+        site.path("Gate.dll").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        v["files_written"].as_array().unwrap().len(),
+        1,
+        "only the settings file: {v}"
+    );
+    assert!(
+        v["custom_phone_provider"]
+            .as_str()
+            .unwrap()
+            .ends_with("\\Service\\Gate.dll")
+    );
+    if !cfg!(windows) {
+        // Off the server, a DLL outside the folder has no Windows path to write.
+        let (code, _) = site.json(&[
+            "provider",
+            "set",
+            "--no-copy",
+            dll("CustomPhoneGate.dll").to_str().unwrap(),
+        ]);
+        assert_eq!(code, 3);
+    }
+}
+
+#[test]
+fn dry_run_set_writes_nothing() {
+    let site = Site::example();
+    let before = site.snapshot();
+    let out = site.run(&[
+        "provider",
+        "set",
+        "--dry-run",
+        dll("CustomPhoneGate.dll").to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("+  <CustomPhoneProvider>"),
+        "{}",
+        out.stdout
+    );
+    assert_no_secrets(&out, &EXAMPLE_SECRETS);
+    assert_eq!(site.snapshot(), before);
+}
+
+#[test]
+fn clear_empties_the_provider_and_warns() {
+    let site = Site::with(b"<MfaSettings>\r\n  <CustomPhoneProvider>C:\\x\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n");
+    let out = site.run(&["provider", "clear"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("no phone provider"), "{}", out.stderr);
+    assert_eq!(
+        site.settings(),
+        b"<MfaSettings>\r\n  <CustomPhoneProvider></CustomPhoneProvider>\r\n</MfaSettings>\r\n"
+    );
+    let (_, v) = site.json(&["provider", "clear"]);
+    assert_eq!(v["changed"], false);
+}
