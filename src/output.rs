@@ -248,6 +248,25 @@ pub fn masked_diff(before: &[u8], after: &[u8], from_label: &str, to_label: &str
     }
 }
 
+/// Findings as rustc prints diagnostics: `error[MFA022]: ...`, ` --> file:7:17`, the hint.
+pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let head = ui.paint(&format!("{}[{}]", f.severity.as_str(), f.code), f.severity);
+        out.push_str(&format!("{head}: {}\n", f.message));
+        if let Some(file) = &f.file {
+            match (f.line, f.column) {
+                (Some(l), Some(c)) => out.push_str(&format!("  --> {file}:{l}:{c}\n")),
+                _ => out.push_str(&format!("  --> {file}\n")),
+            }
+        }
+        if !f.hint.is_empty() {
+            out.push_str(&format!("   = hint: {}\n", f.hint));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,23 +294,4 @@ mod tests {
         assert!(d.unified.contains("-<X>1</X>") && d.unified.contains("+<X>2</X>"));
         assert!(!d.unified.contains("old") && !d.unified.contains(">new<"));
     }
-}
-
-/// Findings as rustc prints diagnostics: `error[MFA022]: ...`, ` --> file:7:17`, the hint.
-pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
-    let mut out = String::new();
-    for f in findings {
-        let head = ui.paint(&format!("{}[{}]", f.severity.as_str(), f.code), f.severity);
-        out.push_str(&format!("{head}: {}\n", f.message));
-        if let Some(file) = &f.file {
-            match (f.line, f.column) {
-                (Some(l), Some(c)) => out.push_str(&format!("  --> {file}:{l}:{c}\n")),
-                _ => out.push_str(&format!("  --> {file}\n")),
-            }
-        }
-        if !f.hint.is_empty() {
-            out.push_str(&format!("   = hint: {}\n", f.hint));
-        }
-    }
-    out
 }
