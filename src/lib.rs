@@ -11,6 +11,7 @@ pub mod error;
 pub mod finding;
 pub mod output;
 pub mod paths;
+pub mod pkcs12;
 pub mod provider;
 pub mod safe_write;
 pub mod secret;
