@@ -11,14 +11,20 @@ pub mod error;
 pub mod finding;
 pub mod output;
 pub mod paths;
+pub mod permissions;
+pub mod pfauth;
 pub mod pkcs12;
+pub mod prompt;
 pub mod provider;
 pub mod safe_write;
+pub mod sdk;
+pub mod sdk_zip;
 pub mod secret;
 pub mod settings;
+pub mod validate;
 
 use clap::{CommandFactory, Parser};
-use cli::{BackupAction, Cli, Command, ProviderCommand};
+use cli::{BackupAction, Cli, Command, ProviderCommand, SdkCommand};
 use context::Ctx;
 use error::{exit, exit_code_of};
 use output::{Format, Report, emit};
@@ -78,7 +84,24 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
             } => provider::set(ctx, &dll, no_copy, force, dry.dry_run),
             ProviderCommand::Clear { dry } => provider::clear(ctx, dry.dry_run),
         },
-        Command::Validate(_) | Command::Sdk(_) => Err(error::refused("not built yet")),
+        Command::Validate(args) => validate::run(ctx, &args),
+        Command::Sdk(SdkCommand::Inspect { zip }) => sdk::inspect(ctx, &zip),
+        Command::Sdk(SdkCommand::Apply {
+            zip,
+            username,
+            country_code,
+            cert_dir,
+            dry,
+        }) => sdk::apply(
+            ctx,
+            sdk::ApplyArgs {
+                zip: &zip,
+                username: username.as_deref(),
+                country_code: country_code.as_deref(),
+                cert_dir: cert_dir.as_deref(),
+                dry_run: dry.dry_run,
+            },
+        ),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);

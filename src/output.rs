@@ -115,6 +115,9 @@ pub struct Report {
     /// Exit code when the command itself succeeded (0, or 1 for findings).
     #[serde(skip)]
     pub exit: u8,
+    /// A machine document that replaces the JSON report (SARIF).
+    #[serde(skip)]
+    pub raw: Option<String>,
 }
 
 impl Report {
@@ -134,6 +137,7 @@ impl Report {
             extra: Map::new(),
             human: String::new(),
             exit: 0,
+            raw: None,
         }
     }
 
@@ -170,6 +174,9 @@ pub fn print_stdout(text: &str) {
 
 pub fn emit(ui: &Ui, report: &Report) {
     match ui.format {
+        Format::Json | Format::Sarif if report.raw.is_some() => {
+            print_stdout(report.raw.as_deref().unwrap_or_default());
+        }
         Format::Json | Format::Sarif => {
             let mut json = serde_json::to_string_pretty(report).unwrap_or_default();
             json.push('\n');

@@ -199,10 +199,8 @@ fn walk(body: &[u8], depth: usize, s: &mut Scan) {
                     s.schemes.push(name.to_string());
                 }
             }
-            0x04 => {
-                if tlv(value).is_some_and(|(t, _, rest)| t == 0x30 && rest.is_empty()) {
-                    walk(value, depth + 1, s);
-                }
+            0x04 if tlv(value).is_some_and(|(t, _, rest)| t == 0x30 && rest.is_empty()) => {
+                walk(value, depth + 1, s)
             }
             t if t & 0x20 != 0 => walk(value, depth + 1, s),
             _ => {}

@@ -613,7 +613,7 @@ fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
     if r.is_char_ref() {
         return r.resolve_char_ref().ok().flatten().map(String::from);
     }
-    let s = match r.as_ref() {
+    let s = match &r[..] {
         b"lt" => "<",
         b"gt" => ">",
         b"amp" => "&",

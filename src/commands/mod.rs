@@ -2,4 +2,6 @@
 
 pub mod backup;
 pub mod provider;
+pub mod sdk;
 pub mod status;
+pub mod validate;

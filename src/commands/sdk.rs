@@ -1,0 +1,212 @@
+//! `sdk inspect ZIP` and `sdk apply ZIP`.
+
+use crate::change::{self, Plan, SideFile};
+use crate::context::Ctx;
+use crate::error::{exit, refused, usage};
+use crate::finding::tally;
+use crate::output::{Report, Ui, render_findings};
+use crate::pfauth::SdkKeys;
+use crate::sdk::{Examination, examine};
+use crate::settings::*;
+use crate::validate::country_code_problem;
+use anyhow::Result;
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use serde_json::json;
+use std::path::Path;
+
+/// Used when the file has no Username, none is given and no one can be
+/// asked: the SDK accepts "any username" (Microsoft's docs).
+pub const DEFAULT_USERNAME: &str = "MIMService";
+const EXPIRY_WARNING_DAYS: i64 = 30;
+
+fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
+    let shown = |s: &crate::secret::Secret| s.shown(ui.show_secrets);
+    let keys = ex.keys.as_ref();
+    report.set(
+        "sdk",
+        json!({
+            "zip": zip.display().to_string(),
+            "language": "C#",
+            "pf_auth_entry": ex.files.pf_auth_entry,
+            "cert_entry": ex.files.cert_entry,
+            "license_key": keys.map(|k| shown(&k.license_key)),
+            "group_key": keys.map(|k| shown(&k.group_key)),
+            "cert_password": keys.map(|k| shown(&k.cert_password)),
+        }),
+    );
+    report.set("certificate", &ex.certificate);
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED);
+    table.add_row(["zip", &zip.display().to_string()]);
+    table.add_row(["pf_auth.cs", &ex.files.pf_auth_entry]);
+    table.add_row(["certificate", &ex.files.cert_entry]);
+    if let Some(k) = keys {
+        table.add_row(["LICENSE_KEY", &shown(&k.license_key)]);
+        table.add_row(["GROUP_KEY", &shown(&k.group_key)]);
+        table.add_row(["CERT_PASSWORD", &shown(&k.cert_password)]);
+    }
+    if let Some(c) = &ex.certificate {
+        table.add_row(["subject", &c.subject]);
+        table.add_row(["issuer", &c.issuer]);
+        table.add_row(["valid", &format!("{} .. {}", c.not_before, c.not_after)]);
+        table.add_row(["private key", if c.has_private_key { "yes" } else { "NO" }]);
+        table.add_row(["encryption", &c.encryption]);
+    }
+    report.line(table.to_string());
+    report.human.push_str(&render_findings(ui, &ex.findings));
+}
+
+pub fn inspect(ctx: &Ctx, zip: &Path) -> Result<Report> {
+    let mut report = Report::new("sdk inspect");
+    let ex = examine(zip, EXPIRY_WARNING_DAYS).map_err(|e| refused(e.to_string()))?;
+    describe(&ctx.ui, &mut report, zip, &ex);
+    let (errors, warnings) = tally(&ex.findings);
+    report.findings = ex.findings;
+    if errors > 0 {
+        report.exit = exit::FINDINGS;
+        report.msg =
+            format!("MIM cannot use this SDK zip: {errors} error(s), {warnings} warning(s)");
+    } else {
+        report.msg = format!(
+            "the SDK zip is usable by MIM ({warnings} warning(s)); Microsoft retired the Azure MFA SDK in 2018: plan a move to a custom phone provider"
+        );
+    }
+    Ok(report)
+}
+
+pub struct ApplyArgs<'a> {
+    pub zip: &'a Path,
+    pub username: Option<&'a str>,
+    pub country_code: Option<&'a str>,
+    pub cert_dir: Option<&'a Path>,
+    pub dry_run: bool,
+}
+
+pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
+    let site = ctx.site()?;
+    let mut report = Report::new("sdk apply");
+    if let Some(cc) = args.country_code
+        && let Some(problem) = country_code_problem(cc)
+    {
+        return Err(usage(format!("--country-code {cc}: {problem}")));
+    }
+    let _lock = change::begin(&site, args.dry_run, &mut report)?;
+    let ex = examine(args.zip, EXPIRY_WARNING_DAYS).map_err(|e| refused(e.to_string()))?;
+    describe(&ctx.ui, &mut report, args.zip, &ex);
+    let (errors, _) = tally(&ex.findings);
+    report.findings = ex.findings.clone();
+    let Some(keys) = ex.keys.as_ref().filter(|_| errors == 0) else {
+        report.refuse(format!(
+            "{} has problems (see above); nothing was changed",
+            args.zip.display()
+        ));
+        return Ok(report);
+    };
+
+    let cert_dir = args
+        .cert_dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| site.service_dir.join("MfaCerts"));
+    let cert_path = std::path::absolute(cert_dir.join("cert_key.p12"))?;
+    let service_dir = std::path::absolute(&site.service_dir)?;
+    let cert_windows = crate::paths::PathMapper::new(service_dir, ctx.global.windows_service_dir.clone(), vec![])
+        .to_windows(&cert_path)
+        .or_else(|| cfg!(windows).then(|| cert_path.display().to_string()))
+        .ok_or_else(|| {
+            refused(format!(
+                "--cert-dir {} is outside the service folder; off the server mimmfa cannot know its Windows path",
+                cert_dir.display()
+            ))
+        })?;
+
+    let before = site.read_settings()?;
+    let doc = site.parse(before.clone())?;
+    let username = pick_username(ctx, &doc, args.username, &mut report);
+    let country = pick_country_code(ctx, &doc, args.country_code)?;
+    let after = write_keys(&doc, keys, &cert_windows, &username, &country, &mut report)?;
+    let side = SideFile {
+        target: cert_path,
+        bytes: ex.files.cert.clone(),
+        secret: true,
+    };
+    let plan = Plan {
+        before,
+        after,
+        side_files: vec![side],
+        reason: "before sdk apply".into(),
+    };
+    change::commit(&site, &ctx.ui, &mut report, plan, args.dry_run)?;
+    if report.changed && !args.dry_run {
+        report.msg =
+            "Azure MFA SDK settings written; restart the MIM Service (FIMService) to use them"
+                .into();
+    }
+    Ok(report)
+}
+
+fn write_keys(
+    doc: &SettingsDoc,
+    keys: &SdkKeys,
+    cert_windows: &str,
+    username: &str,
+    country: &str,
+    report: &mut Report,
+) -> Result<Vec<u8>> {
+    let mut edit = doc.edit();
+    edit.set(LICENSE_KEY, keys.license_key.expose())?
+        .set(GROUP_KEY, keys.group_key.expose())?
+        .set(CERT_PASSWORD, keys.cert_password.expose())?
+        .set(CERT_FILE_PATH, cert_windows)?
+        .set(USERNAME, username)?
+        .set(DEFAULT_COUNTRY_CODE, country)?;
+    if doc.is_filled(CUSTOM_PHONE_PROVIDER) {
+        edit.clear(CUSTOM_PHONE_PROVIDER)?;
+        report.warn(format!(
+            "emptied CustomPhoneProvider (was {})",
+            doc.value(CUSTOM_PHONE_PROVIDER)
+        ));
+    }
+    if doc.get(LOCMFA).is_some() && doc.value(LOCMFA) != "false" {
+        edit.set(LOCMFA, "false")?;
+        report.warn("set LOCMFA to false (the local MFA Server is off)");
+    }
+    Ok(edit.finish()?)
+}
+
+fn pick_username(ctx: &Ctx, doc: &SettingsDoc, flag: Option<&str>, report: &mut Report) -> String {
+    let existing = doc.value(USERNAME).trim();
+    if !existing.is_empty() {
+        if flag.is_some_and(|f| f != existing) {
+            report.warn(format!("kept the existing Username \"{existing}\"; --username applies only when the file has none"));
+        }
+        return existing.to_string();
+    }
+    if let Some(f) = flag {
+        return f.to_string();
+    }
+    crate::prompt::ask(&ctx.ui, "Username for the Azure MFA SDK (any name; e.g. the MIM service account)", |s| {
+        if s.is_empty() { Err("a username is needed".into()) } else { Ok(()) }
+    })
+    .unwrap_or_else(|| {
+        report.warn(format!("no Username in the file and none given: using \"{DEFAULT_USERNAME}\" (pass --username to choose)"));
+        DEFAULT_USERNAME.to_string()
+    })
+}
+
+fn pick_country_code(ctx: &Ctx, doc: &SettingsDoc, flag: Option<&str>) -> Result<String> {
+    let existing = doc.value(DEFAULT_COUNTRY_CODE).trim();
+    if !existing.is_empty() {
+        return Ok(existing.to_string());
+    }
+    if let Some(f) = flag {
+        return Ok(f.to_string());
+    }
+    crate::prompt::ask(
+        &ctx.ui,
+        "DefaultCountryCode (calling code for numbers stored without one, e.g. 1)",
+        |s| country_code_problem(s).map_or(Ok(()), Err),
+    )
+    .ok_or_else(|| {
+        usage("the file has no DefaultCountryCode: pass --country-code N (e.g. --country-code 1)")
+    })
+}

@@ -1,0 +1,214 @@
+//! `validate [DIR...]`: the audit before a MIM Service restart, for one
+//! folder or a fleet (in parallel, results in the order given).
+
+use crate::cli::ValidateArgs;
+use crate::context::{Ctx, Site};
+use crate::error::exit;
+use crate::finding::{Finding, Severity, tally};
+use crate::output::{Format, Report, render_findings};
+use crate::validate::{CHECKS, Options, validate_site};
+use anyhow::Result;
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use serde_json::{Value, json};
+
+pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
+    let opts = Options {
+        expiry_warning_days: i64::from(args.expiry_warning_days),
+    };
+    let sites: Vec<Site> = if args.dirs.is_empty() {
+        vec![ctx.site()?]
+    } else {
+        args.dirs
+            .iter()
+            .map(|d| ctx.site_for(d, args.dirs.len() == 1))
+            .collect()
+    };
+    let results = audit_all(&sites, opts);
+    let fleet = !args.dirs.is_empty() && args.dirs.len() > 1;
+
+    let mut report = Report::new("validate");
+    let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
+    let mut docs = Vec::new();
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_header(["folder", "errors", "warnings", "result"]);
+    for (site, findings) in sites.iter().zip(&results) {
+        let (e, w) = tally(findings);
+        let code = if e > 0 || (args.strict && w > 0) {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        };
+        worst = worst.max(code);
+        errors += e;
+        warnings += w;
+        if fleet {
+            report.line(format!("== {}", site.service_dir.display()));
+            docs.push(folder_doc(site, findings, e, w));
+            table.add_row([
+                site.service_dir.display().to_string(),
+                e.to_string(),
+                w.to_string(),
+                if code == exit::OK {
+                    "ok".into()
+                } else {
+                    "FAIL".into()
+                },
+            ]);
+        }
+        report.human.push_str(&render_findings(&ctx.ui, findings));
+    }
+    if fleet {
+        report.line(table.to_string());
+        report.set("results", docs);
+        report.set(
+            "summary",
+            json!({"folders": sites.len(), "errors": errors, "warnings": warnings}),
+        );
+    } else {
+        report.settings_file = Some(sites[0].settings_display());
+        report.findings = results.into_iter().next().unwrap_or_default();
+    }
+    report.exit = worst;
+    let verdict = if worst == exit::OK {
+        "ok to restart the MIM Service"
+    } else {
+        "fix the errors before restarting the MIM Service"
+    };
+    report.msg = format!(
+        "{} folder(s): {errors} error(s), {warnings} warning(s): {verdict}",
+        sites.len()
+    );
+    if ctx.ui.format == Format::Sarif {
+        let all: Vec<Finding> = if fleet {
+            report
+                .extra
+                .get("results")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .flat_map(|d| {
+                    serde_json::from_value::<Vec<Value>>(d["findings"].clone()).unwrap_or_default()
+                })
+                .filter_map(|f| finding_from_json(&f))
+                .collect()
+        } else {
+            report.findings.clone()
+        };
+        report.raw = Some(sarif(&all));
+    }
+    Ok(report)
+}
+
+/// Audit each folder on all cores; results keep the order given.
+fn audit_all(sites: &[Site], opts: Options) -> Vec<Vec<Finding>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(sites.len())
+        .max(1);
+    if workers == 1 {
+        return sites.iter().map(|s| validate_site(s, opts)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Vec<Finding>> = vec![Vec::new(); sites.len()];
+    let slots: Vec<std::sync::Mutex<Option<Vec<Finding>>>> =
+        sites.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(site) = sites.get(i) else { break };
+                    let found = validate_site(site, opts);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(found);
+                    }
+                }
+            });
+        }
+    });
+    for (out, slot) in results.iter_mut().zip(slots) {
+        *out = slot.into_inner().ok().flatten().unwrap_or_default();
+    }
+    results
+}
+
+fn folder_doc(site: &Site, findings: &[Finding], errors: usize, warnings: usize) -> Value {
+    let mut r = Report::new("validate");
+    r.settings_file = Some(site.settings_display());
+    r.findings = findings.to_vec();
+    r.failed = false;
+    r.msg = format!("{errors} error(s), {warnings} warning(s)");
+    let mut v = serde_json::to_value(&r).unwrap_or(Value::Null);
+    v["service_dir"] = site.service_dir.display().to_string().into();
+    v
+}
+
+fn finding_from_json(v: &Value) -> Option<Finding> {
+    let code = CHECKS
+        .iter()
+        .find(|c| c.0 == v["code"].as_str().unwrap_or(""))?
+        .0;
+    let sev = if v["severity"] == "error" {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let mut f = Finding::new(code, sev, v["message"].as_str().unwrap_or(""));
+    f.file = v["file"].as_str().map(String::from);
+    f.line = v["line"].as_u64().map(|n| n as usize);
+    f.column = v["column"].as_u64().map(|n| n as usize);
+    Some(f)
+}
+
+/// SARIF 2.1.0: one rule per check code, one result per finding.
+fn sarif(findings: &[Finding]) -> String {
+    let rules: Vec<Value> = CHECKS
+        .iter()
+        .map(|(code, sev, title)| {
+            json!({
+                "id": code,
+                "name": code,
+                "shortDescription": {"text": title},
+                "helpUri": format!("https://github.com/mimmfa/mimmfa/blob/main/docs/checks.md#{}", code.to_ascii_lowercase()),
+                "defaultConfiguration": {"level": sev.as_str()},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let mut result = json!({
+                "ruleId": f.code,
+                "ruleIndex": CHECKS.iter().position(|c| c.0 == f.code).unwrap_or(0),
+                "level": f.severity.as_str(),
+                "message": {"text": if f.hint.is_empty() { f.message.clone() } else { format!("{} (hint: {})", f.message, f.hint) }},
+            });
+            if let Some(file) = &f.file {
+                let mut loc = json!({"physicalLocation": {"artifactLocation": {"uri": file_uri(file)}}});
+                if let (Some(l), Some(c)) = (f.line, f.column) {
+                    loc["physicalLocation"]["region"] = json!({"startLine": l, "startColumn": c});
+                }
+                result["locations"] = json!([loc]);
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "mimmfa", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://github.com/mimmfa/mimmfa", "rules": rules}},
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A relative URI reference for a local path (SARIF wants URIs, `/` separated).
+fn file_uri(path: &str) -> String {
+    path.replace('\\', "/").replace(' ', "%20")
+}

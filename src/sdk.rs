@@ -1,0 +1,189 @@
+//! The Azure MFA SDK: what a zip holds and what its keys and certificate
+//! are worth to MIM. Shared by `sdk inspect`, `sdk apply` and `validate`.
+
+use crate::finding::Finding;
+use crate::pfauth::{SdkKeys, read_keys};
+use crate::pkcs12::{self, CertInfo, P12Error};
+use crate::sdk_zip::{SdkFiles, ZipError, read_sdk};
+use crate::secret::Secret;
+use crate::settings::{CERT_PASSWORD, GROUP_KEY, LICENSE_KEY};
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// What `sdk inspect` learns from a zip that could be read.
+pub struct Examination {
+    pub files: SdkFiles,
+    pub keys: Option<SdkKeys>,
+    pub certificate: Option<CertInfo>,
+    pub findings: Vec<Finding>,
+}
+
+/// Read the zip (errors: it cannot be used at all) and judge its content
+/// (findings: it can be read but has problems).
+pub fn examine(zip: &Path, expiry_warning_days: i64) -> Result<Examination, ZipError> {
+    let files = read_sdk(zip)?;
+    let zip_name = zip.display().to_string();
+    let mut findings = Vec::new();
+    let source = String::from_utf8_lossy(&files.pf_auth);
+    let keys = match read_keys(&source) {
+        Ok(k) => Some(k),
+        Err(e) => {
+            findings.push(
+                Finding::error("MFA020", format!("{}: {e}", files.pf_auth_entry))
+                    .file(&zip_name)
+                    .hint("use the unmodified SDK zip downloaded from the Azure MFA provider"),
+            );
+            None
+        }
+    };
+    let mut certificate = None;
+    if let Some(keys) = &keys {
+        findings.extend(key_shape_findings(keys, &zip_name, None));
+        let (cert, found) = certificate_findings(
+            &files.cert,
+            &keys.cert_password,
+            &files.cert_entry,
+            &zip_name,
+            None,
+            expiry_warning_days,
+        );
+        certificate = cert;
+        findings.extend(found);
+    }
+    Ok(Examination {
+        files,
+        keys,
+        certificate,
+        findings,
+    })
+}
+
+/// MFA021: the shapes real SDK keys have (12 `[A-Z0-9]`, 32 hex, 16 `[A-Z0-9]`).
+pub fn shape_ok(name: &str, value: &str) -> bool {
+    let upper_alnum = |len: usize| {
+        value.len() == len
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    match name {
+        LICENSE_KEY => upper_alnum(12),
+        GROUP_KEY => {
+            value.len() == 32
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        }
+        CERT_PASSWORD => upper_alnum(16),
+        _ => true,
+    }
+}
+
+pub fn shape_hint(name: &str) -> &'static str {
+    match name {
+        LICENSE_KEY => "real LICENSE_KEYs are 12 characters A-Z/0-9; check for a copy-paste slip",
+        GROUP_KEY => "real GROUP_KEYs are 32 lowercase hex characters; check for a copy-paste slip",
+        _ => "real CERT_PASSWORDs are 16 characters A-Z/0-9; check for a copy-paste slip",
+    }
+}
+
+fn key_shape_findings(keys: &SdkKeys, file: &str, _line: Option<usize>) -> Vec<Finding> {
+    [
+        (LICENSE_KEY, &keys.license_key),
+        (GROUP_KEY, &keys.group_key),
+        (CERT_PASSWORD, &keys.cert_password),
+    ]
+    .into_iter()
+    .filter(|(name, v)| !shape_ok(name, v.expose()))
+    .map(|(name, _)| {
+        Finding::warning(
+            "MFA021",
+            format!("{name} does not have the shape seen in real Azure MFA SDKs"),
+        )
+        .file(file)
+        .element(name)
+        .hint(shape_hint(name))
+    })
+    .collect()
+}
+
+/// MFA023–MFA026 for a p12's bytes. `element` names the setting that
+/// points at it (CertFilePath), when there is one.
+pub fn certificate_findings(
+    bytes: &[u8],
+    password: &Secret,
+    what: &str,
+    file: &str,
+    at: Option<(usize, usize, &str)>,
+    expiry_warning_days: i64,
+) -> (Option<CertInfo>, Vec<Finding>) {
+    let locate = |f: Finding| match at {
+        Some((l, c, el)) => f.file(file).at(l, c).element(el),
+        None => f.file(file),
+    };
+    let info = match pkcs12::open(bytes, password) {
+        Ok(Some(info)) => info,
+        Ok(None) => {
+            let f = Finding::error("MFA024", format!("{what} holds no certificate"))
+                .hint("use the cert_key.p12 from the SDK zip, which holds the client certificate and its key");
+            return (None, vec![locate(f)]);
+        }
+        Err(e) => {
+            let hint = match e {
+                P12Error::WrongPassword => {
+                    "CERT_PASSWORD must be the one from the same SDK zip's pf_auth.cs"
+                }
+                _ => "use the cert_key.p12 from the SDK zip (pf/certs/cert_key.p12)",
+            };
+            return (
+                None,
+                vec![locate(
+                    Finding::error("MFA023", format!("{what}: {e}")).hint(hint),
+                )],
+            );
+        }
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut out = Vec::new();
+    if !info.has_private_key {
+        out.push(locate(
+            Finding::error("MFA024", format!("{what} holds the certificate \"{}\" but not its private key", info.subject))
+                .hint("MIM signs its requests with the key: use the cert_key.p12 from the SDK zip, which holds both"),
+        ));
+    }
+    if info.expired(now) {
+        out.push(locate(
+            Finding::error(
+                "MFA025",
+                format!("the certificate in {what} expired on {}", info.not_after),
+            )
+            .hint(
+                "download a new SDK zip from the MFA provider (or move to a custom phone provider)",
+            ),
+        ));
+    } else if info.not_yet_valid(now) {
+        out.push(locate(
+            Finding::error(
+                "MFA025",
+                format!(
+                    "the certificate in {what} is not valid before {}",
+                    info.not_before
+                ),
+            )
+            .hint("check the server's clock, or use a certificate that is valid now"),
+        ));
+    } else if info.days_left(now) < expiry_warning_days {
+        out.push(locate(
+            Finding::warning(
+                "MFA026",
+                format!(
+                    "the certificate in {what} expires in {} day(s), on {}",
+                    info.days_left(now),
+                    info.not_after
+                ),
+            )
+            .hint("plan its replacement now: a new SDK zip, or a move to a custom phone provider"),
+        ));
+    }
+    (Some(info), out)
+}

@@ -1,0 +1,260 @@
+//! Reading the Azure MFA SDK zip safely: never extracted; the two entries
+//! mimmfa needs are found by normalised name and read into memory, with
+//! every hostile shape refused by name (zip-slip paths, symlinks,
+//! encryption, duplicates, bombs that lie about their size).
+
+use std::io::Read;
+use std::path::Path;
+
+/// No real pf_auth.cs or cert_key.p12 comes near this.
+pub const MAX_ENTRY_BYTES: u64 = 4 * 1024 * 1024;
+
+const PF_AUTH: &str = "pf/pf_auth.cs";
+const CERT: &str = "pf/certs/cert_key.p12";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ZipError {
+    #[error("{path}: not a zip file, or truncated/damaged ({detail})")]
+    NotZip { path: String, detail: String },
+    #[error("{0}: the zip is empty")]
+    Empty(String),
+    #[error("{zip}: entry \"{entry}\" is refused: {why}")]
+    BadEntry {
+        zip: String,
+        entry: String,
+        why: String,
+    },
+    #[error("{zip}: two entries for {role}: \"{first}\" and \"{second}\"; an SDK zip has one")]
+    Duplicate {
+        zip: String,
+        role: &'static str,
+        first: String,
+        second: String,
+    },
+    #[error("{zip}: no {role} in the zip; {hint}")]
+    Missing {
+        zip: String,
+        role: &'static str,
+        hint: String,
+    },
+    #[error(
+        "{zip}: this is the {language} SDK ({entry}); MIM needs the \"SDK for ASP.net 2.0 C#\" zip (pf/pf_auth.cs and pf/certs/cert_key.p12): download that one from the MFA provider"
+    )]
+    WrongLanguage {
+        zip: String,
+        language: &'static str,
+        entry: String,
+    },
+}
+
+/// The two files MIM needs, read from the zip.
+#[derive(Debug)]
+pub struct SdkFiles {
+    pub pf_auth_entry: String,
+    pub pf_auth: Vec<u8>,
+    pub cert_entry: String,
+    pub cert: Vec<u8>,
+}
+
+/// `a\b/C.cs` → `a/b/c.cs`, for matching only.
+pub fn normalize(name: &str) -> String {
+    name.replace('\\', "/").to_ascii_lowercase()
+}
+
+/// Does the normalised name end with the path `suffix` (whole components)?
+fn ends_with_path(norm: &str, suffix: &str) -> bool {
+    norm == suffix || norm.ends_with(&format!("/{suffix}"))
+}
+
+/// Why a name may not be used, if it is hostile: absolute, a drive or UNC
+/// path, a `..` component, or a control character.
+pub fn hostile_name(name: &str) -> Option<&'static str> {
+    let n = name.replace('\\', "/");
+    let b = n.as_bytes();
+    if n.starts_with('/') {
+        Some("it is an absolute path")
+    } else if b.len() >= 2 && b[1] == b':' {
+        Some("it names a drive (C:)")
+    } else if n.split('/').any(|c| c == "..") {
+        Some("it has a `..` component (zip-slip)")
+    } else if n.chars().any(char::is_control) {
+        Some("it has control characters")
+    } else {
+        None
+    }
+}
+
+pub fn read_sdk(path: &Path) -> Result<SdkFiles, ZipError> {
+    let zip = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| ZipError::NotZip {
+        path: zip.clone(),
+        detail: e.to_string(),
+    })?;
+    let mut archive =
+        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| ZipError::NotZip {
+            path: zip.clone(),
+            detail: e.to_string(),
+        })?;
+    if archive.is_empty() {
+        return Err(ZipError::Empty(zip));
+    }
+    let mut pf_auth: Option<(usize, String)> = None;
+    let mut cert: Option<(usize, String)> = None;
+    let mut other_language: Option<(&'static str, String)> = None;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| ZipError::NotZip {
+            path: zip.clone(),
+            detail: format!("entry {i}: {e}"),
+        })?;
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        let norm = normalize(&name);
+        if entry.is_dir() {
+            continue;
+        }
+        let role = if ends_with_path(&norm, PF_AUTH) {
+            Some((&mut pf_auth, PF_AUTH))
+        } else if ends_with_path(&norm, CERT) {
+            Some((&mut cert, CERT))
+        } else {
+            if other_language.is_none() {
+                other_language = sdk_language(&norm).map(|l| (l, name.clone()));
+            }
+            None
+        };
+        let Some((slot, role)) = role else { continue };
+        let bad = |why: String| ZipError::BadEntry {
+            zip: zip.clone(),
+            entry: name.clone(),
+            why,
+        };
+        if let Some(why) = hostile_name(&name) {
+            return Err(bad(why.into()));
+        }
+        if entry.is_symlink() {
+            return Err(bad("it is a symbolic link".into()));
+        }
+        if entry.encrypted() {
+            return Err(bad(
+                "it is encrypted; the SDK zip is not, so download it again".into(),
+            ));
+        }
+        if entry.size() > MAX_ENTRY_BYTES {
+            return Err(bad(format!(
+                "it declares {} bytes, more than the {} MiB limit",
+                entry.size(),
+                MAX_ENTRY_BYTES >> 20
+            )));
+        }
+        if let Some((_, first)) = slot {
+            return Err(ZipError::Duplicate {
+                zip: zip.clone(),
+                role,
+                first: first.clone(),
+                second: name,
+            });
+        }
+        *slot = Some((i, name));
+    }
+    let missing = |role: &'static str, hint: &str| ZipError::Missing {
+        zip: zip.clone(),
+        role,
+        hint: hint.into(),
+    };
+    let (pf_index, pf_name) = match (pf_auth, &other_language) {
+        (Some(found), _) => found,
+        (None, Some((language, entry))) => {
+            return Err(ZipError::WrongLanguage {
+                zip,
+                language,
+                entry: entry.clone(),
+            });
+        }
+        (None, None) => {
+            return Err(missing(
+                PF_AUTH,
+                "is this the Azure MFA \"SDK for ASP.net 2.0 C#\" zip?",
+            ));
+        }
+    };
+    let (cert_index, cert_name) =
+        cert.ok_or_else(|| missing(CERT, "the SDK zip holds the client certificate there"))?;
+    Ok(SdkFiles {
+        pf_auth: read_capped(&mut archive, pf_index, &zip, &pf_name)?,
+        pf_auth_entry: pf_name,
+        cert: read_capped(&mut archive, cert_index, &zip, &cert_name)?,
+        cert_entry: cert_name,
+    })
+}
+
+/// Read one entry, counting bytes as they come: a zip bomb's declared size
+/// is a lie, so the limit is enforced on what is actually inflated.
+fn read_capped<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    index: usize,
+    zip: &str,
+    name: &str,
+) -> Result<Vec<u8>, ZipError> {
+    let bad = |why: String| ZipError::BadEntry {
+        zip: zip.to_string(),
+        entry: name.to_string(),
+        why,
+    };
+    let entry = archive
+        .by_index(index)
+        .map_err(|e| bad(format!("it cannot be read: {e}")))?;
+    let mut out = Vec::new();
+    entry
+        .take(MAX_ENTRY_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| bad(format!("it is damaged: {e}")))?;
+    if out.len() as u64 > MAX_ENTRY_BYTES {
+        return Err(bad(format!(
+            "it inflates past the {} MiB limit (a zip bomb?)",
+            MAX_ENTRY_BYTES >> 20
+        )));
+    }
+    Ok(out)
+}
+
+/// The other PhoneFactor SDK languages, by their main file.
+fn sdk_language(norm: &str) -> Option<&'static str> {
+    let file = norm.rsplit('/').next().unwrap_or(norm);
+    Some(match file {
+        "pf_auth.php" => "PHP",
+        "pf_auth.vb" => "VB.NET",
+        "pf_auth.pl" | "pf_auth.pm" => "Perl",
+        "pf_auth.rb" => "Ruby",
+        "pfauth.java" | "pf_auth.java" => "Java",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names() {
+        for n in [
+            "../pf/pf_auth.cs",
+            "..\\pf\\pf_auth.cs",
+            "/pf/pf_auth.cs",
+            "C:\\pf\\pf_auth.cs",
+            "C:/x",
+            "a/../../b",
+            "\\\\srv\\share\\x",
+        ] {
+            assert!(hostile_name(n).is_some(), "{n}");
+        }
+        for n in ["pf/pf_auth.cs", "sdk/pf/certs/cert_key.p12", "a..b/c"] {
+            assert!(hostile_name(n).is_none(), "{n}");
+        }
+    }
+
+    #[test]
+    fn names_match_by_whole_components_any_case_or_slash() {
+        assert!(ends_with_path(&normalize("SDK\\PF\\Pf_Auth.cs"), PF_AUTH));
+        assert!(ends_with_path(&normalize("pf/pf_auth.cs"), PF_AUTH));
+        assert!(!ends_with_path(&normalize("xpf/pf_auth.cs"), PF_AUTH));
+    }
+}

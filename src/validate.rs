@@ -1,0 +1,744 @@
+//! Every check of checks.md on one service folder. Never writes, never
+//! needs the network; reuses the readers of the other commands.
+
+use crate::backup::BackupStore;
+use crate::context::Site;
+use crate::finding::{Finding, Severity};
+use crate::paths::is_absolute_windows;
+use crate::provider::{Kind, SMS_DLL_NAME, check_dll};
+use crate::sdk::{certificate_findings, shape_hint, shape_ok};
+use crate::secret::{Secret, sha256_hex};
+use crate::settings::*;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub expiry_warning_days: i64,
+}
+
+/// The catalogue: code, severity, short title (SARIF rules, docs).
+pub const CHECKS: &[(&str, Severity, &str)] = &[
+    (
+        "MFA001",
+        Severity::Error,
+        "settings file missing or unreadable",
+    ),
+    ("MFA002", Severity::Error, "not well-formed XML"),
+    (
+        "MFA003",
+        Severity::Error,
+        "DOCTYPE or entity declaration present",
+    ),
+    (
+        "MFA004",
+        Severity::Warning,
+        "root element is not MfaSettings",
+    ),
+    (
+        "MFA005",
+        Severity::Error,
+        "a setting element appears more than once",
+    ),
+    (
+        "MFA006",
+        Severity::Error,
+        "a misspelt or mis-cased setting the MIM Service would ignore",
+    ),
+    (
+        "MFA007",
+        Severity::Warning,
+        "an element mimmfa does not know",
+    ),
+    (
+        "MFA008",
+        Severity::Error,
+        "not valid UTF-8, or an unreadable declared encoding",
+    ),
+    (
+        "MFA009",
+        Severity::Error,
+        "a value with surrounding whitespace or quotes",
+    ),
+    ("MFA010", Severity::Error, "no provider configured"),
+    ("MFA011", Severity::Error, "more than one mode configured"),
+    (
+        "MFA012",
+        Severity::Warning,
+        "Azure MFA SDK mode: the cloud SDK was retired",
+    ),
+    (
+        "MFA013",
+        Severity::Warning,
+        "MFA Server mode: Azure MFA Server stopped servicing requests",
+    ),
+    (
+        "MFA020",
+        Severity::Error,
+        "a required Azure MFA SDK entry is missing or empty",
+    ),
+    (
+        "MFA021",
+        Severity::Warning,
+        "a key does not have the shape of real SDK keys",
+    ),
+    (
+        "MFA022",
+        Severity::Error,
+        "CertFilePath is not an absolute Windows path, or names no file",
+    ),
+    (
+        "MFA023",
+        Severity::Error,
+        "the certificate file is not PKCS#12, or CERT_PASSWORD does not open it",
+    ),
+    (
+        "MFA024",
+        Severity::Error,
+        "the PKCS#12 holds no certificate, or no private key",
+    ),
+    (
+        "MFA025",
+        Severity::Error,
+        "the certificate has expired or is not yet valid",
+    ),
+    ("MFA026", Severity::Warning, "the certificate expires soon"),
+    (
+        "MFA027",
+        Severity::Warning,
+        "the certificate file is outside the Service folder",
+    ),
+    (
+        "MFA030",
+        Severity::Error,
+        "DefaultCountryCode is not an assigned ITU calling code",
+    ),
+    (
+        "MFA031",
+        Severity::Error,
+        "LOCMFA / LOCMFASRV are not usable",
+    ),
+    (
+        "MFA032",
+        Severity::Warning,
+        "local MFA Server with an SMS provider DLL: the SSPR OTP SMS gate fails",
+    ),
+    (
+        "MFA040",
+        Severity::Error,
+        "CustomPhoneProvider is not an absolute Windows path, or names no file",
+    ),
+    (
+        "MFA041",
+        Severity::Error,
+        "the provider file is not a PE file or not a .NET assembly",
+    ),
+    (
+        "MFA042",
+        Severity::Error,
+        "no public, non-abstract class implements IPhoneServiceProvider",
+    ),
+    (
+        "MFA043",
+        Severity::Warning,
+        "the provider DLL is not in the Service folder",
+    ),
+    (
+        "MFA044",
+        Severity::Error,
+        "SmsServiceProvider.dll has no public class whose first interface is ISmsServiceProvider",
+    ),
+    (
+        "MFA050",
+        Severity::Warning,
+        "the settings file is readable by other users",
+    ),
+    (
+        "MFA051",
+        Severity::Warning,
+        "the certificate file or a backup is readable by other users",
+    ),
+    (
+        "MFA052",
+        Severity::Warning,
+        "an Azure MFA SDK zip lies in the Service or backup folder",
+    ),
+    (
+        "MFA060",
+        Severity::Warning,
+        "no backup of the current settings file",
+    ),
+    (
+        "MFA061",
+        Severity::Error,
+        "a backup's bytes do not match its recorded sha256",
+    ),
+];
+
+/// Assigned ITU-T E.164 country calling codes, as listed by Google's
+/// libphonenumber metadata (PhoneNumberMetadata.xml, the copy shipped in the
+/// phonenumber crate 0.3.10+9.0.33). Refresh: see docs/checks.md.
+const CALLING_CODES: &[u16] = &[
+    1, 7, 20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54,
+    55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98, 211,
+    212, 213, 216, 218, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234,
+    235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253,
+    254, 255, 256, 257, 258, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 290, 291, 297, 298,
+    299, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 370, 371, 372, 373, 374, 375, 376, 377,
+    378, 380, 381, 382, 383, 385, 386, 387, 389, 420, 421, 423, 500, 501, 502, 503, 504, 505, 506,
+    507, 508, 509, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 670, 672, 673, 674, 675, 676,
+    677, 678, 679, 680, 681, 682, 683, 685, 686, 687, 688, 689, 690, 691, 692, 800, 808, 850, 852,
+    853, 855, 856, 870, 878, 880, 881, 882, 883, 886, 888, 960, 961, 962, 963, 964, 965, 966, 967,
+    968, 970, 971, 972, 973, 974, 975, 976, 977, 979, 992, 993, 994, 995, 996, 998,
+];
+
+/// Why a DefaultCountryCode cannot be used, if it cannot.
+pub fn country_code_problem(value: &str) -> Option<String> {
+    if value.is_empty() || value.len() > 3 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("must be 1-3 digits with no + (e.g. 1, 44, 353)".into());
+    }
+    let code: u16 = value.parse().ok()?;
+    (!CALLING_CODES.contains(&code)).then(|| format!("{code} is not an assigned ITU calling code"))
+}
+
+/// Levenshtein distance, for "did you mean" on misspelt element names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known setting an unknown element name was probably meant to be.
+pub fn near_known_name(name: &str) -> Option<&'static str> {
+    let fold = |s: &str| s.to_ascii_lowercase().replace(['_', '-'], "");
+    let folded = fold(name);
+    KNOWN_SETTINGS.iter().copied().find(|known| {
+        let k = fold(known);
+        k == folded || edit_distance(&k, &folded) <= if k.len() > 6 { 2 } else { 1 }
+    })
+}
+
+/// Collects findings about one folder; `at` places one on an element.
+struct Audit<'a> {
+    site: &'a Site,
+    file: String,
+    findings: Vec<Finding>,
+}
+
+impl Audit<'_> {
+    fn push(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+    fn on(&self, el: &Element, f: Finding) -> Finding {
+        f.file(&self.file).at(el.line, el.column).element(&el.name)
+    }
+    fn on_setting(&self, doc: &SettingsDoc, name: &str, f: Finding) -> Finding {
+        match doc.get(name) {
+            Some(el) => self.on(el, f),
+            None => f.file(&self.file).element(name),
+        }
+    }
+}
+
+pub fn validate_site(site: &Site, opts: Options) -> Vec<Finding> {
+    let mut a = Audit {
+        site,
+        file: site.settings_display(),
+        findings: Vec::new(),
+    };
+    let bytes = match std::fs::read(&site.settings) {
+        Ok(b) => b,
+        Err(e) => {
+            a.push(
+                Finding::error("MFA001", format!("cannot read {}: {e}", a.file))
+                    .file(&a.file)
+                    .hint("check --service-dir; the MIM Service (4.5.202.0+) reads MfaSettings.xml from its Service folder"),
+            );
+            security_and_backups(&mut a, None, None);
+            return a.findings;
+        }
+    };
+    match SettingsDoc::parse(bytes.clone()) {
+        Err(e) => {
+            let hint = match e.code {
+                "MFA003" => "delete the <!DOCTYPE ...> block; the stock file has none",
+                "MFA008" => "save the file as UTF-8 (Notepad: Save As → Encoding UTF-8)",
+                _ => "fix the XML at this place, or `mimmfa restore latest`",
+            };
+            a.push(
+                Finding::error(e.code, e.message)
+                    .file(&a.file)
+                    .at(e.line, e.column)
+                    .hint(hint),
+            );
+            security_and_backups(&mut a, Some(&bytes), None);
+        }
+        Ok(doc) => {
+            structure(&mut a, &doc);
+            let cert = mode_checks(&mut a, &doc, opts);
+            security_and_backups(&mut a, Some(&bytes), cert.as_deref());
+        }
+    }
+    a.findings
+}
+
+fn structure(a: &mut Audit<'_>, doc: &SettingsDoc) {
+    if doc.root_name() != "MfaSettings" {
+        a.push(
+            Finding::warning(
+                "MFA004",
+                format!(
+                    "the root element is <{}>, not <MfaSettings>",
+                    doc.root_name()
+                ),
+            )
+            .file(&a.file)
+            .at(1, 1)
+            .hint("the stock file's root is <MfaSettings>; check this is the right file"),
+        );
+    }
+    for name in KNOWN_SETTINGS {
+        let all = doc.find_all(name);
+        for dup in all.iter().skip(1) {
+            let f = Finding::error(
+                "MFA005",
+                format!(
+                    "<{}> appears {} times (first on line {})",
+                    dup.name,
+                    all.len(),
+                    all[0].line
+                ),
+            )
+            .hint("keep one; the MIM Service may read either");
+            let f = a.on(dup, f);
+            a.push(f);
+        }
+    }
+    for el in doc.elements() {
+        if KNOWN_SETTINGS.iter().any(|k| name_matches(k, &el.name)) {
+            let v = &el.value;
+            let quoted = v.len() >= 2
+                && ((v.starts_with('"') && v.ends_with('"'))
+                    || (v.starts_with('\'') && v.ends_with('\'')));
+            if v.trim() != v || quoted {
+                let f = Finding::error("MFA009", format!("<{}> has surrounding {} in its value", el.name, if quoted { "quotes" } else { "whitespace" }))
+                    .hint("remove them: the MIM Service takes the value literally (a quoted CertFilePath fails with \"Illegal characters in path\")");
+                let f = a.on(el, f);
+                a.push(f);
+            }
+            continue;
+        }
+        let f = match near_known_name(&el.name) {
+            Some(right) => Finding::error(
+                "MFA006",
+                format!(
+                    "<{}> is not a setting the MIM Service knows; it will be ignored",
+                    el.name
+                ),
+            )
+            .hint(format!(
+                "did you mean <{right}>? Element names are case-sensitive"
+            )),
+            None => Finding::warning(
+                "MFA007",
+                format!("<{}> is not a setting mimmfa knows", el.name),
+            )
+            .hint("it may be newer than mimmfa; otherwise remove it"),
+        };
+        let f = a.on(el, f);
+        a.push(f);
+    }
+}
+
+/// Mode and per-mode checks; returns the resolved certificate path, if any.
+fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<PathBuf> {
+    let modes = doc.configured_modes();
+    match modes.len() {
+        0 => a.push(
+            Finding::error("MFA010", "no provider is configured: no Azure MFA SDK keys, no LOCMFA, no CustomPhoneProvider")
+                .file(&a.file)
+                .hint("`mimmfa provider set DLL` (recommended), or `mimmfa sdk apply ZIP`, or `mimmfa restore`"),
+        ),
+        1 => {}
+        _ => a.push(
+            Finding::error(
+                "MFA011",
+                format!("more than one mode is configured: {}", modes.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")),
+            )
+            .file(&a.file)
+            .hint("`mimmfa provider set DLL` clears the SDK entries and LOCMFA; `mimmfa sdk apply ZIP` clears CustomPhoneProvider"),
+        ),
+    }
+    let mut cert = None;
+    if modes.contains(&Mode::AzureMfaSdk) {
+        a.push(
+            Finding::warning("MFA012", "Azure MFA SDK mode: Microsoft retired the cloud SDK (calls announced to fail after 2018-11-14)")
+                .file(&a.file)
+                .hint("move to a custom phone provider: `mimmfa provider set DLL`"),
+        );
+        cert = sdk_checks(a, doc, opts);
+    }
+    if modes.contains(&Mode::MfaServer) {
+        a.push(
+            Finding::warning(
+                "MFA013",
+                "MFA Server mode: Azure MFA Server stopped servicing MFA requests on 2024-09-30",
+            )
+            .file(&a.file)
+            .hint("move to a custom phone provider: `mimmfa provider set DLL`"),
+        );
+    }
+    shared_checks(a, doc);
+    if modes.contains(&Mode::CustomProvider) {
+        provider_checks(a, doc);
+    }
+    let sms = a.site.service_dir.join(SMS_DLL_NAME);
+    if let Ok(bytes) = std::fs::read(&sms) {
+        let check = check_dll(&bytes, &sms.display().to_string(), Kind::Sms);
+        a.findings.extend(check.findings);
+    }
+    cert
+}
+
+fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<PathBuf> {
+    for name in [
+        LICENSE_KEY,
+        GROUP_KEY,
+        CERT_PASSWORD,
+        CERT_FILE_PATH,
+        USERNAME,
+        DEFAULT_COUNTRY_CODE,
+    ] {
+        if !doc.is_filled(name) {
+            let f = Finding::error(
+                "MFA020",
+                format!("Azure MFA SDK mode needs {name}, and it is missing or empty"),
+            )
+            .hint("`mimmfa sdk apply ZIP` fills every SDK entry from the SDK zip");
+            let f = a.on_setting(doc, name, f);
+            a.push(f);
+        }
+    }
+    for name in [LICENSE_KEY, GROUP_KEY, CERT_PASSWORD] {
+        let v = doc.value(name);
+        if !v.is_empty() && !shape_ok(name, v) {
+            let f = a.on_setting(
+                doc,
+                name,
+                Finding::warning(
+                    "MFA021",
+                    format!("{name} does not have the shape seen in real SDKs"),
+                )
+                .hint(shape_hint(name)),
+            );
+            a.push(f);
+        }
+    }
+    let value = doc.value(CERT_FILE_PATH);
+    if value.is_empty() {
+        return None;
+    }
+    let el = doc.get(CERT_FILE_PATH)?;
+    let path = resolve_file(a, el, value, "MFA022", "CertFilePath")?;
+    if !a.site.mapper.is_in_service_dir(value) {
+        let f = a.on(
+            el,
+            Finding::warning(
+                "MFA027",
+                format!("the certificate file {value} is outside the Service folder"),
+            )
+            .hint("keep it in <Service>\\MfaCerts, as Microsoft's procedure does"),
+        );
+        a.push(f);
+    }
+    let password = doc.value(CERT_PASSWORD);
+    if !password.is_empty()
+        && let Ok(bytes) = std::fs::read(&path)
+    {
+        let (_, found) = certificate_findings(
+            &bytes,
+            &Secret::new(password),
+            &path.display().to_string(),
+            &a.file,
+            Some((el.line, el.column, &el.name)),
+            opts.expiry_warning_days,
+        );
+        a.findings.extend(found);
+    }
+    Some(path)
+}
+
+/// An absolute Windows path naming an existing file (after path mapping).
+fn resolve_file(
+    a: &mut Audit<'_>,
+    el: &Element,
+    value: &str,
+    code: &'static str,
+    what: &str,
+) -> Option<PathBuf> {
+    let v = value.trim().trim_matches(['"', '\'']);
+    if !is_absolute_windows(v) {
+        let f = a.on(el, Finding::error(code, format!("{what} \"{value}\" is not an absolute Windows path")).hint("write the full path, e.g. C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service\\..."));
+        a.push(f);
+        return None;
+    }
+    match a.site.mapper.resolve(v) {
+        Some(p) if p.is_file() => Some(p),
+        Some(p) => {
+            let f = a.on(
+                el,
+                Finding::error(
+                    code,
+                    format!(
+                        "{what} names {value}, and there is no such file (looked at {})",
+                        p.display()
+                    ),
+                )
+                .hint("copy the file there, or correct the path"),
+            );
+            a.push(f);
+            None
+        }
+        None => {
+            let f = a.on(
+                el,
+                Finding::error(
+                    code,
+                    format!("{what} {value} cannot be found from this machine"),
+                )
+                .hint("on another machine, map the folder with --path-map FROM=TO"),
+            );
+            a.push(f);
+            None
+        }
+    }
+}
+
+fn shared_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
+    let cc = doc.value(DEFAULT_COUNTRY_CODE);
+    if !cc.is_empty()
+        && let Some(problem) = country_code_problem(cc.trim())
+    {
+        let f = a.on_setting(doc, DEFAULT_COUNTRY_CODE, Finding::error("MFA030", format!("DefaultCountryCode {problem}")).hint("the calling code used for numbers stored without one: digits only, e.g. 1 (US/Canada), 44 (UK)"));
+        a.push(f);
+    }
+    let loc = doc.value(LOCMFA).trim();
+    if !loc.is_empty() && !loc.eq_ignore_ascii_case("true") && !loc.eq_ignore_ascii_case("false") {
+        let f = a.on_setting(
+            doc,
+            LOCMFA,
+            Finding::error(
+                "MFA031",
+                format!("LOCMFA is \"{loc}\"; it must be true or false"),
+            )
+            .hint("write true or false"),
+        );
+        a.push(f);
+    }
+    if loc.eq_ignore_ascii_case("true") {
+        let url = doc.value(LOCMFASRV).trim();
+        let problem = if url.is_empty() {
+            Some("LOCMFA is true but LOCMFASRV is missing or empty".to_string())
+        } else if !url.to_ascii_lowercase().starts_with("https://")
+            || url.len() <= "https://".len()
+            || url.contains(' ')
+        {
+            Some(format!("LOCMFASRV \"{url}\" is not an https URL"))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            let f = a.on_setting(
+                doc,
+                LOCMFASRV,
+                Finding::error("MFA031", p).hint(
+                    "e.g. https://mfa.contoso.com:9999/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx",
+                ),
+            );
+            a.push(f);
+        }
+        if a.site.service_dir.join(SMS_DLL_NAME).is_file() {
+            let f = a.on_setting(doc, LOCMFA, Finding::warning("MFA032", "LOCMFA is true and SmsServiceProvider.dll is present: with the local MFA Server the SSPR one-time-password SMS gate fails (\"Local MFA server is supported only for STANDART mode\")")
+                .hint("move to a custom phone provider, or do not offer the SMS gate"));
+            a.push(f);
+        }
+    }
+}
+
+fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
+    let value = doc.value(CUSTOM_PHONE_PROVIDER);
+    let Some(el) = doc.get(CUSTOM_PHONE_PROVIDER) else {
+        return;
+    };
+    let Some(path) = resolve_file(a, el, value, "MFA040", "CustomPhoneProvider") else {
+        return;
+    };
+    if !a.site.mapper.is_in_service_dir(value) {
+        let f = a.on(
+            el,
+            Finding::warning(
+                "MFA043",
+                format!("the provider DLL {value} is not in the Service folder"),
+            )
+            .hint("copy it into the Service folder (`mimmfa provider set DLL` does)"),
+        );
+        a.push(f);
+    }
+    if let Ok(bytes) = std::fs::read(&path) {
+        let check = check_dll(&bytes, &path.display().to_string(), Kind::Phone);
+        let placed: Vec<Finding> = check.findings.into_iter().map(|f| a.on(el, f)).collect();
+        a.findings.extend(placed);
+    }
+}
+
+fn security_and_backups(a: &mut Audit<'_>, current: Option<&[u8]>, cert: Option<&Path>) {
+    let site = a.site;
+    if let Some(who) = crate::permissions::readable_by_others(&site.settings) {
+        a.push(
+            Finding::warning(
+                "MFA050",
+                format!("the settings file is readable by {who}; it holds the SDK keys"),
+            )
+            .file(&a.file)
+            .hint(crate::permissions::FIX_HINT),
+        );
+    }
+    if let Some(cert) = cert
+        && let Some(who) = crate::permissions::readable_by_others(cert)
+    {
+        a.push(
+            Finding::warning(
+                "MFA051",
+                format!(
+                    "the certificate file {} is readable by {who}",
+                    cert.display()
+                ),
+            )
+            .file(cert.display().to_string())
+            .hint(crate::permissions::FIX_HINT),
+        );
+    }
+    let store = BackupStore::new(&site.backup_dir);
+    let backups = store.list().unwrap_or_default();
+    for b in &backups {
+        let path = store.path_of(b);
+        if let Some(who) = crate::permissions::readable_by_others(&path) {
+            a.push(
+                Finding::warning(
+                    "MFA051",
+                    format!("backup {} is readable by {who}", path.display()),
+                )
+                .file(path.display().to_string())
+                .hint(crate::permissions::FIX_HINT),
+            );
+        }
+        if store.read_verified(b).is_err() {
+            a.push(Finding::error("MFA061", format!("backup {} does not match its recorded sha256 (changed or damaged)", b.id))
+                .file(path.display().to_string())
+                .hint("do not restore it; find out who changed it, then `mimmfa backup prune` or delete it"));
+        }
+    }
+    for dir in [&site.service_dir, &site.backup_dir] {
+        for zip in sdk_zips_in(dir) {
+            a.push(
+                Finding::warning(
+                    "MFA052",
+                    format!(
+                        "{} is an Azure MFA SDK zip (it holds keying material)",
+                        zip.display()
+                    ),
+                )
+                .file(zip.display().to_string())
+                .hint("move it off the server, or delete it once applied"),
+            );
+        }
+    }
+    if let Some(bytes) = current {
+        let sha = sha256_hex(bytes);
+        if !backups.iter().any(|b| b.sha256 == sha) {
+            a.push(
+                Finding::warning("MFA060", "no backup holds the current settings file")
+                    .file(&a.file)
+                    .hint("`mimmfa backup`"),
+            );
+        }
+    }
+}
+
+/// Zips in `dir` (not below it) holding `pf/certs/cert_key.p12`.
+fn sdk_zips_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip")) && p.is_file())
+        .filter(|p| {
+            let Ok(file) = std::fs::File::open(p) else {
+                return false;
+            };
+            let Ok(mut z) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+                return false;
+            };
+            (0..z.len()).any(|i| {
+                z.by_index_raw(i).is_ok_and(|e| {
+                    crate::sdk_zip::normalize(&String::from_utf8_lossy(e.name_raw()))
+                        .ends_with("pf/certs/cert_key.p12")
+                })
+            })
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_codes() {
+        assert_eq!(country_code_problem("1"), None);
+        assert_eq!(country_code_problem("353"), None);
+        assert!(country_code_problem("+1").is_some());
+        assert!(country_code_problem("1234").is_some());
+        assert!(country_code_problem("").is_some());
+        assert!(
+            country_code_problem("999")
+                .unwrap()
+                .contains("not an assigned")
+        );
+        assert!(country_code_problem("0").is_some());
+    }
+
+    #[test]
+    fn near_names() {
+        assert_eq!(near_known_name("CertFilepath"), Some("CertFilePath"));
+        assert_eq!(near_known_name("License_Key"), Some("LICENSE_KEY"));
+        assert_eq!(near_known_name("LICENCE_KEY"), Some("LICENSE_KEY"));
+        assert_eq!(
+            near_known_name("CustomPhoneProvidr"),
+            Some("CustomPhoneProvider")
+        );
+        assert_eq!(near_known_name("USERNAME"), Some("Username"));
+        assert_eq!(near_known_name("SomethingNew"), None);
+    }
+
+    #[test]
+    fn catalogue_codes_are_unique_and_sorted() {
+        let codes: Vec<_> = CHECKS.iter().map(|c| c.0).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+}
