@@ -3,4 +3,5 @@
 mod document;
 mod foundation;
 mod provider;
+mod sdk;
 mod util;
