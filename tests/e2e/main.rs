@@ -5,3 +5,4 @@ mod foundation;
 mod provider;
 mod sdk;
 mod util;
+mod validate;

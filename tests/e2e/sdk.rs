@@ -11,7 +11,12 @@ pub const FIXTURE_LICENSE: &str = "FIXTURE12345";
 pub const FIXTURE_GROUP: &str = "fedcba9876543210fedcba9876543210";
 
 pub fn p12(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sdk").join(name)).unwrap()
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sdk")
+            .join(name),
+    )
+    .unwrap()
 }
 
 pub fn pf_auth(license: &str, group: &str, password: &str) -> String {
@@ -48,7 +53,8 @@ pub fn build_zip(dir: &Path, name: &str, entries: Vec<Entry<'_>>) -> PathBuf {
             }
             Entry::Symlink(n, target) => w.add_symlink(n, target, opts).unwrap(),
             Entry::Encrypted(n, bytes) => {
-                w.start_file(n, opts.with_deprecated_encryption(b"zip-password").unwrap()).unwrap();
+                w.start_file(n, opts.with_deprecated_encryption(b"zip-password").unwrap())
+                    .unwrap();
                 w.write_all(&bytes).unwrap();
             }
         }
@@ -77,7 +83,12 @@ fn inspect(zip: &Path) -> (i32, serde_json::Value, Out) {
 }
 
 fn codes(v: &serde_json::Value) -> Vec<String> {
-    v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 const SECRETS: [&str; 3] = [FIXTURE_LICENSE, FIXTURE_GROUP, FIXTURE_PASSWORD];
@@ -85,19 +96,49 @@ const SECRETS: [&str; 3] = [FIXTURE_LICENSE, FIXTURE_GROUP, FIXTURE_PASSWORD];
 #[test]
 fn inspect_reads_legacy_and_modern_certificates() {
     let tmp = tempfile::tempdir().unwrap();
-    for (p12_name, scheme) in [("legacy-rc2-3des.p12", "RC2"), ("3des.p12", "TripleDES"), ("aes256.p12", "AES-256"), ("aes128.p12", "AES-128")] {
+    for (p12_name, scheme) in [
+        ("legacy-rc2-3des.p12", "RC2"),
+        ("3des.p12", "TripleDES"),
+        ("aes256.p12", "AES-256"),
+        ("aes128.p12", "AES-128"),
+    ] {
         let zip = sdk_zip(tmp.path(), p12_name);
         let (code, v, out) = inspect(&zip);
         assert_eq!(code, 0, "{p12_name}: {v}");
         assert_eq!(v["certificate"]["has_private_key"], true);
-        assert!(v["certificate"]["encryption"].as_str().unwrap().contains(scheme), "{v}");
-        assert!(v["certificate"]["subject"].as_str().unwrap().contains("mimmfa test SDK client"));
-        assert!(v["sdk"]["license_key"].as_str().unwrap().starts_with("•••• (sha256:"));
+        assert!(
+            v["certificate"]["encryption"]
+                .as_str()
+                .unwrap()
+                .contains(scheme),
+            "{v}"
+        );
+        assert!(
+            v["certificate"]["subject"]
+                .as_str()
+                .unwrap()
+                .contains("mimmfa test SDK client")
+        );
+        assert!(
+            v["sdk"]["license_key"]
+                .as_str()
+                .unwrap()
+                .starts_with("•••• (sha256:")
+        );
         assert_no_secrets(&out, &SECRETS);
     }
-    let out = mimmfa(&["sdk", "inspect", sdk_zip(tmp.path(), "aes256.p12").to_str().unwrap()]);
+    let out = mimmfa(&[
+        "sdk",
+        "inspect",
+        sdk_zip(tmp.path(), "aes256.p12").to_str().unwrap(),
+    ]);
     assert_no_secrets(&out, &SECRETS);
-    let shown = mimmfa(&["--show-secrets", "sdk", "inspect", sdk_zip(tmp.path(), "aes256.p12").to_str().unwrap()]);
+    let shown = mimmfa(&[
+        "--show-secrets",
+        "sdk",
+        "inspect",
+        sdk_zip(tmp.path(), "aes256.p12").to_str().unwrap(),
+    ]);
     assert!(shown.stdout.contains(FIXTURE_LICENSE));
 }
 
@@ -109,7 +150,10 @@ fn inspect_accepts_a_wrapping_folder_and_backslashes_in_any_case() {
         "wrapped.zip",
         vec![
             Entry::File("MFA SDK/PF/Pf_Auth.cs", good_pf_auth().into_bytes()),
-            Entry::File("MFA SDK\\pf\\certs\\cert_key.p12", p12("legacy-rc2-3des.p12")),
+            Entry::File(
+                "MFA SDK\\pf\\certs\\cert_key.p12",
+                p12("legacy-rc2-3des.p12"),
+            ),
         ],
     );
     let (code, v, _) = inspect(&zip);
@@ -123,16 +167,84 @@ fn hostile_or_broken_zips_are_refused_naming_the_entry() {
     let cert = || p12("legacy-rc2-3des.p12");
     let pf = || good_pf_auth().into_bytes();
     let cases: Vec<(&str, Vec<Entry<'_>>, &str)> = vec![
-        ("dotdot", vec![Entry::File("../pf/pf_auth.cs", pf()), Entry::File("pf/certs/cert_key.p12", cert())], "zip-slip"),
-        ("dotdot-backslash", vec![Entry::File("pf/pf_auth.cs", pf()), Entry::File("..\\pf\\certs\\cert_key.p12", cert())], "zip-slip"),
-        ("absolute", vec![Entry::File("/pf/pf_auth.cs", pf()), Entry::File("pf/certs/cert_key.p12", cert())], "absolute"),
-        ("drive", vec![Entry::File("C:\\pf\\pf_auth.cs", pf()), Entry::File("pf/certs/cert_key.p12", cert())], "drive"),
-        ("symlink", vec![Entry::File("pf/pf_auth.cs", pf()), Entry::Symlink("pf/certs/cert_key.p12", "/etc/shadow")], "symbolic link"),
-        ("encrypted", vec![Entry::File("pf/pf_auth.cs", pf()), Entry::Encrypted("pf/certs/cert_key.p12", cert())], "encrypted"),
-        ("duplicate", vec![Entry::File("pf/pf_auth.cs", pf()), Entry::File("a/PF/PF_AUTH.CS", pf()), Entry::File("pf/certs/cert_key.p12", cert())], "two entries"),
-        ("huge", vec![Entry::File("pf/pf_auth.cs", vec![b' '; 5 << 20]), Entry::File("pf/certs/cert_key.p12", cert())], "MiB"),
-        ("no-cert", vec![Entry::File("pf/pf_auth.cs", pf())], "no pf/certs/cert_key.p12"),
-        ("php", vec![Entry::File("pf/pf_auth.php", b"<?php $license_key = 'X';".to_vec()), Entry::File("pf/certs/cert.pem", b"x".to_vec())], "PHP SDK"),
+        (
+            "dotdot",
+            vec![
+                Entry::File("../pf/pf_auth.cs", pf()),
+                Entry::File("pf/certs/cert_key.p12", cert()),
+            ],
+            "zip-slip",
+        ),
+        (
+            "dotdot-backslash",
+            vec![
+                Entry::File("pf/pf_auth.cs", pf()),
+                Entry::File("..\\pf\\certs\\cert_key.p12", cert()),
+            ],
+            "zip-slip",
+        ),
+        (
+            "absolute",
+            vec![
+                Entry::File("/pf/pf_auth.cs", pf()),
+                Entry::File("pf/certs/cert_key.p12", cert()),
+            ],
+            "absolute",
+        ),
+        (
+            "drive",
+            vec![
+                Entry::File("C:\\pf\\pf_auth.cs", pf()),
+                Entry::File("pf/certs/cert_key.p12", cert()),
+            ],
+            "drive",
+        ),
+        (
+            "symlink",
+            vec![
+                Entry::File("pf/pf_auth.cs", pf()),
+                Entry::Symlink("pf/certs/cert_key.p12", "/etc/shadow"),
+            ],
+            "symbolic link",
+        ),
+        (
+            "encrypted",
+            vec![
+                Entry::File("pf/pf_auth.cs", pf()),
+                Entry::Encrypted("pf/certs/cert_key.p12", cert()),
+            ],
+            "encrypted",
+        ),
+        (
+            "duplicate",
+            vec![
+                Entry::File("pf/pf_auth.cs", pf()),
+                Entry::File("a/PF/PF_AUTH.CS", pf()),
+                Entry::File("pf/certs/cert_key.p12", cert()),
+            ],
+            "two entries",
+        ),
+        (
+            "huge",
+            vec![
+                Entry::File("pf/pf_auth.cs", vec![b' '; 5 << 20]),
+                Entry::File("pf/certs/cert_key.p12", cert()),
+            ],
+            "MiB",
+        ),
+        (
+            "no-cert",
+            vec![Entry::File("pf/pf_auth.cs", pf())],
+            "no pf/certs/cert_key.p12",
+        ),
+        (
+            "php",
+            vec![
+                Entry::File("pf/pf_auth.php", b"<?php $license_key = 'X';".to_vec()),
+                Entry::File("pf/certs/cert.pem", b"x".to_vec()),
+            ],
+            "PHP SDK",
+        ),
         ("empty", vec![], "empty"),
     ];
     for (name, entries, expect) in cases {
@@ -159,41 +271,75 @@ fn a_zip_bomb_that_lies_about_its_size_is_refused() {
     let zip = build_zip(
         tmp.path(),
         "bomb.zip",
-        vec![Entry::File("pf/pf_auth.cs", vec![b'A'; 6 << 20]), Entry::File("pf/certs/cert_key.p12", p12("aes256.p12"))],
+        vec![
+            Entry::File("pf/pf_auth.cs", vec![b'A'; 6 << 20]),
+            Entry::File("pf/certs/cert_key.p12", p12("aes256.p12")),
+        ],
     );
     // Rewrite the first entry's uncompressed size (local header at 22, central
     // directory header at 24) to 1,000 bytes.
     let mut bytes = std::fs::read(&zip).unwrap();
     let lie = 1000u32.to_le_bytes();
     bytes[22..26].copy_from_slice(&lie);
-    let cd = bytes.windows(4).position(|w| w == [0x50, 0x4b, 0x01, 0x02]).unwrap();
+    let cd = bytes
+        .windows(4)
+        .position(|w| w == [0x50, 0x4b, 0x01, 0x02])
+        .unwrap();
     bytes[cd + 24..cd + 28].copy_from_slice(&lie);
     std::fs::write(&zip, &bytes).unwrap();
     let (code, v, _) = inspect(&zip);
     assert_eq!(code, 3, "{v}");
-    assert!(v["msg"].as_str().unwrap().contains("pf/pf_auth.cs"), "names the entry: {v}");
+    assert!(
+        v["msg"].as_str().unwrap().contains("pf/pf_auth.cs"),
+        "names the entry: {v}"
+    );
 }
 
 #[test]
 fn problems_inside_a_readable_zip_are_findings_with_exit_1() {
     let tmp = tempfile::tempdir().unwrap();
     let with = |pf: String, cert: Vec<u8>| {
-        build_zip(tmp.path(), "p.zip", vec![Entry::File("pf/pf_auth.cs", pf.into_bytes()), Entry::File("pf/certs/cert_key.p12", cert)])
+        build_zip(
+            tmp.path(),
+            "p.zip",
+            vec![
+                Entry::File("pf/pf_auth.cs", pf.into_bytes()),
+                Entry::File("pf/certs/cert_key.p12", cert),
+            ],
+        )
     };
-    let (code, v, _) = inspect(&with(pf_auth(FIXTURE_LICENSE, FIXTURE_GROUP, "WRONGPASSWORD123"), p12("aes256.p12")));
+    let (code, v, _) = inspect(&with(
+        pf_auth(FIXTURE_LICENSE, FIXTURE_GROUP, "WRONGPASSWORD123"),
+        p12("aes256.p12"),
+    ));
     assert_eq!((code, codes(&v)), (1, vec!["MFA023".to_string()]));
-    assert!(v["findings"][0]["message"].as_str().unwrap().contains("does not open"));
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not open")
+    );
     let (code, v, _) = inspect(&with(good_pf_auth(), p12("nokey.p12")));
     assert_eq!((code, codes(&v)), (1, vec!["MFA024".to_string()]));
     let (code, v, _) = inspect(&with(good_pf_auth(), p12("expired.p12")));
     assert_eq!((code, codes(&v)), (1, vec!["MFA025".to_string()]));
     let (code, v, _) = inspect(&with(good_pf_auth(), p12("absurd-iterations.p12")));
     assert_eq!((code, codes(&v)), (1, vec!["MFA023".to_string()]));
-    let (code, v, out) = inspect(&with(pf_auth("<Enter key here>", FIXTURE_GROUP, FIXTURE_PASSWORD), p12("aes256.p12")));
+    let (code, v, out) = inspect(&with(
+        pf_auth("<Enter key here>", FIXTURE_GROUP, FIXTURE_PASSWORD),
+        p12("aes256.p12"),
+    ));
     assert_eq!((code, codes(&v)), (1, vec!["MFA020".to_string()]));
     assert_no_secrets(&out, &SECRETS);
-    let (code, v, _) = inspect(&with(pf_auth("short", FIXTURE_GROUP, FIXTURE_PASSWORD), p12("aes256.p12")));
-    assert_eq!((code, codes(&v)), (0, vec!["MFA021".to_string()]), "a key of an odd shape is only a warning");
+    let (code, v, _) = inspect(&with(
+        pf_auth("short", FIXTURE_GROUP, FIXTURE_PASSWORD),
+        p12("aes256.p12"),
+    ));
+    assert_eq!(
+        (code, codes(&v)),
+        (0, vec!["MFA021".to_string()]),
+        "a key of an odd shape is only a warning"
+    );
 }
 
 fn provider_site() -> Site {
@@ -210,21 +356,39 @@ fn apply_writes_keys_and_certificate_and_is_idempotent() {
     let z = zip.to_str().unwrap();
     let out = site.run(&["sdk", "apply", z, "--country-code", "44"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("emptied CustomPhoneProvider"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("emptied CustomPhoneProvider"),
+        "{}",
+        out.stderr
+    );
     assert_no_secrets(&out, &SECRETS);
     let text = String::from_utf8(site.settings()).unwrap();
     assert!(text.starts_with('\u{feff}') && text.contains("<!-- moved to our gateway in 2025 -->"));
-    assert!(text.contains(&format!("  <LICENSE_KEY>{FIXTURE_LICENSE}</LICENSE_KEY>\r\n")));
+    assert!(text.contains(&format!(
+        "  <LICENSE_KEY>{FIXTURE_LICENSE}</LICENSE_KEY>\r\n"
+    )));
     assert!(text.contains(&format!("  <GROUP_KEY>{FIXTURE_GROUP}</GROUP_KEY>\r\n")));
-    assert!(text.contains(&format!("<CertFilePath>{STOCK}\\MfaCerts\\cert_key.p12</CertFilePath>", STOCK = mimmfa::paths::STOCK_SERVICE_DIR)));
-    assert!(text.contains("<Username>svc-mim@contoso.example</Username>"), "keeps the existing username");
+    assert!(text.contains(&format!(
+        "<CertFilePath>{STOCK}\\MfaCerts\\cert_key.p12</CertFilePath>",
+        STOCK = mimmfa::paths::STOCK_SERVICE_DIR
+    )));
+    assert!(
+        text.contains("<Username>svc-mim@contoso.example</Username>"),
+        "keeps the existing username"
+    );
     assert!(text.contains("<DefaultCountryCode>44</DefaultCountryCode>"));
     assert!(text.contains("<CustomPhoneProvider></CustomPhoneProvider>"));
-    assert_eq!(site.read("MfaCerts/cert_key.p12"), p12("legacy-rc2-3des.p12"));
+    assert_eq!(
+        site.read("MfaCerts/cert_key.p12"),
+        p12("legacy-rc2-3des.p12")
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(site.path("MfaCerts/cert_key.p12")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(site.path("MfaCerts/cert_key.p12"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "the certificate is owner-only");
     }
     let (code, v) = site.json(&["validate"]);
@@ -241,7 +405,13 @@ fn apply_refuses_an_expired_certificate_and_changes_nothing() {
     let site = provider_site();
     let tmp = tempfile::tempdir().unwrap();
     let before = site.snapshot();
-    let (code, v) = site.json(&["sdk", "apply", sdk_zip(tmp.path(), "expired.p12").to_str().unwrap(), "--country-code", "1"]);
+    let (code, v) = site.json(&[
+        "sdk",
+        "apply",
+        sdk_zip(tmp.path(), "expired.p12").to_str().unwrap(),
+        "--country-code",
+        "1",
+    ]);
     assert_eq!(code, 3, "{v}");
     assert_eq!(codes(&v), vec!["MFA025"]);
     assert_eq!(site.snapshot(), before);
@@ -252,11 +422,19 @@ fn apply_without_a_country_code_and_no_terminal_is_a_usage_error() {
     let site = provider_site();
     let tmp = tempfile::tempdir().unwrap();
     let before = site.snapshot();
-    let out = site.run(&["sdk", "apply", sdk_zip(tmp.path(), "aes256.p12").to_str().unwrap()]);
+    let out = site.run(&[
+        "sdk",
+        "apply",
+        sdk_zip(tmp.path(), "aes256.p12").to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--country-code"));
     assert_eq!(site.snapshot(), before);
-    assert_eq!(site.run(&["sdk", "apply", "x.zip", "--country-code", "+1"]).code, 2);
+    assert_eq!(
+        site.run(&["sdk", "apply", "x.zip", "--country-code", "+1"])
+            .code,
+        2
+    );
 }
 
 #[test]
@@ -275,9 +453,14 @@ fn apply_dry_run_touches_nothing_and_a_different_cert_is_saved_first() {
 
     let (code, v) = site.json(&["sdk", "apply", zip.to_str().unwrap()]);
     assert_eq!(code, 0, "{v}");
-    let saved: Vec<_> = std::fs::read_dir(site.path("MfaBackups")).unwrap().flatten()
+    let saved: Vec<_> = std::fs::read_dir(site.path("MfaBackups"))
+        .unwrap()
+        .flatten()
         .filter(|e| e.file_name().to_string_lossy().starts_with("cert_key."))
         .collect();
     assert_eq!(saved.len(), 1);
-    assert_eq!(std::fs::read(saved[0].path()).unwrap(), b"the old certificate");
+    assert_eq!(
+        std::fs::read(saved[0].path()).unwrap(),
+        b"the old certificate"
+    );
 }
