@@ -32,6 +32,15 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     }
     report.set("settings", settings);
 
+    // What the settings point at, read the way `validate` reads it.
+    let cert = cert_summary(&site, &doc);
+    report.set("certificate", &cert);
+    let provider = provider_summary(&site, &doc);
+    report.set("provider", &provider);
+    let findings = crate::validate::validate_site(&site, crate::validate::Options { expiry_warning_days: 30 });
+    let (errors, warnings) = crate::finding::tally(&findings);
+    report.set("validation", serde_json::json!({"errors": errors, "warnings": warnings}));
+
     let latest = site.backups().latest()?;
     let current_sha = crate::secret::sha256_hex(&bytes);
     let backup = latest.as_ref().map(|b| {
@@ -45,6 +54,13 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     report.line(format!("settings: {}", site.settings_display()));
     report.line(format!("mode:     {}", mode.as_str()));
     report.line(table.to_string());
+    if let Some(c) = &cert {
+        report.line(format!("certificate: {} (expires {})", c.subject, c.not_after));
+    }
+    if let Some(p) = &provider {
+        report.line(format!("provider:    {} ({})", p["file"].as_str().unwrap_or(""), p["classes"]));
+    }
+    report.line(format!("validation:  {errors} error(s), {warnings} warning(s) (`mimmfa validate` for details)"));
     match &latest {
         Some(b) if b.sha256 == current_sha => report.line(format!(
             "newest backup: {} ({}), same as the current file",
@@ -58,4 +74,27 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     }
     report.msg = format!("mode {}", mode.as_str());
     Ok(report)
+}
+
+fn cert_summary(site: &crate::context::Site, doc: &crate::settings::SettingsDoc) -> Option<crate::pkcs12::CertInfo> {
+    use crate::settings::{CERT_FILE_PATH, CERT_PASSWORD};
+    let path = site.mapper.resolve(doc.value(CERT_FILE_PATH).trim())?;
+    let bytes = std::fs::read(path).ok()?;
+    crate::pkcs12::open(&bytes, &crate::secret::Secret::new(doc.value(CERT_PASSWORD))).ok().flatten()
+}
+
+fn provider_summary(site: &crate::context::Site, doc: &crate::settings::SettingsDoc) -> Option<Value> {
+    let value = doc.value(crate::settings::CUSTOM_PHONE_PROVIDER).trim();
+    if value.is_empty() {
+        return None;
+    }
+    let path = site.mapper.resolve(value)?;
+    let bytes = std::fs::read(&path).ok()?;
+    let check = crate::provider::check_dll(&bytes, &path.display().to_string(), crate::provider::Kind::Phone);
+    Some(serde_json::json!({
+        "file": path.display().to_string(),
+        "assembly": check.assembly,
+        "classes": check.implementations.join(", "),
+        "sha256": crate::secret::sha256_hex(&bytes),
+    }))
 }
