@@ -37,9 +37,17 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     report.set("certificate", &cert);
     let provider = provider_summary(&site, &doc);
     report.set("provider", &provider);
-    let findings = crate::validate::validate_site(&site, crate::validate::Options { expiry_warning_days: 30 });
+    let findings = crate::validate::validate_site(
+        &site,
+        crate::validate::Options {
+            expiry_warning_days: 30,
+        },
+    );
     let (errors, warnings) = crate::finding::tally(&findings);
-    report.set("validation", serde_json::json!({"errors": errors, "warnings": warnings}));
+    report.set(
+        "validation",
+        serde_json::json!({"errors": errors, "warnings": warnings}),
+    );
 
     let latest = site.backups().latest()?;
     let current_sha = crate::secret::sha256_hex(&bytes);
@@ -55,12 +63,21 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     report.line(format!("mode:     {}", mode.as_str()));
     report.line(table.to_string());
     if let Some(c) = &cert {
-        report.line(format!("certificate: {} (expires {})", c.subject, c.not_after));
+        report.line(format!(
+            "certificate: {} (expires {})",
+            c.subject, c.not_after
+        ));
     }
     if let Some(p) = &provider {
-        report.line(format!("provider:    {} ({})", p["file"].as_str().unwrap_or(""), p["classes"]));
+        report.line(format!(
+            "provider:    {} ({})",
+            p["file"].as_str().unwrap_or(""),
+            p["classes"]
+        ));
     }
-    report.line(format!("validation:  {errors} error(s), {warnings} warning(s) (`mimmfa validate` for details)"));
+    report.line(format!(
+        "validation:  {errors} error(s), {warnings} warning(s) (`mimmfa validate` for details)"
+    ));
     match &latest {
         Some(b) if b.sha256 == current_sha => report.line(format!(
             "newest backup: {} ({}), same as the current file",
@@ -76,21 +93,36 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     Ok(report)
 }
 
-fn cert_summary(site: &crate::context::Site, doc: &crate::settings::SettingsDoc) -> Option<crate::pkcs12::CertInfo> {
+fn cert_summary(
+    site: &crate::context::Site,
+    doc: &crate::settings::SettingsDoc,
+) -> Option<crate::pkcs12::CertInfo> {
     use crate::settings::{CERT_FILE_PATH, CERT_PASSWORD};
     let path = site.mapper.resolve(doc.value(CERT_FILE_PATH).trim())?;
     let bytes = std::fs::read(path).ok()?;
-    crate::pkcs12::open(&bytes, &crate::secret::Secret::new(doc.value(CERT_PASSWORD))).ok().flatten()
+    crate::pkcs12::open(
+        &bytes,
+        &crate::secret::Secret::new(doc.value(CERT_PASSWORD)),
+    )
+    .ok()
+    .flatten()
 }
 
-fn provider_summary(site: &crate::context::Site, doc: &crate::settings::SettingsDoc) -> Option<Value> {
+fn provider_summary(
+    site: &crate::context::Site,
+    doc: &crate::settings::SettingsDoc,
+) -> Option<Value> {
     let value = doc.value(crate::settings::CUSTOM_PHONE_PROVIDER).trim();
     if value.is_empty() {
         return None;
     }
     let path = site.mapper.resolve(value)?;
     let bytes = std::fs::read(&path).ok()?;
-    let check = crate::provider::check_dll(&bytes, &path.display().to_string(), crate::provider::Kind::Phone);
+    let check = crate::provider::check_dll(
+        &bytes,
+        &path.display().to_string(),
+        crate::provider::Kind::Phone,
+    );
     Some(serde_json::json!({
         "file": path.display().to_string(),
         "assembly": check.assembly,

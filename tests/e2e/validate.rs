@@ -381,3 +381,16 @@ fn sarif_output_validates_against_the_official_schema() {
         "sarif is for validate only"
     );
 }
+
+#[test]
+fn the_user_docs_explain_every_code() {
+    let docs = include_str!("../../docs/checks.md");
+    for (code, severity, _) in mimmfa::validate::CHECKS {
+        let row = docs.lines().find(|l| l.starts_with(&format!("| {code} |")));
+        let row = row.unwrap_or_else(|| panic!("docs/checks.md has no row for {code}"));
+        assert!(
+            row.contains(severity.as_str()),
+            "{code}: severity in docs differs"
+        );
+    }
+}
