@@ -73,7 +73,7 @@ pub enum Command {
     Status,
     /// Every check of the settings file and what it points to
     #[command(
-        after_help = "Examples:\n  mimmfa -s ./Service validate\n  mimmfa validate --json server1/Service server2/Service\n  mimmfa -s ./Service validate --format sarif > mimmfa.sarif"
+        after_help = "Examples:\n  mimmfa -s ./Service validate\n  mimmfa validate --json server1/Service server2/Service\n  mimmfa validate --json --dirs-from servers.txt\n  mimmfa -s ./Service validate --format sarif > mimmfa.sarif"
     )]
     Validate(ValidateArgs),
     /// Copy the settings file into the backup folder (or list / prune backups)
@@ -127,6 +127,10 @@ pub struct ValidateArgs {
     /// Service folders to audit (a fleet); default: --service-dir
     #[arg(value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
+    /// Read more folders from FILE, one per line (`-`: stdin); for fleets
+    /// too large for a command line (Windows allows 32,767 characters)
+    #[arg(long, value_name = "FILE")]
+    pub dirs_from: Option<PathBuf>,
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub strict: bool,

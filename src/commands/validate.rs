@@ -15,16 +15,19 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     let opts = Options {
         expiry_warning_days: i64::from(args.expiry_warning_days),
     };
-    let sites: Vec<Site> = if args.dirs.is_empty() {
+    let mut dirs = args.dirs.clone();
+    if let Some(list) = &args.dirs_from {
+        dirs.extend(read_dir_list(list)?);
+    }
+    let sites: Vec<Site> = if dirs.is_empty() {
         vec![ctx.site()?]
     } else {
-        args.dirs
-            .iter()
-            .map(|d| ctx.site_for(d, args.dirs.len() == 1))
+        dirs.iter()
+            .map(|d| ctx.site_for(d, dirs.len() == 1))
             .collect()
     };
     let results = audit_all(&sites, opts);
-    let fleet = !args.dirs.is_empty() && args.dirs.len() > 1;
+    let fleet = dirs.len() > 1;
 
     let mut report = Report::new("validate");
     let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
@@ -99,6 +102,31 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         report.raw = Some(sarif(&all));
     }
     Ok(report)
+}
+
+/// Folders listed one per line (blank lines and `#` comments skipped).
+fn read_dir_list(list: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
+    use std::io::Read;
+    let mut text = String::new();
+    let read = if list.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::File::open(list)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map(|_| ())
+    };
+    read.map_err(|e| {
+        crate::error::refused(format!(
+            "cannot read the folder list {}: {e}",
+            list.display()
+        ))
+    })?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(std::path::PathBuf::from)
+        .collect())
 }
 
 /// Audit each folder on all cores; results keep the order given.

@@ -297,9 +297,20 @@ fn a_thousand_folders_work() {
         std::fs::write(d.join("Gate.dll"), &gate).unwrap();
         dirs.push(d.to_str().unwrap().to_string());
     }
-    let mut args = vec!["--json", "validate"];
-    args.extend(dirs.iter().map(String::as_str));
-    let out = mimmfa(&args);
+    // 1,000 paths overflow a Windows command line (32,767 characters), so
+    // the list goes through --dirs-from; on Unix the arguments work too.
+    let list = root.path().join("servers.txt");
+    std::fs::write(&list, format!("# fleet\n{}\n", dirs.join("\n"))).unwrap();
+    let out = mimmfa(&["--json", "validate", "--dirs-from", list.to_str().unwrap()]);
+    if cfg!(unix) {
+        let mut args = vec!["--json", "validate"];
+        args.extend(dirs.iter().map(String::as_str));
+        assert_eq!(
+            mimmfa(&args).stdout,
+            out.stdout,
+            "arguments and --dirs-from agree"
+        );
+    }
     assert_eq!(out.code, 1);
     let v = out.json();
     let results = v["results"].as_array().unwrap();
