@@ -165,3 +165,71 @@ pub fn assert_no_secrets(out: &Out, secrets: &[&str]) {
 pub fn sha256(bytes: &[u8]) -> String {
     mimmfa::secret::sha256_hex(bytes)
 }
+
+/// Make a file readable by its owner only: on Unix mode 0600; on Windows a
+/// protected DACL with one allow-ACE for the file's owner (what an admin
+/// does in Properties → Security → Advanced → Disable inheritance).
+pub fn owner_only(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    #[cfg(windows)]
+    windows_owner_only(path);
+}
+
+#[cfg(windows)]
+fn windows_owner_only(path: &Path) {
+    use std::os::windows::ffi::OsStrExt;
+    use std::ptr::null_mut;
+    use windows_sys::Win32::Foundation::{GENERIC_ALL, LocalFree};
+    use windows_sys::Win32::Security::Authorization::{
+        GetNamedSecurityInfoW, SE_FILE_OBJECT, SetNamedSecurityInfoW,
+    };
+    use windows_sys::Win32::Security::{
+        ACL, ACL_REVISION, AddAccessAllowedAce, DACL_SECURITY_INFORMATION, InitializeAcl,
+        OWNER_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR,
+        PSID,
+    };
+    let wide: Vec<u16> = path.as_os_str().encode_wide().chain([0]).collect();
+    // SAFETY: test-only FFI with valid, NUL-terminated inputs and local buffers.
+    unsafe {
+        let mut owner: PSID = null_mut();
+        let mut sd: PSECURITY_DESCRIPTOR = null_mut();
+        let rc = GetNamedSecurityInfoW(
+            wide.as_ptr(),
+            SE_FILE_OBJECT,
+            OWNER_SECURITY_INFORMATION,
+            &mut owner,
+            null_mut(),
+            null_mut(),
+            null_mut(),
+            &mut sd,
+        );
+        assert_eq!(rc, 0, "GetNamedSecurityInfoW");
+        let mut buf = [0u64; 64]; // 512 bytes, 8-aligned, plenty for one ACE
+        let acl = buf.as_mut_ptr() as *mut ACL;
+        assert_ne!(InitializeAcl(acl, 512, ACL_REVISION), 0);
+        assert_ne!(
+            AddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, owner),
+            0
+        );
+        let rc = SetNamedSecurityInfoW(
+            wide.as_ptr() as *mut u16,
+            SE_FILE_OBJECT,
+            DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+            null_mut(),
+            null_mut(),
+            acl,
+            null_mut(),
+        );
+        LocalFree(sd as _);
+        assert_eq!(rc, 0, "SetNamedSecurityInfoW");
+    }
+}
+
+/// Running as a Windows program under Wine (its Z: drive is the Unix root).
+pub fn under_wine() -> bool {
+    cfg!(windows) && Path::new(r"Z:\proc\self").exists()
+}

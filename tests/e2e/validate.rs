@@ -108,6 +108,8 @@ fn case(code: &str) -> (Site, Vec<String>) {
         }
         "MFA050" => (provider_site("CustomPhoneGate.dll"), no_args),
         "MFA051" => {
+            // A file the test writes is readable by all: mode 0644 on Unix;
+            // under Wine, whose DACLs follow the Unix mode, "Everyone".
             let site = sdk_site(sdk_settings(&stock_cert(), FIXTURE_PASSWORD, ""), "aes256.p12");
             #[cfg(unix)]
             chmod(&site, "MfaCerts/cert_key.p12", 0o644);
@@ -144,9 +146,6 @@ impl ReplaceAll for Vec<u8> {
 #[test]
 fn every_check_code_is_triggered_by_a_fixture() {
     for (code, severity, _) in mimmfa::validate::CHECKS {
-        if cfg!(not(unix)) && ["MFA050", "MFA051"].contains(code) {
-            continue; // ACLs are not read on Windows yet (docs/checks.md)
-        }
         let (site, args) = case(code);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (exit, found) = findings(&site, &args);
@@ -193,14 +192,30 @@ fn findings_point_at_the_element() {
 }
 
 fn secure(site: &Site) {
-    #[cfg(unix)]
-    {
-        chmod(site, "MfaSettings.xml", 0o600);
-        if site.path("MfaCerts/cert_key.p12").exists() {
-            chmod(site, "MfaCerts/cert_key.p12", 0o600);
-        }
-    }
     site.json(&["backup"]);
+    owner_only(&site.path("MfaSettings.xml"));
+    if site.path("MfaCerts/cert_key.p12").exists() {
+        owner_only(&site.path("MfaCerts/cert_key.p12"));
+    }
+    for entry in std::fs::read_dir(site.path("MfaBackups"))
+        .unwrap()
+        .flatten()
+    {
+        owner_only(&entry.path());
+    }
+}
+
+/// Findings of a folder `secure` has made owner-only. Under Wine a file's
+/// DACL is derived from its Unix mode and a Windows process cannot narrow it
+/// (Wine 8.0 turns an owner-only DACL into mode 775 and keeps no security
+/// descriptor), so there MFA050/MFA051 are left out; the owner-only case is
+/// proven on Unix (and on real Windows, where `owner_only` sets the DACL).
+fn secured_findings(site: &Site, args: &[&str]) -> (i32, Vec<Value>) {
+    let (code, mut found) = findings(site, args);
+    if under_wine() {
+        found.retain(|f| f["code"] != "MFA050" && f["code"] != "MFA051");
+    }
+    (code, found)
 }
 
 #[test]
@@ -210,26 +225,28 @@ fn clean_folders_of_each_mode_have_no_errors() {
         "legacy-rc2-3des.p12",
     );
     secure(&sdk);
-    let (code, found) = findings(&sdk, &[]);
+    let (code, found) = secured_findings(&sdk, &[]);
     assert_eq!((code, codes_of(&found)), (0, vec!["MFA012"]));
 
     let provider = provider_site("CustomPhoneGate.dll");
     secure(&provider);
-    let (code, found) = findings(&provider, &[]);
+    let (code, found) = secured_findings(&provider, &[]);
     assert_eq!(
         (code, codes_of(&found)),
         (0, vec![]),
         "the recommended path is spotless"
     );
-    let (code, _) = findings(&provider, &["--strict"]);
-    assert_eq!(code, 0);
+    let (code, _) = secured_findings(&provider, &["--strict"]);
+    if !under_wine() {
+        assert_eq!(code, 0, "--strict passes a spotless folder");
+    }
 
     let server = Site::with(b"<MfaSettings><Username>svc@contoso.com</Username><LOCMFA>true</LOCMFA><LOCMFASRV>https://mfa:9999/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx</LOCMFASRV></MfaSettings>");
     secure(&server);
-    let (code, found) = findings(&server, &[]);
+    let (code, found) = secured_findings(&server, &[]);
     assert_eq!((code, codes_of(&found)), (0, vec!["MFA013"]));
     assert_eq!(
-        findings(&server, &["--strict"]).0,
+        secured_findings(&server, &["--strict"]).0,
         1,
         "--strict fails on warnings"
     );
