@@ -45,7 +45,24 @@ pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<S
             "took over a lock left by an earlier mimmfa (pid {pid}) that did not finish"
         ));
     }
-    for t in remove_stale_temps(&site.settings) {
+    // Temp files a killed run left: beside the settings (the settings file
+    // and provider DLLs), and anywhere in the folders only mimmfa writes.
+    let settings_name = site
+        .settings
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let settings_dir = site.settings.parent().unwrap_or(&site.service_dir);
+    let mut stale = remove_stale_temps(settings_dir, |t| {
+        t == settings_name || t.to_ascii_lowercase().ends_with(".dll")
+    });
+    stale.extend(remove_stale_temps(&site.backup_dir, |_| true));
+    stale.extend(remove_stale_temps(
+        &site.service_dir.join("MfaCerts"),
+        |_| true,
+    ));
+    for t in stale {
         report.warn(format!(
             "removed a temp file left by an interrupted run: {}",
             t.display()

@@ -100,25 +100,31 @@ pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()>
     Ok(())
 }
 
-/// Remove temp files a killed mimmfa left beside `target` (call with the
-/// lock held, so none belongs to a live writer).
-pub fn remove_stale_temps(target: &Path) -> Vec<PathBuf> {
-    let dir = parent_dir(target);
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let prefix = format!(".{name}.");
+/// Remove temp files a killed mimmfa left in `dir`: names
+/// `.<target>.<8 letters/digits>.tmp` whose `<target>` passes `ours`.
+/// Call with the lock held, so none belongs to a live writer.
+pub fn remove_stale_temps(dir: &Path, ours: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     let mut removed = Vec::new();
-    if let Ok(entries) = fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let file_name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(mid) = file_name
-                .strip_prefix(&prefix)
-                .and_then(|r| r.strip_suffix(".tmp"))
-                && mid.len() == 8
-                && mid.chars().all(|c| c.is_ascii_alphanumeric())
-                && fs::remove_file(entry.path()).is_ok()
-            {
-                removed.push(entry.path());
-            }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(inner) = file_name
+            .strip_prefix('.')
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some((target, random)) = inner.rsplit_once('.') else {
+            continue;
+        };
+        if random.len() == 8
+            && random.chars().all(|c| c.is_ascii_alphanumeric())
+            && ours(target)
+            && fs::remove_file(entry.path()).is_ok()
+        {
+            removed.push(entry.path());
         }
     }
     removed
@@ -208,11 +214,18 @@ mod tests {
     #[test]
     fn stale_temps_are_removed_and_others_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("MfaSettings.xml");
         fs::write(dir.path().join(".MfaSettings.xml.Ab3dE9x1.tmp"), b"x").unwrap();
         fs::write(dir.path().join(".MfaSettings.xml.mine.tmp"), b"x").unwrap();
-        assert_eq!(remove_stale_temps(&target).len(), 1);
+        fs::write(dir.path().join(".notes.txt.Ab3dE9x1.tmp"), b"x").unwrap();
+        assert_eq!(
+            remove_stale_temps(dir.path(), |t| t == "MfaSettings.xml").len(),
+            1
+        );
         assert!(dir.path().join(".MfaSettings.xml.mine.tmp").exists());
+        assert!(
+            dir.path().join(".notes.txt.Ab3dE9x1.tmp").exists(),
+            "not ours"
+        );
     }
 
     #[test]

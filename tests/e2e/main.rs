@@ -3,6 +3,7 @@
 mod document;
 mod foundation;
 mod provider;
+mod reliability;
 mod sdk;
 mod util;
 mod validate;

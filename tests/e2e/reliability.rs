@@ -1,0 +1,164 @@
+//! Issue 7: crash safety (kills at random moments) and concurrency (many
+//! writers on one folder). The counts are printed; run with --nocapture.
+
+use crate::provider::dll;
+use crate::sdk::sdk_zip;
+use crate::util::*;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// A small deterministic generator, so a failure can be replayed.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+fn temp_files(site: &Site) -> Vec<String> {
+    let mut found = Vec::new();
+    for dir in [
+        site.dir().to_path_buf(),
+        site.path("MfaCerts"),
+        site.path("MfaBackups"),
+    ] {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".tmp") {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
+fn spawn(site: &Site, args: &[&str]) -> std::process::Child {
+    Command::new(assert_cmd::cargo::cargo_bin("mimmfa"))
+        .arg("--service-dir")
+        .arg(site.dir())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn killing_sdk_apply_and_restore_at_random_moments_never_tears_the_file() {
+    let rounds = if under_wine() { 60 } else { 500 };
+    let site = Site::with(b"<MfaSettings>\r\n  <Username>svc</Username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n  <CustomPhoneProvider>C:\\x\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n");
+    let provider_version = sha256(&site.settings());
+    let zip_dir = tempfile::tempdir().unwrap();
+    let zip = sdk_zip(zip_dir.path(), "legacy-rc2-3des.p12");
+    let zip = zip.to_str().unwrap();
+    // One clean run of each, to learn the two valid versions and the backup id.
+    assert_eq!(site.run(&["sdk", "apply", zip]).code, 0);
+    let sdk_version = sha256(&site.settings());
+    let (_, list) = site.json(&["backup", "list"]);
+    let provider_backup = list["backups"][0]["id"].as_str().unwrap().to_string();
+
+    let mut rng = Lcg(0x5eed);
+    let (mut kills, mut torn, mut completed, mut leftovers) = (0, 0, 0, 0);
+    for round in 0..rounds {
+        let args: Vec<&str> = if round % 2 == 0 {
+            vec!["restore", &provider_backup]
+        } else {
+            vec!["sdk", "apply", zip]
+        };
+        let mut child = spawn(&site, &args);
+        // Most runs take 2-4 ms here: kill somewhere in 0-4 ms.
+        std::thread::sleep(Duration::from_micros(rng.next() % 4000));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        let status = child.wait().unwrap();
+        let now = sha256(&site.settings());
+        if now != provider_version && now != sdk_version {
+            torn += 1;
+        }
+        if status.success() {
+            completed += 1;
+            // A run that finished removed what killed runs left behind.
+            if !temp_files(&site).is_empty() {
+                leftovers += 1;
+            }
+        }
+    }
+    // The folder is still usable: a last run succeeds and leaves nothing.
+    assert_eq!(site.run(&["restore", &provider_backup]).code, 0);
+    assert!(temp_files(&site).is_empty(), "{:?}", temp_files(&site));
+    let (code, v) = site.json(&["backup", "list"]);
+    assert_eq!(code, 0);
+    assert!(
+        v["backups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["intact"] == true),
+        "{v}"
+    );
+    println!(
+        "crash safety: {rounds} runs, {kills} killed mid-run, {completed} completed, {torn} torn files, {leftovers} temp files left after a completed run"
+    );
+    assert_eq!(torn, 0);
+    assert_eq!(leftovers, 0);
+    assert!(
+        kills > rounds / 10,
+        "the kills must land while the runs work ({kills} of {rounds})"
+    );
+}
+
+#[test]
+fn eight_writers_at_once_get_0_or_4_and_leave_a_valid_folder() {
+    let (writers, rounds) = if under_wine() { (4, 8) } else { (8, 50) };
+    let site = Site::example();
+    site.json(&["backup"]);
+    let gate = dll("CustomPhoneGate.dll");
+    let gate = gate.to_str().unwrap().to_string();
+    let dir = site.dir().to_str().unwrap().to_string();
+    let outcomes: Vec<Vec<i32>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..writers)
+            .map(|w| {
+                let (gate, dir) = (gate.clone(), dir.clone());
+                s.spawn(move || {
+                    (0..rounds)
+                        .map(|r| {
+                            let args: Vec<&str> = if (w + r) % 2 == 0 {
+                                vec!["--service-dir", &dir, "provider", "set", &gate]
+                            } else {
+                                vec!["--service-dir", &dir, "restore", "latest"]
+                            };
+                            mimmfa(&args).code
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let all: Vec<i32> = outcomes.into_iter().flatten().collect();
+    let ok = all.iter().filter(|c| **c == 0).count();
+    let busy = all.iter().filter(|c| **c == 4).count();
+    println!(
+        "concurrency: {writers} writers x {rounds} rounds = {} runs: {ok} exit 0, {busy} exit 4 (busy), {} other",
+        all.len(),
+        all.len() - ok - busy
+    );
+    assert_eq!(ok + busy, all.len(), "every exit is 0 or 4: {all:?}");
+    assert!(ok > 0);
+    // The file is valid, and every listed backup exists and matches its sha256.
+    let (code, _) = site.json(&["status"]);
+    assert_eq!(code, 0);
+    let (_, list) = site.json(&["backup", "list"]);
+    for b in list["backups"].as_array().unwrap() {
+        let bytes =
+            std::fs::read(site.path("MfaBackups").join(b["file"].as_str().unwrap())).unwrap();
+        assert_eq!(sha256(&bytes), b["sha256"].as_str().unwrap());
+    }
+    assert!(temp_files(&site).is_empty());
+}
