@@ -598,6 +598,16 @@ fn check_encoding(bytes: &[u8], bom_len: usize) -> Result<(), DocError> {
             "not valid UTF-8; save the file as UTF-8 (Notepad: Save As → Encoding UTF-8)",
         ));
     }
+    // quick-xml skips a BOM at the start of what it is given without counting
+    // it in positions; a second BOM would shift every span by 3 bytes.
+    if bytes[bom_len..].starts_with(UTF8_BOM) {
+        return Err(error_at(
+            bytes,
+            bom_len,
+            "MFA002",
+            "the file starts with two byte-order marks; save it again as UTF-8",
+        ));
+    }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         return Err(error_at(
             bytes,
@@ -800,5 +810,9 @@ mod tests {
         assert_eq!(e.code, "MFA002");
         let e = SettingsDoc::parse(b"\xff\xfe<\x00x\x00".to_vec()).unwrap_err();
         assert_eq!(e.code, "MFA008");
+        // Found by fuzzing: quick-xml would skip the second BOM unseen.
+        let e =
+            SettingsDoc::parse(b"\xef\xbb\xbf\xef\xbb\xbf<x><a>1</a></x>".to_vec()).unwrap_err();
+        assert_eq!((e.code, e.line), ("MFA002", 1));
     }
 }

@@ -2,6 +2,7 @@
 
 mod document;
 mod foundation;
+mod fuzz_regressions;
 mod provider;
 mod reliability;
 mod sdk;

@@ -1,0 +1,94 @@
+//! The properties the fuzz targets check, shared with the regression test
+//! (`tests/e2e/fuzz_regressions.rs`), which replays every saved crash input.
+
+use mimmfa::settings::SettingsDoc;
+
+/// The pf_auth.cs reader never panics on any text.
+pub fn pf_auth(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Err(e) = mimmfa::pfauth::read_keys(&text) {
+        let _ = e.to_string();
+    }
+}
+
+/// Parse never panics; an edit then its reverse gives the original bytes;
+/// every edited output parses again.
+pub fn settings(data: &[u8]) {
+    let Ok(doc) = SettingsDoc::parse(data.to_vec()) else {
+        return;
+    };
+    for el in doc.elements().iter().take(4) {
+        let name = el.name.clone();
+        let Some((start, end)) = el.content else {
+            continue;
+        };
+        if el.has_children || doc.find_all(&name).len() != 1 {
+            continue;
+        }
+        // Exact when the original text is what minimal escaping of its value
+        // writes (no `&gt;`, character references, CDATA or comments).
+        let raw = &data[start..end];
+        let canonical = quick_xml::escape::minimal_escape(el.value.as_str()).into_owned();
+        let mut edit = doc.edit();
+        edit.set(&name, "fuzz & <value>")
+            .expect("a unique text element can be set");
+        let changed = edit.finish().expect("an edited document parses again");
+        let doc2 = SettingsDoc::parse(changed).expect("finish() output parses");
+        let values: Vec<&str> = doc2
+            .find_all(&name)
+            .iter()
+            .map(|e| e.value.as_str())
+            .collect();
+        assert_eq!(values, vec!["fuzz & <value>"]);
+        let mut back = doc2.edit();
+        back.set(&name, &el.value).expect("set back");
+        let restored = back.finish().expect("parses again");
+        if raw == canonical.as_bytes() {
+            assert_eq!(
+                restored, data,
+                "edit then reverse must give the original bytes"
+            );
+        }
+    }
+    if doc.get("FuzzInserted").is_none() {
+        let mut edit = doc.edit();
+        if edit.set("FuzzInserted", "x").is_ok()
+            && let Ok(out) = edit.finish()
+        {
+            let doc2 = SettingsDoc::parse(out).expect("insert output parses");
+            let mut e = doc2.edit();
+            e.remove("FuzzInserted").unwrap();
+            let removed = e.finish().expect("remove output parses");
+            assert!(
+                SettingsDoc::parse(removed)
+                    .unwrap()
+                    .get("FuzzInserted")
+                    .is_none()
+            );
+        }
+    }
+}
+
+/// A zip entry name not judged hostile can never climb out of a folder or
+/// name a drive, whatever its slashes.
+pub fn zip_names(data: &[u8]) {
+    use mimmfa::sdk_zip::{hostile_name, normalize};
+    let name = String::from_utf8_lossy(data);
+    let norm = normalize(&name);
+    if hostile_name(&name).is_none() {
+        assert!(!norm.starts_with('/'), "absolute: {name:?}");
+        assert!(!norm.split('/').any(|c| c == ".."), "dot-dot: {name:?}");
+        let b = norm.as_bytes();
+        assert!(!(b.len() >= 2 && b[1] == b':'), "drive: {name:?}");
+        assert!(!norm.chars().any(char::is_control), "control: {name:?}");
+    }
+}
+
+/// The .NET metadata reader: an error, never a panic or an out-of-bounds read.
+pub fn dotnet(data: &[u8]) {
+    if let Ok(asm) = mimmfa::dotnet::read_assembly(data) {
+        for t in &asm.types {
+            let _ = t.is_creatable_class();
+        }
+    }
+}
