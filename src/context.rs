@@ -94,7 +94,7 @@ impl Site {
     }
 
     pub fn read_settings(&self) -> Result<Vec<u8>> {
-        std::fs::read(&self.settings).map_err(|e| {
+        crate::settings::read_settings_file(&self.settings).map_err(|e| {
             refused(format!(
                 "cannot read {}: {e}; check --service-dir (or --settings)",
                 self.settings.display()

@@ -145,6 +145,11 @@ struct Scan {
 
 fn scan(bytes: &[u8]) -> Result<Scan, P12Error> {
     let mut s = Scan::default();
+    if bytes.starts_with(&[0x30, 0x80]) {
+        return Err(P12Error::NotPkcs12(
+            "it uses BER indefinite lengths (some old Windows exports do); re-export it as DER, e.g. `openssl pkcs12 -in old.p12 -out new.p12`".into(),
+        ));
+    }
     let (tag, body, rest) = tlv(bytes)
         .ok_or_else(|| P12Error::NotPkcs12("it does not start with a DER structure".into()))?;
     if tag != 0x30 || !rest.is_empty() {

@@ -24,6 +24,12 @@ pub enum ZipError {
         entry: String,
         why: String,
     },
+    #[error("{zip}: the entry \"{0}\" is listed {1} times in the zip's directory; a zip that hides entries behind others is refused", .name, .count)]
+    Listed {
+        zip: String,
+        name: String,
+        count: usize,
+    },
     #[error("{zip}: two entries for {role}: \"{first}\" and \"{second}\"; an SDK zip has one")]
     Duplicate {
         zip: String,
@@ -97,6 +103,12 @@ pub fn read_sdk(path: &Path) -> Result<SdkFiles, ZipError> {
         })?;
     if archive.is_empty() {
         return Err(ZipError::Empty(zip));
+    }
+    // The zip crate indexes entries by name, so a second entry of the same
+    // name (say a symlink, then a file) would vanish from its view: read the
+    // names from the central directory itself.
+    if let Some((name, count)) = repeated_name(path) {
+        return Err(ZipError::Listed { zip, name, count });
     }
     let mut pf_auth: Option<(usize, String)> = None;
     let mut cert: Option<(usize, String)> = None;
@@ -214,6 +226,66 @@ fn read_capped<R: std::io::Read + std::io::Seek>(
         )));
     }
     Ok(out)
+}
+
+/// A name the central directory lists more than once, with its count.
+/// `None` also when the directory cannot be walked here (the zip crate has
+/// already accepted the archive, and judges it further).
+fn repeated_name(path: &Path) -> Option<(String, usize)> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    // End of central directory: in the last 64 KiB + 22 bytes (the comment).
+    let tail_len = len.min(65_557);
+    f.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0u8; tail_len as usize];
+    f.read_exact(&mut tail).ok()?;
+    let eocd = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let le16 = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as u64;
+    let le32 =
+        |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as u64;
+    let le64 =
+        |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
+    let e = tail.get(eocd..eocd + 22)?;
+    let (mut count, mut size, mut offset) = (le16(e, 10), le32(e, 12), le32(e, 16));
+    if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
+        // Zip64: the locator sits just before the EOCD and points at the record.
+        let loc = tail.get(eocd.checked_sub(20)?..eocd)?;
+        if &loc[..4] != b"PK\x06\x07" {
+            return None;
+        }
+        let mut rec = [0u8; 56];
+        f.seek(SeekFrom::Start(le64(loc, 8))).ok()?;
+        f.read_exact(&mut rec).ok()?;
+        (count, size, offset) = (le64(&rec, 32), le64(&rec, 40), le64(&rec, 48));
+    }
+    if size > 64 << 20 || offset.checked_add(size)? > len {
+        return None;
+    }
+    let mut cd = vec![0u8; size as usize];
+    f.seek(SeekFrom::Start(offset)).ok()?;
+    f.read_exact(&mut cd).ok()?;
+    let mut seen: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    let mut at = 0usize;
+    for _ in 0..count {
+        let h = cd.get(at..at + 46)?;
+        if &h[..4] != b"PK\x01\x02" {
+            return None;
+        }
+        let (n, m, k) = (
+            le16(h, 28) as usize,
+            le16(h, 30) as usize,
+            le16(h, 32) as usize,
+        );
+        let name = cd.get(at + 46..at + 46 + n)?;
+        *seen.entry(name).or_default() += 1;
+        at += 46 + n + m + k;
+    }
+    let mut repeated: Vec<(&[u8], usize)> = seen.into_iter().filter(|(_, c)| *c > 1).collect();
+    repeated.sort();
+    repeated
+        .first()
+        .map(|(n, c)| (String::from_utf8_lossy(n).into_owned(), *c))
 }
 
 /// The other PhoneFactor SDK languages, by their main file.

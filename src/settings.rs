@@ -36,6 +36,24 @@ pub const KNOWN_SETTINGS: [&str; 9] = [
 /// shared Username / DefaultCountryCode).
 pub const SDK_SETTINGS: [&str; 4] = [LICENSE_KEY, GROUP_KEY, CERT_PASSWORD, CERT_FILE_PATH];
 
+/// The stock MfaSettings.xml is about 1 KB; anything past this is not one,
+/// and is refused before it is read into memory.
+pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
+
+/// Read a settings file, refusing one too large to be real.
+pub fn read_settings_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let size = std::fs::metadata(path)?.len();
+    if size > MAX_SETTINGS_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "it is {size} bytes; a real MfaSettings.xml is a few KB (limit {MAX_SETTINGS_BYTES})"
+            ),
+        ));
+    }
+    std::fs::read(path)
+}
+
 /// Does the element name `actual` stand for the setting `wanted`?
 /// Names are case-sensitive to the MIM Service, except that the docs write
 /// both `<Username>` and `<username>`.

@@ -254,7 +254,7 @@ pub fn validate_site(site: &Site, opts: Options) -> Vec<Finding> {
         file: site.settings_display(),
         findings: Vec::new(),
     };
-    let bytes = match std::fs::read(&site.settings) {
+    let bytes = match read_settings_file(&site.settings) {
         Ok(b) => b,
         Err(e) => {
             a.push(
