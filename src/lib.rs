@@ -105,8 +105,9 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);
-            output::print_stdout(&String::from_utf8_lossy(&buf));
-            std::process::exit(0);
+            let mut report = Report::new("completions");
+            report.raw = Some(String::from_utf8_lossy(&buf).into_owned());
+            Ok(report)
         }
     }
 }

@@ -173,10 +173,12 @@ pub fn print_stdout(text: &str) {
 }
 
 pub fn emit(ui: &Ui, report: &Report) {
+    // A command's own document (SARIF, a completion script) replaces the report.
+    if let Some(raw) = report.raw.as_deref().filter(|_| !report.failed) {
+        print_stdout(raw);
+        return;
+    }
     match ui.format {
-        Format::Json | Format::Sarif if report.raw.is_some() => {
-            print_stdout(report.raw.as_deref().unwrap_or_default());
-        }
         Format::Json | Format::Sarif => {
             let mut json = serde_json::to_string_pretty(report).unwrap_or_default();
             json.push('\n');

@@ -26,8 +26,13 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
             .map(|d| ctx.site_for(d, dirs.len() == 1))
             .collect()
     };
-    let results = audit_all(&sites, opts);
     let fleet = dirs.len() > 1;
+    // Progress only for a person watching a long fleet run.
+    let progress = fleet
+        && ctx.ui.is_human()
+        && !ctx.ui.quiet
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let results = audit_all(&sites, opts, progress);
 
     let mut report = Report::new("validate");
     let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
@@ -146,7 +151,7 @@ fn audit_all(sites: &[Site], opts: Options) -> Vec<Vec<Finding>> {
         for _ in 0..workers {
             scope.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(site) = sites.get(i) else { break };
                     let found = validate_site(site, opts);
                     if let Ok(mut slot) = slots[i].lock() {

@@ -3,6 +3,7 @@
 mod document;
 mod foundation;
 mod fuzz_regressions;
+mod generated;
 mod hostile;
 mod provider;
 mod reliability;

@@ -1,0 +1,81 @@
+//! Committed generated files (completions/, docs/man/) must match what the
+//! current CLI generates. `MIMMFA_BLESS=1 cargo test generated` rewrites them.
+
+use crate::util::mimmfa;
+use clap::CommandFactory;
+use std::path::Path;
+
+fn check(path: &Path, fresh: &[u8], failures: &mut Vec<String>) {
+    if std::env::var_os("MIMMFA_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, fresh).unwrap();
+        return;
+    }
+    match std::fs::read(path) {
+        Ok(committed) if committed == fresh => {}
+        _ => failures.push(path.display().to_string()),
+    }
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn committed_completions_are_fresh() {
+    let mut stale = Vec::new();
+    for (shell, file) in [
+        ("bash", "mimmfa.bash"),
+        ("zsh", "_mimmfa"),
+        ("fish", "mimmfa.fish"),
+        ("powershell", "_mimmfa.ps1"),
+        ("elvish", "mimmfa.elv"),
+    ] {
+        let out = mimmfa(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(
+            out.stdout.contains("mimmfa"),
+            "{shell} completion mentions mimmfa"
+        );
+        check(
+            &root().join("completions").join(file),
+            out.stdout.as_bytes(),
+            &mut stale,
+        );
+    }
+    assert!(
+        stale.is_empty(),
+        "stale: {stale:?}; run `MIMMFA_BLESS=1 cargo test generated` and commit"
+    );
+}
+
+#[test]
+fn committed_man_pages_are_fresh() {
+    let mut stale = Vec::new();
+    let cmd = mimmfa::cli::Cli::command();
+    let mut pages = vec![("mimmfa".to_string(), cmd.clone())];
+    for sub in cmd.get_subcommands() {
+        let name = format!("mimmfa-{}", sub.get_name());
+        // clap wants a &'static name (without its "string" feature).
+        let leaked: &'static str = Box::leak(name.clone().into_boxed_str());
+        pages.push((name.clone(), sub.clone().name(leaked)));
+        for leaf in sub.get_subcommands() {
+            let leaf_name = format!("{name}-{}", leaf.get_name());
+            let leaked: &'static str = Box::leak(leaf_name.clone().into_boxed_str());
+            pages.push((leaf_name, leaf.clone().name(leaked)));
+        }
+    }
+    for (name, page) in pages {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(page).render(&mut buf).unwrap();
+        check(
+            &root().join("docs/man").join(format!("{name}.1")),
+            &buf,
+            &mut stale,
+        );
+    }
+    assert!(
+        stale.is_empty(),
+        "stale: {stale:?}; run `MIMMFA_BLESS=1 cargo test generated` and commit"
+    );
+}
