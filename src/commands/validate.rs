@@ -135,15 +135,33 @@ fn read_dir_list(list: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
 }
 
 /// Audit each folder on all cores; results keep the order given.
-fn audit_all(sites: &[Site], opts: Options) -> Vec<Vec<Finding>> {
+fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Vec<Finding>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let done = AtomicUsize::new(0);
+    let tick = || {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if progress && (n.is_multiple_of(25) || n == sites.len()) {
+            eprint!("\rvalidated {n}/{} folders", sites.len());
+            if n == sites.len() {
+                eprintln!();
+            }
+        }
+    };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(sites.len())
         .max(1);
     if workers == 1 {
-        return sites.iter().map(|s| validate_site(s, opts)).collect();
+        return sites
+            .iter()
+            .map(|s| {
+                let found = validate_site(s, opts);
+                tick();
+                found
+            })
+            .collect();
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = AtomicUsize::new(0);
     let mut results: Vec<Vec<Finding>> = vec![Vec::new(); sites.len()];
     let slots: Vec<std::sync::Mutex<Option<Vec<Finding>>>> =
         sites.iter().map(|_| std::sync::Mutex::new(None)).collect();
@@ -157,6 +175,7 @@ fn audit_all(sites: &[Site], opts: Options) -> Vec<Vec<Finding>> {
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(found);
                     }
+                    tick();
                 }
             });
         }
