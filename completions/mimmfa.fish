@@ -49,6 +49,7 @@ complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "restore" -d 'Put a ba
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "diff" -d 'Unified diff between two versions (ids, `latest`, `current`), secrets masked'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "sdk" -d 'The Azure MFA SDK zip: inspect it, or apply it to MfaSettings.xml'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "provider" -d 'A custom phone provider DLL: check it, switch to it, or clear it'
+complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "setup" -d 'An interactive wizard: custom provider, SDK zip, or restore (terminal only)'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -312,6 +313,23 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l color -d 'Colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F

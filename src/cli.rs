@@ -107,6 +107,11 @@ pub enum Command {
     /// A custom phone provider DLL: check it, switch to it, or clear it
     #[command(subcommand)]
     Provider(ProviderCommand),
+    /// An interactive wizard: custom provider, SDK zip, or restore (terminal only)
+    #[command(
+        after_help = "Example:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' setup\n\nWithout a terminal it exits 2; scripts use provider set, sdk apply or restore."
+    )]
+    Setup,
     /// Print shell completions
     #[command(after_help = "Example:\n  mimmfa completions powershell >> $PROFILE")]
     Completions {

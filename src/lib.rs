@@ -102,6 +102,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
                 dry_run: dry.dry_run,
             },
         ),
+        Command::Setup => setup::run(ctx),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);
@@ -171,6 +172,7 @@ fn command_name(command: &Command) -> String {
         Command::Provider(P::Set { .. }) => "provider set",
         Command::Provider(P::Clear { .. }) => "provider clear",
         Command::Provider(P::Check { .. }) => "provider check",
+        Command::Setup => "setup",
         Command::Completions { .. } => "completions",
     }
     .to_string()

@@ -3,5 +3,6 @@
 pub mod backup;
 pub mod provider;
 pub mod sdk;
+pub mod setup;
 pub mod status;
 pub mod validate;

@@ -8,5 +8,7 @@ mod hostile;
 mod provider;
 mod reliability;
 mod sdk;
+#[cfg(unix)]
+mod setup;
 mod util;
 mod validate;

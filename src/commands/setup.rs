@@ -1,0 +1,173 @@
+//! `mimmfa setup`: a wizard for the person at the console. It only asks;
+//! the work is done by the same functions as `provider set`, `sdk apply`
+//! and `restore`, first as a dry run to show the diff, then for real.
+
+use crate::context::Ctx;
+use crate::error::usage;
+use crate::output::{Report, emit};
+use crate::prompt::ask;
+use crate::settings::{DEFAULT_COUNTRY_CODE, USERNAME};
+use crate::validate::country_code_problem;
+use anyhow::Result;
+use dialoguer::{Confirm, Select};
+use std::path::PathBuf;
+
+const JOBS: [&str; 4] = [
+    "Switch to a custom phone provider DLL (recommended since MFA Server's retirement)",
+    "Apply an Azure MFA SDK zip (the cloud SDK was retired in 2018)",
+    "Restore a backup",
+    "Quit without changes",
+];
+
+pub fn run(ctx: &Ctx) -> Result<Report> {
+    if !ctx.ui.can_prompt() || !ctx.ui.is_human() {
+        return Err(usage(
+            "setup is interactive and needs a terminal; in scripts use `mimmfa provider set DLL`, `mimmfa sdk apply ZIP` or `mimmfa restore ID`",
+        ));
+    }
+    let site = ctx.site()?;
+    let doc = site.load()?;
+    eprintln!("MIM Service folder: {}", site.service_dir.display());
+    eprintln!("current mode:       {}", doc.mode().as_str());
+    let job = Select::new()
+        .with_prompt("What do you want to do?")
+        .items(JOBS)
+        .default(0)
+        .interact_opt()?;
+    match job {
+        Some(0) => provider(ctx),
+        Some(1) => sdk(ctx, &doc),
+        Some(2) => restore(ctx),
+        _ => Ok(quit()),
+    }
+}
+
+fn quit() -> Report {
+    let mut r = Report::new("setup");
+    r.msg = "nothing was changed".into();
+    r
+}
+
+/// Dry run, show it, confirm, then the real run.
+fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Result<Report> {
+    let mut preview = apply(true)?;
+    if preview.failed || !preview.changed {
+        return Ok(preview);
+    }
+    preview.msg = "preview: nothing has been written yet".into();
+    emit(&ctx.ui, &preview);
+    let go = ctx.ui.yes
+        || Confirm::new()
+            .with_prompt("Write these changes?")
+            .default(false)
+            .interact()?;
+    if !go {
+        return Ok(quit());
+    }
+    apply(false)
+}
+
+fn provider(ctx: &Ctx) -> Result<Report> {
+    let Some(dll) = ask(&ctx.ui, "Path of the provider DLL", |s| {
+        let path = PathBuf::from(s);
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {s}: {e}"))?;
+        let check = crate::provider::check_dll(&bytes, s, crate::provider::Kind::Phone);
+        match check.findings.first() {
+            Some(f) if !check.ok() => Err(format!("[{}] {}", f.code, f.message)),
+            _ => Ok(()),
+        }
+    }) else {
+        return Ok(quit());
+    };
+    let dll = PathBuf::from(dll);
+    preview_then_apply(ctx, |dry| {
+        super::provider::set(ctx, &dll, false, false, dry)
+    })
+}
+
+fn sdk(ctx: &Ctx, doc: &crate::settings::SettingsDoc) -> Result<Report> {
+    let Some(zip) = ask(
+        &ctx.ui,
+        "Path of the Azure MFA SDK zip (SDK for ASP.net 2.0 C#)",
+        |s| {
+            let ex = crate::sdk::examine(std::path::Path::new(s), 30).map_err(|e| e.to_string())?;
+            match ex
+                .findings
+                .iter()
+                .find(|f| f.severity == crate::finding::Severity::Error)
+            {
+                Some(f) => Err(format!("[{}] {}", f.code, f.message)),
+                None => Ok(()),
+            }
+        },
+    ) else {
+        return Ok(quit());
+    };
+    // Asked here once, so the dry run and the real run do not ask twice.
+    let username = (!doc.is_filled(USERNAME))
+        .then(|| {
+            ask(
+                &ctx.ui,
+                "Username (any name; e.g. the MIM service account)",
+                |s| {
+                    if s.is_empty() {
+                        Err("a username is needed".into())
+                    } else {
+                        Ok(())
+                    }
+                },
+            )
+        })
+        .flatten();
+    let country = (!doc.is_filled(DEFAULT_COUNTRY_CODE))
+        .then(|| {
+            ask(&ctx.ui, "DefaultCountryCode (digits, e.g. 1 or 44)", |s| {
+                country_code_problem(s).map_or(Ok(()), Err)
+            })
+        })
+        .flatten();
+    let zip = PathBuf::from(zip);
+    preview_then_apply(ctx, |dry| {
+        super::sdk::apply(
+            ctx,
+            super::sdk::ApplyArgs {
+                zip: &zip,
+                username: username.as_deref(),
+                country_code: country.as_deref(),
+                cert_dir: None,
+                dry_run: dry,
+            },
+        )
+    })
+}
+
+fn restore(ctx: &Ctx) -> Result<Report> {
+    let backups = ctx.site()?.backups().list()?;
+    if backups.is_empty() {
+        let mut r = quit();
+        r.msg = "there are no backups to restore".into();
+        return Ok(r);
+    }
+    let labels: Vec<String> = backups
+        .iter()
+        .map(|b| {
+            format!(
+                "{}  {}  {}  {}",
+                b.id,
+                b.created,
+                b.reason,
+                b.label.clone().unwrap_or_default()
+            )
+        })
+        .collect();
+    let Some(pick) = Select::new()
+        .with_prompt("Which backup?")
+        .items(&labels)
+        .default(0)
+        .interact_opt()?
+    else {
+        return Ok(quit());
+    };
+    let id = backups[pick].id.clone();
+    preview_then_apply(ctx, |dry| super::backup::restore(ctx, &id, dry))
+}

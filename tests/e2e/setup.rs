@@ -1,0 +1,117 @@
+//! Issue 6: `mimmfa setup` driven for real through a pseudo-terminal.
+
+use crate::provider::dll;
+use crate::util::*;
+use rexpect::session::{PtySession, spawn_command};
+
+const DOWN: &str = "\x1b[B";
+
+/// One keystroke (rexpect buffers `send` until a flush).
+fn key(p: &mut PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+}
+
+/// Wait for `text`, then a moment: a key sent before the prompt has put the
+/// terminal in raw mode is discarded, as it would be for a person typing ahead.
+fn await_prompt(p: &mut PtySession, text: &str) {
+    p.exp_string(text).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+}
+
+fn wizard(site: &Site) -> PtySession {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mimmfa"));
+    cmd.arg("--service-dir")
+        .arg(site.dir())
+        .arg("setup")
+        .env("NO_COLOR", "1")
+        .env_remove("MIMMFA_SERVICE_DIR");
+    spawn_command(cmd, Some(15_000)).unwrap()
+}
+
+#[test]
+fn the_wizard_refuses_a_bad_dll_as_typed_then_switches_to_a_good_one() {
+    let site = Site::example();
+    let mut p = wizard(&site);
+    p.exp_string("current mode:       azure-mfa-sdk").unwrap();
+    await_prompt(&mut p, "Quit without changes");
+    key(&mut p, "\r"); // the default: custom provider
+    await_prompt(&mut p, "Path of the provider DLL");
+    p.send_line(dll("NoInterface.dll").to_str().unwrap())
+        .unwrap();
+    p.exp_string("MFA042").unwrap();
+    p.send_line(dll("CustomPhoneGate.dll").to_str().unwrap())
+        .unwrap();
+    p.exp_string("+  <CustomPhoneProvider>").unwrap();
+    p.exp_string("preview: nothing has been written yet")
+        .unwrap();
+    assert_eq!(
+        site.settings(),
+        EXAMPLE_SETTINGS,
+        "nothing written before the answer"
+    );
+    await_prompt(&mut p, "Write these changes?");
+    key(&mut p, "y");
+    p.exp_string("CustomPhoneProvider is now").unwrap();
+    p.exp_eof().unwrap();
+    let text = String::from_utf8(site.settings()).unwrap();
+    assert!(text.contains("\\Service\\CustomPhoneGate.dll</CustomPhoneProvider>"));
+    assert!(text.contains("<LICENSE_KEY></LICENSE_KEY>"));
+}
+
+#[test]
+fn answering_no_changes_nothing() {
+    let site = Site::example();
+    let before = site.snapshot();
+    let mut p = wizard(&site);
+    await_prompt(&mut p, "Quit without changes");
+    key(&mut p, "\r");
+    await_prompt(&mut p, "Path of the provider DLL");
+    p.send_line(dll("CustomPhoneGate.dll").to_str().unwrap())
+        .unwrap();
+    await_prompt(&mut p, "Write these changes?");
+    key(&mut p, "n");
+    p.exp_string("nothing was changed").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(site.snapshot(), before);
+}
+
+#[test]
+fn the_wizard_restores_a_chosen_backup() {
+    let site = Site::example();
+    site.json(&["backup", "--label", "original"]);
+    site.json(&[
+        "provider",
+        "set",
+        dll("CustomPhoneGate.dll").to_str().unwrap(),
+    ]);
+    assert_ne!(site.settings(), EXAMPLE_SETTINGS);
+    let mut p = wizard(&site);
+    p.exp_string("current mode:       custom-provider").unwrap();
+    await_prompt(&mut p, "Quit without changes");
+    key(&mut p, DOWN);
+    key(&mut p, DOWN);
+    key(&mut p, "\r");
+    p.exp_string("Which backup?").unwrap();
+    await_prompt(&mut p, "original");
+    key(&mut p, "\r"); // the newest: the original file
+    await_prompt(&mut p, "Write these changes?");
+    key(&mut p, "y");
+    p.exp_string("restored backup").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(site.settings(), EXAMPLE_SETTINGS);
+}
+
+#[test]
+fn without_a_terminal_setup_exits_2_and_names_the_commands() {
+    let site = Site::example();
+    let out = site.run(&["setup"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("provider set")
+            && out.stderr.contains("sdk apply")
+            && out.stderr.contains("restore"),
+        "{}",
+        out.stderr
+    );
+}
