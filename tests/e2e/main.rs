@@ -5,6 +5,7 @@ mod foundation;
 mod fuzz_regressions;
 mod generated;
 mod hostile;
+mod json_schema;
 mod provider;
 mod reliability;
 mod sdk;

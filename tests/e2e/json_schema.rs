@@ -1,0 +1,61 @@
+//! Issue 6: every JSON output shape has a schema (docs/json/), and real
+//! outputs of every command validate against the schema of their shape.
+
+use crate::provider::dll;
+use crate::sdk::sdk_zip;
+use crate::util::*;
+use serde_json::{Value, json};
+
+fn validator(shape: &str) -> jsonschema::Validator {
+    let doc: Value = serde_json::from_str(include_str!("../../docs/json/mimmfa-output.schema.json")).unwrap();
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": doc["$defs"],
+        "$ref": format!("#/$defs/{shape}"),
+    });
+    jsonschema::options().should_validate_formats(true).build(&schema).unwrap()
+}
+
+fn assert_shape(shape: &str, out: &Out) {
+    let v = out.json();
+    let errors: Vec<String> = validator(shape).iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{shape}: {errors:#?}\n{v}");
+}
+
+#[test]
+fn real_outputs_match_their_schemas() {
+    let site = Site::example();
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = sdk_zip(tmp.path(), "legacy-rc2-3des.p12");
+    let z = zip.to_str().unwrap();
+    let gate = dll("CustomPhoneGate.dll");
+    let g = gate.to_str().unwrap();
+    let j = |args: &[&str]| {
+        let mut full = args.to_vec();
+        full.push("--json");
+        site.run(&full)
+    };
+    assert_shape("status", &j(&["status"]));
+    assert_shape("validate", &j(&["validate"]));
+    assert_shape("change", &j(&["backup", "--label", "schema"]));
+    assert_shape("backup_list", &j(&["backup", "list"]));
+    assert_shape("sdk_inspect", &j(&["sdk", "inspect", z]));
+    assert_shape("provider_check", &j(&["provider", "check", g]));
+    assert_shape("change", &j(&["provider", "set", "--dry-run", g]));
+    assert_shape("change", &j(&["provider", "set", g]));
+    assert_shape("status", &j(&["status"]));
+    assert_shape("change", &j(&["provider", "clear"]));
+    assert_shape("change", &j(&["restore", "latest"]));
+    assert_shape("change", &j(&["sdk", "apply", z]));
+    assert_shape("change", &j(&["backup", "prune", "--keep", "1"]));
+    let other = Site::example();
+    let fleet = site.run(&["validate", "--json", site.dir().to_str().unwrap(), other.dir().to_str().unwrap()]);
+    assert_shape("validate_fleet", &fleet);
+    // Failures are documents too.
+    assert_shape("failure", &j(&["restore", "nope"]));
+    assert_shape("failure", &mimmfa(&["--json", "frobnicate"]));
+    // And the schema can fail: a document missing a common key is refused.
+    let mut broken = j(&["status"]).json();
+    broken.as_object_mut().unwrap().remove("warnings");
+    assert!(!validator("status").is_valid(&broken));
+}
