@@ -54,6 +54,16 @@ pub fn read_settings_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
+/// What Azure MFA SDK mode needs filled (MFA020).
+pub const SDK_MODE_REQUIRED: [&str; 6] = [
+    LICENSE_KEY,
+    GROUP_KEY,
+    CERT_PASSWORD,
+    CERT_FILE_PATH,
+    USERNAME,
+    DEFAULT_COUNTRY_CODE,
+];
+
 /// Does the element name `actual` stand for the setting `wanted`?
 /// Names are case-sensitive to the MIM Service, except that the docs write
 /// both `<Username>` and `<username>`.

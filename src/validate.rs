@@ -409,14 +409,7 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
 }
 
 fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<PathBuf> {
-    for name in [
-        LICENSE_KEY,
-        GROUP_KEY,
-        CERT_PASSWORD,
-        CERT_FILE_PATH,
-        USERNAME,
-        DEFAULT_COUNTRY_CODE,
-    ] {
+    for name in SDK_MODE_REQUIRED {
         if !doc.is_filled(name) {
             let f = Finding::error(
                 "MFA020",

@@ -48,15 +48,6 @@ impl Sandbox {
     }
 }
 
-fn codes(out: &Out) -> Vec<String> {
-    out.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn every_hostile_input_is_refused_by_the_contract() {
     let manifest = std::fs::read_to_string(hostile_dir().join("MANIFEST.tsv")).unwrap();
@@ -107,9 +98,9 @@ fn every_hostile_input_is_refused_by_the_contract() {
                 let out = sb.run(&["validate", "--json"]);
                 assert_eq!(out.code, 1, "{what}: validate");
                 assert!(
-                    codes(&out).contains(&expect.to_string()),
+                    finding_codes(&out.json()).contains(&expect.to_string()),
                     "{what}: {:?}",
-                    codes(&out)
+                    finding_codes(&out.json())
                 );
                 assert_eq!(
                     sb.run(&["provider", "set", good_dll]).code,
@@ -133,9 +124,9 @@ fn every_hostile_input_is_refused_by_the_contract() {
                 let out = sb.run(&["validate", "--json"]);
                 assert_eq!(out.code, 1, "{what}: validate");
                 assert!(
-                    codes(&out).contains(&expect.to_string()),
+                    finding_codes(&out.json()).contains(&expect.to_string()),
                     "{what}: {:?}",
-                    codes(&out)
+                    finding_codes(&out.json())
                 );
                 assert_eq!(sb.run(&["status"]).code, 0, "{what}: status still reports");
                 assert_eq!(sb.root.snapshot(), before, "{what}: nothing may change");
@@ -146,7 +137,11 @@ fn every_hostile_input_is_refused_by_the_contract() {
                 let before = sb.root.snapshot();
                 let out = sb.run(&["provider", "check", &input, "--json"]);
                 assert_eq!(out.code, 1, "{what}: provider check");
-                assert_eq!(codes(&out), vec![expect.to_string()], "{what}");
+                assert_eq!(
+                    finding_codes(&out.json()),
+                    vec![expect.to_string()],
+                    "{what}"
+                );
                 assert_eq!(
                     sb.run(&["provider", "set", &input]).code,
                     3,
@@ -176,7 +171,10 @@ fn a_50_mb_element_and_100000_deep_nesting() {
     );
     let out = sb.run(&["validate", "--json"]);
     assert_eq!(
-        (out.code, codes(&out).contains(&"MFA001".to_string())),
+        (
+            out.code,
+            finding_codes(&out.json()).contains(&"MFA001".to_string())
+        ),
         (1, true)
     );
     assert_eq!(
@@ -200,5 +198,5 @@ fn a_50_mb_element_and_100000_deep_nesting() {
     assert_eq!(sb.run(&["status"]).code, 0);
     let out = sb.run(&["validate", "--json"]);
     assert_eq!(out.code, 1, "no provider (MFA010)");
-    assert!(codes(&out).contains(&"MFA007".to_string()));
+    assert!(finding_codes(&out.json()).contains(&"MFA007".to_string()));
 }

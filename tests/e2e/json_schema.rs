@@ -7,18 +7,25 @@ use crate::util::*;
 use serde_json::{Value, json};
 
 fn validator(shape: &str) -> jsonschema::Validator {
-    let doc: Value = serde_json::from_str(include_str!("../../docs/json/mimmfa-output.schema.json")).unwrap();
+    let doc: Value =
+        serde_json::from_str(include_str!("../../docs/json/mimmfa-output.schema.json")).unwrap();
     let schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$defs": doc["$defs"],
         "$ref": format!("#/$defs/{shape}"),
     });
-    jsonschema::options().should_validate_formats(true).build(&schema).unwrap()
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
 }
 
 fn assert_shape(shape: &str, out: &Out) {
     let v = out.json();
-    let errors: Vec<String> = validator(shape).iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator(shape)
+        .iter_errors(&v)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{shape}: {errors:#?}\n{v}");
 }
 
@@ -49,7 +56,12 @@ fn real_outputs_match_their_schemas() {
     assert_shape("change", &j(&["sdk", "apply", z]));
     assert_shape("change", &j(&["backup", "prune", "--keep", "1"]));
     let other = Site::example();
-    let fleet = site.run(&["validate", "--json", site.dir().to_str().unwrap(), other.dir().to_str().unwrap()]);
+    let fleet = site.run(&[
+        "validate",
+        "--json",
+        site.dir().to_str().unwrap(),
+        other.dir().to_str().unwrap(),
+    ]);
     assert_shape("validate_fleet", &fleet);
     // Failures are documents too.
     assert_shape("failure", &j(&["restore", "nope"]));

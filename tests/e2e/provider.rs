@@ -16,15 +16,6 @@ fn check(name: &str) -> (i32, serde_json::Value) {
     (out.code, v)
 }
 
-fn codes(v: &serde_json::Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn check_tells_good_from_bad_dlls() {
     let (code, v) = check("CustomPhoneGate.dll");
@@ -41,14 +32,14 @@ fn check_tells_good_from_bad_dlls() {
         assert_eq!(check(good).0, 0, "{good}");
     }
     let (code, v) = check("AbstractInternalPhone.dll");
-    assert_eq!((code, codes(&v)), (1, vec!["MFA042".to_string()]));
+    assert_eq!((code, finding_codes(&v)), (1, vec!["MFA042".to_string()]));
     let msg = v["findings"][0]["message"].as_str().unwrap();
     assert!(
         msg.contains("AbstractGate (abstract)") && msg.contains("InternalGate (not public)"),
         "{msg}"
     );
     let (code, v) = check("NoInterface.dll");
-    assert_eq!((code, codes(&v)), (1, vec!["MFA042".to_string()]));
+    assert_eq!((code, finding_codes(&v)), (1, vec!["MFA042".to_string()]));
     assert!(
         v["findings"][0]["message"]
             .as_str()
@@ -57,9 +48,9 @@ fn check_tells_good_from_bad_dlls() {
         "names the types found"
     );
     let (code, v) = check("sms-second/SmsServiceProvider.dll");
-    assert_eq!((code, codes(&v)), (1, vec!["MFA044".to_string()]));
+    assert_eq!((code, finding_codes(&v)), (1, vec!["MFA044".to_string()]));
     let (code, v) = check("NotPe.dll");
-    assert_eq!((code, codes(&v)), (1, vec!["MFA041".to_string()]));
+    assert_eq!((code, finding_codes(&v)), (1, vec!["MFA041".to_string()]));
     // A missing file is an error of the operation, not a finding.
     assert_eq!(mimmfa(&["provider", "check", "/no/such.dll"]).code, 3);
     // --sms applies the SMS rule to any file name.
@@ -149,7 +140,7 @@ fn a_bad_dll_is_refused_and_nothing_changes_unless_forced() {
     let bad = dll("AbstractInternalPhone.dll");
     let (code, v) = site.json(&["provider", "set", bad.to_str().unwrap()]);
     assert_eq!((code, &v["failed"]), (3, &serde_json::json!(true)));
-    assert_eq!(codes(&v), vec!["MFA042"]);
+    assert_eq!(finding_codes(&v), vec!["MFA042"]);
     assert_eq!(site.snapshot(), before);
     let (code, _) = site.json(&["provider", "set", "--force", bad.to_str().unwrap()]);
     assert_eq!(code, 0);

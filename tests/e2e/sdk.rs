@@ -82,15 +82,6 @@ fn inspect(zip: &Path) -> (i32, serde_json::Value, Out) {
     (out.code, v, out)
 }
 
-fn codes(v: &serde_json::Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 const SECRETS: [&str; 3] = [FIXTURE_LICENSE, FIXTURE_GROUP, FIXTURE_PASSWORD];
 
 #[test]
@@ -312,7 +303,7 @@ fn problems_inside_a_readable_zip_are_findings_with_exit_1() {
         pf_auth(FIXTURE_LICENSE, FIXTURE_GROUP, "WRONGPASSWORD123"),
         p12("aes256.p12"),
     ));
-    assert_eq!((code, codes(&v)), (1, vec!["MFA023".to_string()]));
+    assert_eq!((code, finding_codes(&v)), (1, vec!["MFA023".to_string()]));
     assert!(
         v["findings"][0]["message"]
             .as_str()
@@ -320,23 +311,23 @@ fn problems_inside_a_readable_zip_are_findings_with_exit_1() {
             .contains("does not open")
     );
     let (code, v, _) = inspect(&with(good_pf_auth(), p12("nokey.p12")));
-    assert_eq!((code, codes(&v)), (1, vec!["MFA024".to_string()]));
+    assert_eq!((code, finding_codes(&v)), (1, vec!["MFA024".to_string()]));
     let (code, v, _) = inspect(&with(good_pf_auth(), p12("expired.p12")));
-    assert_eq!((code, codes(&v)), (1, vec!["MFA025".to_string()]));
+    assert_eq!((code, finding_codes(&v)), (1, vec!["MFA025".to_string()]));
     let (code, v, _) = inspect(&with(good_pf_auth(), p12("absurd-iterations.p12")));
-    assert_eq!((code, codes(&v)), (1, vec!["MFA023".to_string()]));
+    assert_eq!((code, finding_codes(&v)), (1, vec!["MFA023".to_string()]));
     let (code, v, out) = inspect(&with(
         pf_auth("<Enter key here>", FIXTURE_GROUP, FIXTURE_PASSWORD),
         p12("aes256.p12"),
     ));
-    assert_eq!((code, codes(&v)), (1, vec!["MFA020".to_string()]));
+    assert_eq!((code, finding_codes(&v)), (1, vec!["MFA020".to_string()]));
     assert_no_secrets(&out, &SECRETS);
     let (code, v, _) = inspect(&with(
         pf_auth("short", FIXTURE_GROUP, FIXTURE_PASSWORD),
         p12("aes256.p12"),
     ));
     assert_eq!(
-        (code, codes(&v)),
+        (code, finding_codes(&v)),
         (0, vec!["MFA021".to_string()]),
         "a key of an odd shape is only a warning"
     );
@@ -413,7 +404,7 @@ fn apply_refuses_an_expired_certificate_and_changes_nothing() {
         "1",
     ]);
     assert_eq!(code, 3, "{v}");
-    assert_eq!(codes(&v), vec!["MFA025"]);
+    assert_eq!(finding_codes(&v), vec!["MFA025"]);
     assert_eq!(site.snapshot(), before);
 }
 

@@ -233,3 +233,13 @@ fn windows_owner_only(path: &Path) {
 pub fn under_wine() -> bool {
     cfg!(windows) && Path::new(r"Z:\proc\self").exists()
 }
+
+/// The finding codes of a JSON document, in order.
+pub fn finding_codes(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
