@@ -226,11 +226,30 @@ pub fn near_known_name(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Collects findings about one folder; `at` places one on an element.
+/// What one audit of a folder found, and what it read on the way (so
+/// `status` need not open the certificate or the DLL a second time).
+#[derive(Debug, Default)]
+pub struct SiteAudit {
+    pub findings: Vec<Finding>,
+    pub certificate: Option<crate::pkcs12::CertInfo>,
+    pub provider: Option<ProviderSeen>,
+}
+
+/// The provider DLL CustomPhoneProvider names, as the audit read it.
+#[derive(Debug, Clone)]
+pub struct ProviderSeen {
+    pub file: PathBuf,
+    pub sha256: String,
+    pub check: crate::provider::DllCheck,
+}
+
+/// Collects findings about one folder; `on` places one on an element.
 struct Audit<'a> {
     site: &'a Site,
     file: String,
     findings: Vec<Finding>,
+    certificate: Option<crate::pkcs12::CertInfo>,
+    provider: Option<ProviderSeen>,
 }
 
 impl Audit<'_> {
@@ -248,11 +267,19 @@ impl Audit<'_> {
     }
 }
 
+/// The findings of every check on one folder.
 pub fn validate_site(site: &Site, opts: Options) -> Vec<Finding> {
+    audit_site(site, opts).findings
+}
+
+/// Every check on one folder, with the certificate and DLL it read.
+pub fn audit_site(site: &Site, opts: Options) -> SiteAudit {
     let mut a = Audit {
         site,
         file: site.settings_display(),
         findings: Vec::new(),
+        certificate: None,
+        provider: None,
     };
     let bytes = match read_settings_file(&site.settings) {
         Ok(b) => b,
@@ -263,7 +290,7 @@ pub fn validate_site(site: &Site, opts: Options) -> Vec<Finding> {
                     .hint("check --service-dir; the MIM Service (4.5.202.0+) reads MfaSettings.xml from its Service folder"),
             );
             security_and_backups(&mut a, None, None);
-            return a.findings;
+            return a.finish();
         }
     };
     match SettingsDoc::parse(bytes.clone()) {
@@ -287,7 +314,17 @@ pub fn validate_site(site: &Site, opts: Options) -> Vec<Finding> {
             security_and_backups(&mut a, Some(&bytes), cert.as_deref());
         }
     }
-    a.findings
+    a.finish()
+}
+
+impl Audit<'_> {
+    fn finish(self) -> SiteAudit {
+        SiteAudit {
+            findings: self.findings,
+            certificate: self.certificate,
+            provider: self.provider,
+        }
+    }
 }
 
 fn structure(a: &mut Audit<'_>, doc: &SettingsDoc) {
@@ -456,7 +493,7 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
     if !password.is_empty()
         && let Ok(bytes) = std::fs::read(&path)
     {
-        let (_, found) = certificate_findings(
+        let (info, found) = certificate_findings(
             &bytes,
             &Secret::new(password),
             &path.display().to_string(),
@@ -464,6 +501,7 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
             Some((el.line, el.column, &el.name)),
             opts.expiry_warning_days,
         );
+        a.certificate = info;
         a.findings.extend(found);
     }
     Some(path)
@@ -587,8 +625,18 @@ fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
     }
     if let Ok(bytes) = std::fs::read(&path) {
         let check = check_dll(&bytes, &path.display().to_string(), Kind::Phone);
-        let placed: Vec<Finding> = check.findings.into_iter().map(|f| a.on(el, f)).collect();
+        let placed: Vec<Finding> = check
+            .findings
+            .iter()
+            .cloned()
+            .map(|f| a.on(el, f))
+            .collect();
         a.findings.extend(placed);
+        a.provider = Some(ProviderSeen {
+            sha256: sha256_hex(&bytes),
+            file: path,
+            check,
+        });
     }
 }
 

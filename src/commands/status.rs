@@ -32,18 +32,25 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     }
     report.set("settings", settings);
 
-    // What the settings point at, read the way `validate` reads it.
-    let cert = cert_summary(&site, &doc);
-    report.set("certificate", &cert);
-    let provider = provider_summary(&site, &doc);
-    report.set("provider", &provider);
-    let findings = crate::validate::validate_site(
+    // What the settings point at, as the audit read it (read once).
+    let audit = crate::validate::audit_site(
         &site,
         crate::validate::Options {
             expiry_warning_days: 30,
         },
     );
-    let (errors, warnings) = crate::finding::tally(&findings);
+    let cert = audit.certificate;
+    report.set("certificate", &cert);
+    let provider = audit.provider.as_ref().map(|p| {
+        serde_json::json!({
+            "file": p.file.display().to_string(),
+            "assembly": p.check.assembly,
+            "classes": p.check.implementations.join(", "),
+            "sha256": p.sha256,
+        })
+    });
+    report.set("provider", &provider);
+    let (errors, warnings) = crate::finding::tally(&audit.findings);
     report.set(
         "validation",
         serde_json::json!({"errors": errors, "warnings": warnings}),
@@ -91,42 +98,4 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     }
     report.msg = format!("mode {}", mode.as_str());
     Ok(report)
-}
-
-fn cert_summary(
-    site: &crate::context::Site,
-    doc: &crate::settings::SettingsDoc,
-) -> Option<crate::pkcs12::CertInfo> {
-    use crate::settings::{CERT_FILE_PATH, CERT_PASSWORD};
-    let path = site.mapper.resolve(doc.value(CERT_FILE_PATH).trim())?;
-    let bytes = std::fs::read(path).ok()?;
-    crate::pkcs12::open(
-        &bytes,
-        &crate::secret::Secret::new(doc.value(CERT_PASSWORD)),
-    )
-    .ok()
-    .flatten()
-}
-
-fn provider_summary(
-    site: &crate::context::Site,
-    doc: &crate::settings::SettingsDoc,
-) -> Option<Value> {
-    let value = doc.value(crate::settings::CUSTOM_PHONE_PROVIDER).trim();
-    if value.is_empty() {
-        return None;
-    }
-    let path = site.mapper.resolve(value)?;
-    let bytes = std::fs::read(&path).ok()?;
-    let check = crate::provider::check_dll(
-        &bytes,
-        &path.display().to_string(),
-        crate::provider::Kind::Phone,
-    );
-    Some(serde_json::json!({
-        "file": path.display().to_string(),
-        "assembly": check.assembly,
-        "classes": check.implementations.join(", "),
-        "sha256": crate::secret::sha256_hex(&bytes),
-    }))
 }
