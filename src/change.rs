@@ -109,8 +109,11 @@ pub fn commit(site: &Site, ui: &Ui, report: &mut Report, plan: Plan, dry_run: bo
     }
 
     let store = site.backups();
-    let (entry, _) = store.add(&plan.before, None, &plan.reason)?;
-    report.backup_file = Some(store.path_of(&entry).display().to_string());
+    // No settings file (a restore of a deleted one): nothing to back up.
+    if site.settings.exists() {
+        let (entry, _) = store.add(&plan.before, None, &plan.reason)?;
+        report.backup_file = Some(store.path_of(&entry).display().to_string());
+    }
 
     // Side files first, so the settings never name a file not yet there.
     let mut undo: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();

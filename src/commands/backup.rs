@@ -114,8 +114,17 @@ pub fn restore(ctx: &Ctx, spec: &str, dry_run: bool) -> Result<Report> {
     let entry = store.find(spec)?;
     let restored = store.read_verified(&entry)?;
     // The current file may be damaged (that is often why one restores):
-    // back it up as it is, whatever it holds.
-    let before = site.read_settings()?;
+    // back it up as it is, whatever it holds. A missing file is what
+    // Microsoft's "replace MfaSettings.xml with your backup" is for.
+    let before = if site.settings.exists() {
+        site.read_settings()?
+    } else {
+        report.warn(format!(
+            "{} does not exist; restoring it from the backup",
+            site.settings_display()
+        ));
+        Vec::new()
+    };
     let plan = Plan {
         before,
         after: restored,

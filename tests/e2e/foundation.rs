@@ -250,3 +250,24 @@ fn backups_are_owner_only() {
         .mode();
     assert_eq!(dir_mode & 0o077, 0);
 }
+
+#[test]
+fn restore_brings_back_a_deleted_settings_file() {
+    let site = Site::example();
+    site.json(&["backup"]);
+    std::fs::remove_file(site.path("MfaSettings.xml")).unwrap();
+    let (code, v) = site.json(&["restore", "latest"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        v["backup_file"],
+        serde_json::Value::Null,
+        "nothing to back up"
+    );
+    assert_eq!(site.settings(), EXAMPLE_SETTINGS);
+    let (_, list) = site.json(&["backup", "list"]);
+    assert_eq!(
+        list["backups"].as_array().unwrap().len(),
+        1,
+        "no empty backup was made"
+    );
+}
