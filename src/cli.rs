@@ -102,10 +102,16 @@ pub enum Command {
         to: String,
     },
     /// The Azure MFA SDK zip: inspect it, or apply it to MfaSettings.xml
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  mimmfa sdk inspect sdk.zip\n  mimmfa sdk apply sdk.zip --country-code 1 --dry-run"
+    )]
     Sdk(SdkCommand),
     /// A custom phone provider DLL: check it, switch to it, or clear it
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  mimmfa provider check CustomPhoneGate.dll\n  mimmfa provider set CustomPhoneGate.dll --dry-run"
+    )]
     Provider(ProviderCommand),
     /// An interactive wizard: custom provider, SDK zip, or restore (terminal only)
     #[command(
@@ -158,8 +164,10 @@ pub struct BackupArgs {
 #[derive(Debug, Subcommand)]
 pub enum BackupAction {
     /// The backups, newest first
+    #[command(after_help = "Example:\n  mimmfa backup list --json")]
     List,
     /// Delete all but the newest N backups
+    #[command(after_help = "Example:\n  mimmfa backup prune --keep 20 --dry-run")]
     Prune {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         keep: u32,
