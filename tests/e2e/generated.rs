@@ -79,3 +79,24 @@ fn committed_man_pages_are_fresh() {
         "stale: {stale:?}; run `MIMMFA_BLESS=1 cargo test generated` and commit"
     );
 }
+
+#[test]
+fn every_command_help_has_an_example() {
+    fn walk(cmd: &clap::Command, path: Vec<String>, missing: &mut Vec<String>) {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let out = mimmfa(&args);
+        assert_eq!(out.code, 0, "{args:?}");
+        if !out.stdout.contains("Example") {
+            missing.push(path.join(" "));
+        }
+        for sub in cmd.get_subcommands() {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            walk(sub, p, missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&mimmfa::cli::Cli::command(), vec![], &mut missing);
+    assert!(missing.is_empty(), "no example in --help of: {missing:?}");
+}
