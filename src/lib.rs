@@ -138,7 +138,10 @@ fn usage_error(args: &[OsString], e: clap::Error) -> ExitCode {
     if wants_json {
         let mut report = Report::new("");
         report.failed = true;
-        report.msg = e.kind().as_str().unwrap_or("usage error").to_string();
+        // clap's first line, without its "error: " prefix.
+        let rendered = e.to_string();
+        let first = rendered.lines().next().unwrap_or("usage error");
+        report.msg = first.strip_prefix("error: ").unwrap_or(first).to_string();
         let _ = e.print();
         let ui = output::Ui::new(
             Format::Json,

@@ -111,8 +111,13 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, force: bool, dry_run: bool) -> 
     edit.set(CUSTOM_PHONE_PROVIDER, &windows_path)?;
     let after = edit.finish()?;
     if !cleared.is_empty() {
+        let (verb, kept) = if dry_run {
+            ("would clear", "")
+        } else {
+            ("cleared", " (the backup keeps them)")
+        };
         report.warn(format!(
-            "cleared the Azure MFA SDK entries {} (a backup keeps them)",
+            "{verb} the Azure MFA SDK entries {}{kept}",
             cleared.join(", ")
         ));
     }
