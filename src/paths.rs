@@ -34,14 +34,6 @@ impl PathMapper {
         }
     }
 
-    pub fn service_dir(&self) -> &Path {
-        &self.service_dir
-    }
-
-    pub fn windows_service_dir(&self) -> &str {
-        &self.windows_service_dir
-    }
-
     /// Where the file named by a settings value is on this machine, or
     /// `None` when it cannot be known here (an unmapped Windows path on
     /// another OS, or a `..` component).

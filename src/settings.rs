@@ -203,10 +203,6 @@ impl SettingsDoc {
         !self.value(name).trim().is_empty()
     }
 
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.bytes, offset)
-    }
-
     pub fn edit(&self) -> Edit<'_> {
         Edit {
             doc: self,
