@@ -121,6 +121,9 @@ pub struct SettingsDoc {
     elements: Vec<Element>,
     newline: &'static str,
     indent: String,
+    /// The declaration names an encoding other than UTF-8 (the file was
+    /// accepted because it is ASCII): new text must stay ASCII.
+    ascii_only: bool,
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -134,6 +137,7 @@ impl SettingsDoc {
         let mut parser = Parser {
             bytes: &bytes,
             bom_len,
+            ascii_only: false,
             depth: 0,
             root_name: None,
             root_close: None,
@@ -150,8 +154,12 @@ impl SettingsDoc {
                 "the file has no root element",
             )
         })?;
-        let (root_close, root_span, elements) =
-            (parser.root_close, parser.root_span, parser.elements);
+        let (root_close, root_span, elements, ascii_only) = (
+            parser.root_close,
+            parser.root_span,
+            parser.elements,
+            parser.ascii_only,
+        );
         let newline = if body.contains("\r\n") { "\r\n" } else { "\n" };
         let indent = elements
             .first()
@@ -165,6 +173,7 @@ impl SettingsDoc {
             elements,
             newline,
             indent,
+            ascii_only,
         })
     }
 
@@ -208,6 +217,24 @@ impl SettingsDoc {
             doc: self,
             splices: Vec::new(),
         }
+    }
+
+    /// Text as it is written into this file: `&` and `<` escaped, and in a
+    /// file that declares a non-UTF-8 encoding, non-ASCII characters as
+    /// character references (correct XML in any encoding).
+    fn escape(&self, value: &str) -> String {
+        let escaped = quick_xml::escape::minimal_escape(value);
+        if !self.ascii_only || escaped.is_ascii() {
+            return escaped.into_owned();
+        }
+        escaped.chars().fold(String::new(), |mut out, c| {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                out.push_str(&format!("&#{};", u32::from(c)));
+            }
+            out
+        })
     }
 
     /// The one element for `name` an edit may target: refuses duplicates.
@@ -291,12 +318,12 @@ impl Edit<'_> {
                 line: el.line,
             });
         }
-        let escaped = quick_xml::escape::minimal_escape(value);
+        let escaped = self.doc.escape(value);
         match el.content {
             Some((start, end)) => self.splices.push(Splice {
                 start,
                 end,
-                text: escaped.into_owned(),
+                text: escaped,
             }),
             // `<Name/>` (or `<Name attr="x"/>`): rewrite as a start/end pair.
             None => {
@@ -423,6 +450,7 @@ impl SettingsDoc {
 struct Parser<'b> {
     bytes: &'b [u8],
     bom_len: usize,
+    ascii_only: bool,
     depth: usize,
     root_name: Option<String>,
     root_close: Option<usize>,
@@ -462,9 +490,10 @@ impl Parser<'_> {
                 Event::Decl(decl) => {
                     if let Some(Ok(enc)) = decl.encoding() {
                         let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
-                        if !matches!(enc.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii")
-                            && !body.is_ascii()
-                        {
+                        // Any other declared encoding reads ASCII the same;
+                        // non-ASCII bytes would mean something else in it.
+                        self.ascii_only = !matches!(enc.as_str(), "utf-8" | "utf8");
+                        if self.ascii_only && !body.is_ascii() {
                             return Err(self.err(
                                 before,
                                 "MFA008",
@@ -806,6 +835,36 @@ mod tests {
         e.set(LOCMFA, "false").unwrap();
         let out = e.finish().unwrap();
         assert_eq!(SettingsDoc::parse(out).unwrap().value(LOCMFA), "false");
+    }
+
+    #[test]
+    fn a_non_utf8_declaration_keeps_new_text_ascii() {
+        // Found by fuzzing: an ASCII file declaring windows-1252 was given
+        // UTF-8 bytes by an edit, which the declared encoding misreads.
+        let d = doc(
+            "<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<MfaSettings><Username>svc</Username></MfaSettings>",
+        );
+        let mut e = d.edit();
+        e.set(USERNAME, "Jörg & Søn").unwrap();
+        let out = e.finish().unwrap();
+        assert!(out.is_ascii());
+        assert!(
+            String::from_utf8(out.clone())
+                .unwrap()
+                .contains("<Username>J&#246;rg &amp; S&#248;n</Username>")
+        );
+        assert_eq!(
+            SettingsDoc::parse(out).unwrap().value(USERNAME),
+            "Jörg & Søn"
+        );
+        // Declared ASCII with non-ASCII bytes is refused too.
+        let e = SettingsDoc::parse(
+            "<?xml version=\"1.0\" encoding=\"us-ascii\"?><x>é</x>"
+                .as_bytes()
+                .to_vec(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "MFA008");
     }
 
     #[test]
