@@ -271,3 +271,27 @@ fn restore_brings_back_a_deleted_settings_file() {
         "no empty backup was made"
     );
 }
+
+#[test]
+fn a_lock_file_left_by_a_killed_run_is_taken_over_with_a_warning() {
+    let site = Site::example();
+    // What a killed mimmfa leaves: its pid in the lock file, no OS lock held.
+    site.write("MfaSettings.xml.lock", b"999999");
+    site.write(".MfaSettings.xml.AbCd1234.tmp", b"half-written");
+    let out = site.run(&["backup"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("took over a lock left by an earlier mimmfa (pid 999999)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("removed a temp file left by an interrupted run"),
+        "{}",
+        out.stderr
+    );
+    assert!(!site.path(".MfaSettings.xml.AbCd1234.tmp").exists());
+    assert_eq!(site.read("MfaSettings.xml.lock"), b"", "released cleanly");
+}
