@@ -4,7 +4,7 @@
 use crate::cli::ValidateArgs;
 use crate::context::{Ctx, Site};
 use crate::error::exit;
-use crate::finding::{Finding, Severity, tally};
+use crate::finding::{Finding, tally};
 use crate::output::{Format, Report, render_findings};
 use crate::validate::{CHECKS, Options, validate_site};
 use anyhow::Result;
@@ -33,6 +33,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         && !ctx.ui.quiet
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let results = audit_all(&sites, opts, progress);
+    let sarif_doc = (ctx.ui.format == Format::Sarif).then(|| sarif(&results.concat()));
 
     let mut report = Report::new("validate");
     let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
@@ -88,24 +89,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         "{} folder(s): {errors} error(s), {warnings} warning(s): {verdict}",
         sites.len()
     );
-    if ctx.ui.format == Format::Sarif {
-        let all: Vec<Finding> = if fleet {
-            report
-                .extra
-                .get("results")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .flat_map(|d| {
-                    serde_json::from_value::<Vec<Value>>(d["findings"].clone()).unwrap_or_default()
-                })
-                .filter_map(|f| finding_from_json(&f))
-                .collect()
-        } else {
-            report.findings.clone()
-        };
-        report.raw = Some(sarif(&all));
-    }
+    report.raw = sarif_doc;
     Ok(report)
 }
 
@@ -195,23 +179,6 @@ fn folder_doc(site: &Site, findings: &[Finding], errors: usize, warnings: usize)
     let mut v = serde_json::to_value(&r).unwrap_or(Value::Null);
     v["service_dir"] = site.service_dir.display().to_string().into();
     v
-}
-
-fn finding_from_json(v: &Value) -> Option<Finding> {
-    let code = CHECKS
-        .iter()
-        .find(|c| c.0 == v["code"].as_str().unwrap_or(""))?
-        .0;
-    let sev = if v["severity"] == "error" {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
-    let mut f = Finding::new(code, sev, v["message"].as_str().unwrap_or(""));
-    f.file = v["file"].as_str().map(String::from);
-    f.line = v["line"].as_u64().map(|n| n as usize);
-    f.column = v["column"].as_u64().map(|n| n as usize);
-    Some(f)
 }
 
 /// SARIF 2.1.0: one rule per check code, one result per finding.
