@@ -80,6 +80,15 @@ impl BackupStore {
         Ok(self.list()?.into_iter().next())
     }
 
+    /// The newest backup that holds exactly `bytes` and still verifies.
+    pub fn holding(&self, bytes: &[u8]) -> Result<Option<BackupEntry>> {
+        let sha = sha256_hex(bytes);
+        Ok(self
+            .list()?
+            .into_iter()
+            .find(|b| b.sha256 == sha && self.read_verified(b).is_ok()))
+    }
+
     /// Back up `bytes`, unless a backup with the same bytes exists and still
     /// verifies: then that one is returned with `false`.
     pub fn add(
@@ -88,13 +97,11 @@ impl BackupStore {
         label: Option<&str>,
         reason: &str,
     ) -> Result<(BackupEntry, bool)> {
+        if let Some(same) = self.holding(bytes)? {
+            return Ok((same, false));
+        }
         let sha = sha256_hex(bytes);
         let mut index = self.load()?;
-        if let Some(same) = index.backups.iter().rev().find(|b| b.sha256 == sha)
-            && self.read_verified(same).is_ok()
-        {
-            return Ok((same.clone(), false));
-        }
         create_private_dir(&self.dir)?;
         let now = OffsetDateTime::now_utc()
             .replace_nanosecond(0)

@@ -15,10 +15,7 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
     let _lock = change::begin(&site, dry_run, &mut report)?;
     let bytes = site.read_settings()?;
     let store = site.backups();
-    let sha = sha256_hex(&bytes);
-    if let Some(same) = store.list()?.into_iter().find(|b| b.sha256 == sha)
-        && store.read_verified(&same).is_ok()
-    {
+    if let Some(same) = store.holding(&bytes)? {
         report.backup_file = Some(store.path_of(&same).display().to_string());
         report.msg = format!(
             "already backed up as {} ({}): nothing to do",
