@@ -478,17 +478,16 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
     }
     let el = doc.get(CERT_FILE_PATH)?;
     let path = resolve_file(a, el, value, "MFA022", "CertFilePath")?;
-    if !a.site.mapper.is_in_service_dir(value) {
-        let f = a.on(
-            el,
-            Finding::warning(
-                "MFA027",
-                format!("the certificate file {value} is outside the Service folder"),
-            )
-            .hint("keep it in <Service>\\MfaCerts, as Microsoft's procedure does"),
-        );
-        a.push(f);
-    }
+    warn_outside_service_dir(
+        a,
+        el,
+        value,
+        Finding::warning(
+            "MFA027",
+            format!("the certificate file {value} is outside the Service folder"),
+        )
+        .hint("keep it in <Service>\\MfaCerts, as Microsoft's procedure does"),
+    );
     let password = doc.value(CERT_PASSWORD);
     if !password.is_empty()
         && let Ok(bytes) = std::fs::read(&path)
@@ -505,6 +504,15 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
         a.findings.extend(found);
     }
     Some(path)
+}
+
+/// Place `finding` on `el` when the path `value` is outside the Service
+/// folder (MFA027 for the certificate, MFA043 for the provider DLL).
+fn warn_outside_service_dir(a: &mut Audit<'_>, el: &Element, value: &str, finding: Finding) {
+    if !a.site.mapper.is_in_service_dir(value) {
+        let f = a.on(el, finding);
+        a.push(f);
+    }
 }
 
 /// An absolute Windows path naming an existing file (after path mapping).
@@ -612,17 +620,16 @@ fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
     let Some(path) = resolve_file(a, el, value, "MFA040", "CustomPhoneProvider") else {
         return;
     };
-    if !a.site.mapper.is_in_service_dir(value) {
-        let f = a.on(
-            el,
-            Finding::warning(
-                "MFA043",
-                format!("the provider DLL {value} is not in the Service folder"),
-            )
-            .hint("copy it into the Service folder (`mimmfa provider set DLL` does)"),
-        );
-        a.push(f);
-    }
+    warn_outside_service_dir(
+        a,
+        el,
+        value,
+        Finding::warning(
+            "MFA043",
+            format!("the provider DLL {value} is not in the Service folder"),
+        )
+        .hint("copy it into the Service folder (`mimmfa provider set DLL` does)"),
+    );
     if let Ok(bytes) = std::fs::read(&path) {
         let check = check_dll(&bytes, &path.display().to_string(), Kind::Phone);
         let placed: Vec<Finding> = check

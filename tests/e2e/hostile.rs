@@ -33,6 +33,14 @@ impl Sandbox {
         std::fs::copy(hostile_dir().join(name), &p).unwrap();
         p.to_str().unwrap().to_string()
     }
+    /// `validate` exits 1 and reports `code`.
+    fn assert_validate_finds(&self, code: &str, what: &str) {
+        let out = self.run(&["validate", "--json"]);
+        assert_eq!(out.code, 1, "{what}: validate");
+        let codes = finding_codes(&out.json());
+        assert!(codes.iter().any(|c| c == code), "{what}: {codes:?}");
+    }
+
     /// Run with the service folder; panics are never acceptable.
     fn run(&self, args: &[&str]) -> Out {
         let svc = self.service();
@@ -95,13 +103,7 @@ fn every_hostile_input_is_refused_by_the_contract() {
                 let sb = Sandbox::new(&std::fs::read(hostile_dir().join(file)).unwrap());
                 let before = sb.root.snapshot();
                 assert_eq!(sb.run(&["status"]).code, 3, "{what}: status");
-                let out = sb.run(&["validate", "--json"]);
-                assert_eq!(out.code, 1, "{what}: validate");
-                assert!(
-                    finding_codes(&out.json()).contains(&expect.to_string()),
-                    "{what}: {:?}",
-                    finding_codes(&out.json())
-                );
+                sb.assert_validate_finds(expect, &what);
                 assert_eq!(
                     sb.run(&["provider", "set", good_dll]).code,
                     3,
@@ -121,13 +123,7 @@ fn every_hostile_input_is_refused_by_the_contract() {
                     &std::fs::read(hostile_dir().join(file)).unwrap(),
                 );
                 let before = sb.root.snapshot();
-                let out = sb.run(&["validate", "--json"]);
-                assert_eq!(out.code, 1, "{what}: validate");
-                assert!(
-                    finding_codes(&out.json()).contains(&expect.to_string()),
-                    "{what}: {:?}",
-                    finding_codes(&out.json())
-                );
+                sb.assert_validate_finds(expect, &what);
                 assert_eq!(sb.run(&["status"]).code, 0, "{what}: status still reports");
                 assert_eq!(sb.root.snapshot(), before, "{what}: nothing may change");
             }
