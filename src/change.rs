@@ -75,16 +75,19 @@ pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<S
 /// check). Fills `changed`, `diff`, `backup_file`, `files_written`.
 pub fn commit(site: &Site, ui: &Ui, report: &mut Report, plan: Plan, dry_run: bool) -> Result<()> {
     report.settings_file = Some(site.settings_display());
-    let side: Vec<&SideFile> = plan
+    // Each side file that differs from what is there, with what is there
+    // (read once: it decides the change and is what gets backed up).
+    let side: Vec<(&SideFile, Option<Vec<u8>>)> = plan
         .side_files
         .iter()
-        .filter(|f| fs::read(&f.target).ok().as_deref() != Some(f.bytes.as_slice()))
+        .map(|f| (f, fs::read(&f.target).ok()))
+        .filter(|(f, old)| old.as_deref() != Some(f.bytes.as_slice()))
         .collect();
     let settings_change = plan.before != plan.after;
     report.changed = settings_change || !side.is_empty();
     let mut would_write: Vec<String> = side
         .iter()
-        .map(|f| f.target.display().to_string())
+        .map(|(f, _)| f.target.display().to_string())
         .collect();
     if settings_change {
         let name = site.settings_display();
@@ -117,8 +120,7 @@ pub fn commit(site: &Site, ui: &Ui, report: &mut Report, plan: Plan, dry_run: bo
 
     // Side files first, so the settings never name a file not yet there.
     let mut undo: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
-    for f in side {
-        let old = fs::read(&f.target).ok();
+    for (f, old) in side {
         if let Some(old) = &old {
             let name = f.target.file_name().unwrap_or_default().to_string_lossy();
             let saved = store.save_side_file(&name, old)?;
