@@ -176,21 +176,36 @@ pub fn owner_only(path: &Path) {
         fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
     }
     #[cfg(windows)]
-    windows_owner_only(path);
+    windows_set_dacl(path, false);
 }
 
+/// Make a file readable by everyone: on Unix mode 0644; on Windows a
+/// protected DACL with the owner's ACE plus read for Everyone. A file in a
+/// Windows user's temp folder is not readable by others by default.
+pub fn readable_by_all(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    #[cfg(windows)]
+    windows_set_dacl(path, true);
+}
+
+/// Replace a file's DACL (protected, so nothing is inherited) with full
+/// control for its owner and, if `everyone_reads`, read for Everyone.
 #[cfg(windows)]
-fn windows_owner_only(path: &Path) {
+fn windows_set_dacl(path: &Path, everyone_reads: bool) {
     use std::os::windows::ffi::OsStrExt;
     use std::ptr::null_mut;
-    use windows_sys::Win32::Foundation::{GENERIC_ALL, LocalFree};
+    use windows_sys::Win32::Foundation::{GENERIC_ALL, GENERIC_READ, LocalFree};
     use windows_sys::Win32::Security::Authorization::{
         GetNamedSecurityInfoW, SE_FILE_OBJECT, SetNamedSecurityInfoW,
     };
     use windows_sys::Win32::Security::{
-        ACL, ACL_REVISION, AddAccessAllowedAce, DACL_SECURITY_INFORMATION, InitializeAcl,
-        OWNER_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR,
-        PSID,
+        ACL, ACL_REVISION, AddAccessAllowedAce, CreateWellKnownSid, DACL_SECURITY_INFORMATION,
+        InitializeAcl, OWNER_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION,
+        PSECURITY_DESCRIPTOR, PSID, SECURITY_MAX_SID_SIZE, WinWorldSid,
     };
     let wide: Vec<u16> = path.as_os_str().encode_wide().chain([0]).collect();
     // SAFETY: test-only FFI with valid, NUL-terminated inputs and local buffers.
@@ -208,13 +223,35 @@ fn windows_owner_only(path: &Path) {
             &mut sd,
         );
         assert_eq!(rc, 0, "GetNamedSecurityInfoW");
-        let mut buf = [0u64; 64]; // 512 bytes, 8-aligned, plenty for one ACE
+        let mut buf = [0u64; 64]; // 512 bytes, 8-aligned, plenty for two ACEs
         let acl = buf.as_mut_ptr() as *mut ACL;
         assert_ne!(InitializeAcl(acl, 512, ACL_REVISION), 0);
         assert_ne!(
             AddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, owner),
             0
         );
+        let mut everyone = [0u8; SECURITY_MAX_SID_SIZE as usize];
+        if everyone_reads {
+            let mut len = SECURITY_MAX_SID_SIZE;
+            assert_ne!(
+                CreateWellKnownSid(
+                    WinWorldSid,
+                    null_mut(),
+                    everyone.as_mut_ptr().cast(),
+                    &mut len
+                ),
+                0
+            );
+            assert_ne!(
+                AddAccessAllowedAce(
+                    acl,
+                    ACL_REVISION,
+                    GENERIC_READ,
+                    everyone.as_mut_ptr().cast()
+                ),
+                0
+            );
+        }
         let rc = SetNamedSecurityInfoW(
             wide.as_ptr() as *mut u16,
             SE_FILE_OBJECT,

@@ -46,12 +46,6 @@ fn codes_of(f: &[Value]) -> Vec<&str> {
     f.iter().map(|x| x["code"].as_str().unwrap()).collect()
 }
 
-#[cfg(unix)]
-fn chmod(site: &Site, rel: &str, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(site.path(rel), std::fs::Permissions::from_mode(mode)).unwrap();
-}
-
 /// Each case: a folder that must trigger the code.
 fn case(code: &str) -> (Site, Vec<String>) {
     let no_args = Vec::new();
@@ -106,13 +100,14 @@ fn case(code: &str) -> (Site, Vec<String>) {
             site.write("SmsServiceProvider.dll", &std::fs::read(dll("sms-second/SmsServiceProvider.dll")).unwrap());
             (site, no_args)
         }
-        "MFA050" => (provider_site("CustomPhoneGate.dll"), no_args),
+        "MFA050" => {
+            let site = provider_site("CustomPhoneGate.dll");
+            readable_by_all(&site.path("MfaSettings.xml"));
+            (site, no_args)
+        }
         "MFA051" => {
-            // A file the test writes is readable by all: mode 0644 on Unix;
-            // under Wine, whose DACLs follow the Unix mode, "Everyone".
             let site = sdk_site(sdk_settings(&stock_cert(), FIXTURE_PASSWORD, ""), "aes256.p12");
-            #[cfg(unix)]
-            chmod(&site, "MfaCerts/cert_key.p12", 0o644);
+            readable_by_all(&site.path("MfaCerts/cert_key.p12"));
             (site, no_args)
         }
         "MFA052" => {
