@@ -150,7 +150,7 @@ pub fn commit(site: &Site, ui: &Ui, report: &mut Report, plan: Plan, dry_run: bo
 /// Write a side file and read it back: the copy must hash like the source.
 fn write_verified(f: &SideFile) -> Result<()> {
     if let Some(dir) = f.target.parent() {
-        crate::safe_write::create_private_dir(dir)?;
+        crate::safe_write::create_service_dir(dir)?;
     }
     write_atomic(&f.target, &f.bytes, f.secret)?;
     let back = fs::read(&f.target)?;

@@ -78,8 +78,9 @@ impl Drop for SettingsLock {
     }
 }
 
-/// Write `bytes` to `target` atomically. `owner_only`: 0600 on Unix (on
-/// Windows the file inherits the folder's ACL).
+/// Write `bytes` to `target` atomically. `owner_only`: 0600 on Unix. On
+/// Windows a replaced file keeps its own ACL and a new one inherits the
+/// folder's (the MIM service account must be able to read it).
 pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()> {
     let dir = parent_dir(target);
     let name = target.file_name().unwrap_or_default().to_string_lossy();
@@ -90,14 +91,44 @@ pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()>
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temp file in {}", dir.display()))?;
     set_mode(tmp.path(), owner_only)?;
+    crate::permissions::keep_access(target, tmp.path()).with_context(|| {
+        format!(
+            "cannot give the new {} the access rules (ACL) of the old one; nothing was changed",
+            target.display()
+        )
+    })?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", tmp.path().display()))?;
-    tmp.persist(target)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", target.display()))?;
+    persist(tmp, target).with_context(|| format!("cannot replace {}", target.display()))?;
     sync_dir(dir);
     Ok(())
+}
+
+/// Rename the temp file over `target`. On Windows a virus scanner, the
+/// search indexer or an editor may hold `target` open for a moment, and the
+/// rename then fails with "access denied" or a sharing violation: try again
+/// for about a second before giving up (the temp file is removed then).
+fn persist(mut tmp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()> {
+    const TRANSIENT: [i32; 3] = [5, 32, 33]; // access denied, sharing and lock violations
+    let mut attempt = 0u64;
+    loop {
+        match tmp.persist(target) {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if cfg!(windows)
+                    && attempt < 10
+                    && e.error
+                        .raw_os_error()
+                        .is_some_and(|c| TRANSIENT.contains(&c)) =>
+            {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25 * attempt));
+                tmp = e.file;
+            }
+            Err(e) => return Err(e.error),
+        }
+    }
 }
 
 /// Remove temp files a killed mimmfa left in `dir`: names
@@ -130,18 +161,26 @@ pub fn remove_stale_temps(dir: &Path, ours: impl Fn(&str) -> bool) -> Vec<PathBu
     removed
 }
 
-/// Create a folder (and parents); the last one owner-only on Unix.
+/// Create a folder only mimmfa reads (the backups), and its parents: the
+/// last one owner-only (0700 on Unix; on Windows its owner, Administrators
+/// and SYSTEM). An existing folder is left as it is.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    crate::permissions::make_dir_private(dir)
+        .with_context(|| format!("cannot make {} private", dir.display()))
+}
+
+/// Create a folder the MIM Service reads (MfaCerts), and its parents: 0700
+/// on Unix, where no MIM Service runs; on Windows it inherits the Service
+/// folder's ACL, which lets the MIM service account in.
+pub fn create_service_dir(dir: &Path) -> Result<()> {
+    if cfg!(windows) {
+        return fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()));
     }
-    Ok(())
+    create_private_dir(dir)
 }
 
 fn parent_dir(p: &Path) -> &Path {

@@ -176,7 +176,7 @@ pub fn owner_only(path: &Path) {
         fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
     }
     #[cfg(windows)]
-    windows_set_dacl(path, false);
+    windows_set_dacl(path, false, false);
 }
 
 /// Make a file readable by everyone: on Unix mode 0644; on Windows a
@@ -189,13 +189,21 @@ pub fn readable_by_all(path: &Path) {
         fs::set_permissions(path, fs::Permissions::from_mode(0o644)).unwrap();
     }
     #[cfg(windows)]
-    windows_set_dacl(path, true);
+    windows_set_dacl(path, true, false);
 }
 
-/// Replace a file's DACL (protected, so nothing is inherited) with full
-/// control for its owner and, if `everyone_reads`, read for Everyone.
+/// Make a folder like `C:\Program Files` is: Everyone may read it and,
+/// by inheritance, every file in it that has no protected ACL of its own.
 #[cfg(windows)]
-fn windows_set_dacl(path: &Path, everyone_reads: bool) {
+pub fn readable_by_all_inherited(dir: &Path) {
+    windows_set_dacl(dir, true, true);
+}
+
+/// Replace a file's or folder's DACL (protected, so nothing is inherited)
+/// with full control for its owner and, if `everyone_reads`, read for
+/// Everyone; with `inheritable`, files and folders inside inherit both.
+#[cfg(windows)]
+fn windows_set_dacl(path: &Path, everyone_reads: bool, inheritable: bool) {
     use std::os::windows::ffi::OsStrExt;
     use std::ptr::null_mut;
     use windows_sys::Win32::Foundation::{GENERIC_ALL, GENERIC_READ, LocalFree};
@@ -203,9 +211,10 @@ fn windows_set_dacl(path: &Path, everyone_reads: bool) {
         GetNamedSecurityInfoW, SE_FILE_OBJECT, SetNamedSecurityInfoW,
     };
     use windows_sys::Win32::Security::{
-        ACL, ACL_REVISION, AddAccessAllowedAce, CreateWellKnownSid, DACL_SECURITY_INFORMATION,
-        InitializeAcl, OWNER_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION,
-        PSECURITY_DESCRIPTOR, PSID, SECURITY_MAX_SID_SIZE, WinWorldSid,
+        ACL, ACL_REVISION, AddAccessAllowedAceEx, CONTAINER_INHERIT_ACE, CreateWellKnownSid,
+        DACL_SECURITY_INFORMATION, InitializeAcl, OBJECT_INHERIT_ACE, OWNER_SECURITY_INFORMATION,
+        PROTECTED_DACL_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR, PSID, SECURITY_MAX_SID_SIZE,
+        WinWorldSid,
     };
     let wide: Vec<u16> = path.as_os_str().encode_wide().chain([0]).collect();
     // SAFETY: test-only FFI with valid, NUL-terminated inputs and local buffers.
@@ -226,8 +235,13 @@ fn windows_set_dacl(path: &Path, everyone_reads: bool) {
         let mut buf = [0u64; 64]; // 512 bytes, 8-aligned, plenty for two ACEs
         let acl = buf.as_mut_ptr() as *mut ACL;
         assert_ne!(InitializeAcl(acl, 512, ACL_REVISION), 0);
+        let flags = if inheritable {
+            OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE
+        } else {
+            0
+        };
         assert_ne!(
-            AddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, owner),
+            AddAccessAllowedAceEx(acl, ACL_REVISION, flags, GENERIC_ALL, owner),
             0
         );
         let mut everyone = [0u8; SECURITY_MAX_SID_SIZE as usize];
@@ -243,9 +257,10 @@ fn windows_set_dacl(path: &Path, everyone_reads: bool) {
                 0
             );
             assert_ne!(
-                AddAccessAllowedAce(
+                AddAccessAllowedAceEx(
                     acl,
                     ACL_REVISION,
+                    flags,
                     GENERIC_READ,
                     everyone.as_mut_ptr().cast()
                 ),

@@ -417,3 +417,36 @@ fn the_user_docs_explain_every_code() {
         );
     }
 }
+
+/// On real Windows: a file mimmfa replaces keeps the ACL an admin narrowed
+/// (the temp file would otherwise bring the folder's inherited one), and the
+/// backup folder mimmfa creates is private even where everyone may read the
+/// Service folder. Wine keeps no security descriptors (docs/windows.md), so
+/// it cannot show this; the GitHub Windows job runs it.
+#[cfg(windows)]
+#[test]
+fn windows_acls_are_kept_and_backups_are_private() {
+    if under_wine() {
+        eprintln!("skipped under Wine: it keeps no security descriptors");
+        return;
+    }
+    let site = provider_site("CustomPhoneGate.dll");
+    readable_by_all_inherited(site.dir());
+    let (_, found) = findings(&site, &[]);
+    assert!(
+        codes_of(&found).contains(&"MFA050"),
+        "the folder's Everyone-read reaches the file: {:?}",
+        codes_of(&found)
+    );
+    owner_only(&site.path("MfaSettings.xml"));
+    let (code, v) = site.json(&["backup"]);
+    assert_eq!(code, 0, "{v}");
+    let (code, v) = site.json(&["provider", "clear"]);
+    assert_eq!((code, &v["changed"]), (0, &Value::Bool(true)), "{v}");
+    let (_, found) = findings(&site, &[]);
+    let codes = codes_of(&found);
+    assert!(
+        !codes.contains(&"MFA050") && !codes.contains(&"MFA051"),
+        "the narrowed settings ACL survived the rewrite and backups are private: {codes:?}"
+    );
+}
