@@ -100,17 +100,34 @@ pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()>
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", tmp.path().display()))?;
-    persist(tmp, target).with_context(|| format!("cannot replace {}", target.display()))?;
+    persist(tmp, target).map_err(|e| {
+        let busy = cfg!(windows) && e.raw_os_error().is_some_and(|c| BUSY.contains(&c));
+        let why = if busy {
+            format!(
+                "cannot replace {}: it is in use, or access is denied. If the MIM Service loaded \
+                 it (a provider DLL): `Stop-Service FIMService`, run this again, then \
+                 `Start-Service FIMService`; otherwise run from an elevated PowerShell. \
+                 Nothing was changed",
+                target.display()
+            )
+        } else {
+            format!("cannot replace {}", target.display())
+        };
+        anyhow::Error::new(e).context(why)
+    })?;
     sync_dir(dir);
     Ok(())
 }
+
+/// Windows errors of a rename over a file another program holds open:
+/// access denied, sharing violation, lock violation.
+const BUSY: [i32; 3] = [5, 32, 33];
 
 /// Rename the temp file over `target`. On Windows a virus scanner, the
 /// search indexer or an editor may hold `target` open for a moment, and the
 /// rename then fails with "access denied" or a sharing violation: try again
 /// for about a second before giving up (the temp file is removed then).
 fn persist(mut tmp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()> {
-    const TRANSIENT: [i32; 3] = [5, 32, 33]; // access denied, sharing and lock violations
     let mut attempt = 0u64;
     loop {
         match tmp.persist(target) {
@@ -118,9 +135,7 @@ fn persist(mut tmp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<(
             Err(e)
                 if cfg!(windows)
                     && attempt < 10
-                    && e.error
-                        .raw_os_error()
-                        .is_some_and(|c| TRANSIENT.contains(&c)) =>
+                    && e.error.raw_os_error().is_some_and(|c| BUSY.contains(&c)) =>
             {
                 attempt += 1;
                 std::thread::sleep(std::time::Duration::from_millis(25 * attempt));

@@ -170,6 +170,55 @@ fn a_different_dll_of_the_same_name_is_saved_first() {
     assert_eq!(std::fs::read(saved[0].path()).unwrap(), b"an older build");
 }
 
+/// The MIM Service holds the DLL it loaded, and Windows will not replace a
+/// file another program holds: `provider set` must fail cleanly (exit 3,
+/// say to stop FIMService, leave the folder as it was). Here the test holds
+/// the DLL open without delete sharing, as a loaded image is held.
+#[cfg(windows)]
+#[test]
+fn a_dll_held_open_is_refused_with_the_fimservice_hint() {
+    use std::os::windows::fs::OpenOptionsExt;
+    let site = Site::example();
+    site.write(
+        "CustomPhoneGate.dll",
+        b"an older build, loaded by the MIM Service",
+    );
+    let before = site.snapshot();
+    let held = std::fs::OpenOptions::new()
+        .read(true)
+        .share_mode(1) // FILE_SHARE_READ only: no delete, no rename over it
+        .open(site.path("CustomPhoneGate.dll"))
+        .unwrap();
+    let out = site.run(&[
+        "provider",
+        "set",
+        dll("CustomPhoneGate.dll").to_str().unwrap(),
+    ]);
+    drop(held);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Stop-Service FIMService"),
+        "{}",
+        out.stderr
+    );
+    let changed: Vec<_> = site
+        .snapshot()
+        .into_iter()
+        .filter(|(path, seen)| {
+            before.get(path) != Some(seen) && !path.starts_with(site.path("MfaBackups"))
+        })
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "changed outside the backups: {changed:?}"
+    );
+    assert_eq!(
+        site.read("CustomPhoneGate.dll"),
+        b"an older build, loaded by the MIM Service"
+    );
+}
+
 #[test]
 fn no_copy_uses_the_dll_in_place() {
     let site = Site::example();
