@@ -285,6 +285,7 @@ mod windows_acl {
         let mut len = SECURITY_MAX_SID_SIZE;
         unsafe { CreateWellKnownSid(kind, null_mut(), buf.as_mut_ptr().cast(), &mut len) != 0 }
     }
+
     const BROAD: [(WELL_KNOWN_SID_TYPE, &str); 3] = [
         (WinWorldSid, "Everyone"),
         (WinBuiltinUsersSid, "Users"),
