@@ -92,8 +92,10 @@ mod windows_acl {
     use windows_sys::Win32::Storage::FileSystem::{FILE_ALL_ACCESS, FILE_READ_DATA};
 
     const ACCESS_ALLOWED_ACE_TYPE: u8 = 0;
+    const ERROR_INVALID_FUNCTION: u32 = 1;
     const ERROR_FILE_NOT_FOUND: u32 = 2;
     const ERROR_PATH_NOT_FOUND: u32 = 3;
+    const ERROR_NOT_SUPPORTED: u32 = 50;
 
     fn wide(path: &Path) -> Vec<u16> {
         path.as_os_str().encode_wide().chain([0]).collect()
@@ -114,7 +116,7 @@ mod windows_acl {
     }
 
     /// The DACL of `path` (null: no DACL) with its descriptor, which owns
-    /// it; `None` if the file does not exist.
+    /// it; `None` if the file does not exist or its volume keeps no ACLs.
     fn dacl_of(path: &Path) -> io::Result<Option<(*mut ACL, Descriptor)>> {
         let mut dacl: *mut ACL = null_mut();
         let mut sd: PSECURITY_DESCRIPTOR = null_mut();
@@ -133,7 +135,11 @@ mod windows_acl {
         };
         match rc {
             0 => Ok(Some((dacl, Descriptor(sd)))),
-            ERROR_FILE_NOT_FOUND | ERROR_PATH_NOT_FOUND => Ok(None),
+            // Missing, or on a volume or share that keeps no ACLs.
+            ERROR_FILE_NOT_FOUND
+            | ERROR_PATH_NOT_FOUND
+            | ERROR_INVALID_FUNCTION
+            | ERROR_NOT_SUPPORTED => Ok(None),
             _ => Err(os_error(rc)),
         }
     }
@@ -145,6 +151,11 @@ mod windows_acl {
         let Some((dacl, sd)) = dacl_of(from)? else {
             return Ok(());
         };
+        if dacl.is_null() {
+            // No DACL: everyone may do anything. The ACL the temp file
+            // inherits can only be narrower.
+            return Ok(());
+        }
         let mut control = 0u16;
         let mut revision = 0u32;
         // SAFETY: `sd` is a live descriptor.
@@ -154,23 +165,12 @@ mod windows_acl {
         // Our own copy, so that a protected DACL can have its "inherited"
         // marks cleared: the system may drop marked entries from a protected
         // DACL, and an empty DACL would lock the MIM Service out.
-        let (mut copy, aces) = if dacl.is_null() {
-            (Vec::new(), 0)
-        } else {
-            // SAFETY: `dacl` points at a valid ACL inside `sd`.
-            let (size, count) = unsafe { ((*dacl).AclSize as usize, (*dacl).AceCount) };
-            let mut buf = vec![0u64; size.div_ceil(8)];
-            // SAFETY: both regions are `size` bytes long and do not overlap.
-            unsafe {
-                std::ptr::copy_nonoverlapping(dacl as *const u8, buf.as_mut_ptr().cast(), size)
-            };
-            (buf, count)
-        };
-        let acl: *mut ACL = if dacl.is_null() {
-            null_mut()
-        } else {
-            copy.as_mut_ptr().cast()
-        };
+        // SAFETY: `dacl` points at a valid ACL inside `sd`.
+        let (size, aces) = unsafe { ((*dacl).AclSize as usize, (*dacl).AceCount) };
+        let mut copy = vec![0u64; size.div_ceil(8)];
+        // SAFETY: both regions are `size` bytes long and do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(dacl as *const u8, copy.as_mut_ptr().cast(), size) };
+        let acl: *mut ACL = copy.as_mut_ptr().cast();
         if protected {
             for i in 0..aces {
                 let mut ace: *mut core::ffi::c_void = null_mut();
@@ -187,7 +187,7 @@ mod windows_acl {
         } else {
             UNPROTECTED_DACL_SECURITY_INFORMATION
         };
-        // SAFETY: valid NUL-terminated path; `acl` is null or our valid copy.
+        // SAFETY: valid NUL-terminated path; `acl` is our valid copy.
         let rc = unsafe {
             SetNamedSecurityInfoW(
                 wide(to).as_ptr(),
