@@ -4,13 +4,50 @@
 
 use std::path::Path;
 
-#[cfg(unix)]
-pub const FIX_HINT: &str = "chmod 600 the file (mimmfa writes it owner-only)";
+/// Who must read a file that others can read (MFA050, MFA051): that decides
+/// the fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The MIM service account must keep reading it (settings, certificate).
+    MimService,
+    /// Nobody but an admin (a backup): fix its folder, which it inherits from.
+    AdminsOnly,
+}
+
+/// The next step for a file others can read. On Windows: icacls commands
+/// with well-known SIDs (group names like "Users" are translated on
+/// non-English Windows; `*S-1-5-32-545` is not).
 #[cfg(windows)]
-pub const FIX_HINT: &str =
-    "remove Everyone, Users and Authenticated Users from the file's ACL (Properties → Security)";
-#[cfg(not(any(unix, windows)))]
-pub const FIX_HINT: &str = "make the file readable by its owner only";
+pub fn fix_hint(path: &Path, reader: Reader) -> String {
+    match reader {
+        Reader::MimService => {
+            let p = path.display();
+            format!(
+                "keep admins and the MIM service account, remove the rest: \
+                 `icacls \"{p}\" /inheritance:d`, \
+                 `icacls \"{p}\" /grant \"<MIM service account>:R\"` (`sc.exe qc FIMService` names it), \
+                 `icacls \"{p}\" /remove:g *S-1-5-32-545 *S-1-5-11 *S-1-1-0` \
+                 (Users, Authenticated Users, Everyone); mimmfa keeps this ACL when it rewrites the file"
+            )
+        }
+        Reader::AdminsOnly => {
+            let dir = path.parent().unwrap_or(path).display();
+            format!(
+                "make the backup folder admins-only (its backups inherit it): \
+                 `icacls \"{dir}\" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F` \
+                 (Administrators, SYSTEM)"
+            )
+        }
+    }
+}
+
+#[cfg(not(windows))]
+pub fn fix_hint(path: &Path, _reader: Reader) -> String {
+    format!(
+        "`chmod 600 '{}'` (mimmfa writes its files owner-only)",
+        path.display()
+    )
+}
 
 /// Who besides the owner can read the file, if anyone.
 #[cfg(unix)]
@@ -342,5 +379,41 @@ mod windows_acl {
             }
         }
         (!names.is_empty()).then(|| names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fix_names_the_file_and_the_command() {
+        let settings = Path::new(if cfg!(windows) {
+            r"C:\Program Files\Microsoft Forefront Identity Manager\2010\Service\MfaSettings.xml"
+        } else {
+            "/srv/Service copy/MfaSettings.xml"
+        });
+        let hint = fix_hint(settings, Reader::MimService);
+        assert!(hint.contains(&settings.display().to_string()), "{hint}");
+        if cfg!(windows) {
+            // Language-independent SIDs, and the account not to lock out.
+            assert!(hint.contains("/inheritance:d"), "{hint}");
+            assert!(hint.contains("*S-1-5-32-545 *S-1-5-11 *S-1-1-0"), "{hint}");
+            assert!(hint.contains("sc.exe qc FIMService"), "{hint}");
+            let backup = fix_hint(Path::new(r"C:\S\MfaBackups\b.xml"), Reader::AdminsOnly);
+            assert!(
+                backup.contains(r#"icacls "C:\S\MfaBackups" /inheritance:r"#),
+                "{backup}"
+            );
+            assert!(
+                backup.contains("*S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F"),
+                "{backup}"
+            );
+        } else {
+            assert!(
+                hint.contains("chmod 600 '/srv/Service copy/MfaSettings.xml'"),
+                "{hint}"
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@ use crate::backup::BackupStore;
 use crate::context::Site;
 use crate::finding::{Finding, Severity};
 use crate::paths::is_absolute_windows;
+use crate::permissions::{Reader, fix_hint, readable_by_others};
 use crate::provider::{Kind, SMS_DLL_NAME, check_dll};
 use crate::sdk::{certificate_findings, shape_hint, shape_ok};
 use crate::secret::{Secret, sha256_hex};
@@ -649,18 +650,18 @@ fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
 
 fn security_and_backups(a: &mut Audit<'_>, current: Option<&[u8]>, cert: Option<&Path>) {
     let site = a.site;
-    if let Some(who) = crate::permissions::readable_by_others(&site.settings) {
+    if let Some(who) = readable_by_others(&site.settings) {
         a.push(
             Finding::warning(
                 "MFA050",
                 format!("the settings file is readable by {who}; it holds the SDK keys"),
             )
             .file(&a.file)
-            .hint(crate::permissions::FIX_HINT),
+            .hint(fix_hint(&site.settings, Reader::MimService)),
         );
     }
     if let Some(cert) = cert
-        && let Some(who) = crate::permissions::readable_by_others(cert)
+        && let Some(who) = readable_by_others(cert)
     {
         a.push(
             Finding::warning(
@@ -671,21 +672,21 @@ fn security_and_backups(a: &mut Audit<'_>, current: Option<&[u8]>, cert: Option<
                 ),
             )
             .file(cert.display().to_string())
-            .hint(crate::permissions::FIX_HINT),
+            .hint(fix_hint(cert, Reader::MimService)),
         );
     }
     let store = BackupStore::new(&site.backup_dir);
     let backups = store.list().unwrap_or_default();
     for b in &backups {
         let path = store.path_of(b);
-        if let Some(who) = crate::permissions::readable_by_others(&path) {
+        if let Some(who) = readable_by_others(&path) {
             a.push(
                 Finding::warning(
                     "MFA051",
                     format!("backup {} is readable by {who}", path.display()),
                 )
                 .file(path.display().to_string())
-                .hint(crate::permissions::FIX_HINT),
+                .hint(fix_hint(&path, Reader::AdminsOnly)),
             );
         }
         if store.read_verified(b).is_err() {
