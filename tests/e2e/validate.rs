@@ -449,4 +449,21 @@ fn windows_acls_are_kept_and_backups_are_private() {
         !codes.contains(&"MFA050") && !codes.contains(&"MFA051"),
         "the narrowed settings ACL survived the rewrite and backups are private: {codes:?}"
     );
+
+    // MfaCerts, unlike the backups, must stay readable by the MIM service
+    // account: it inherits the Service folder's ACL (here: Everyone reads).
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = sdk_zip(tmp.path(), "aes256.p12");
+    let (code, v) = site.json(&["sdk", "apply", zip.to_str().unwrap()]);
+    assert_eq!(code, 0, "{v}");
+    let (_, found) = findings(&site, &[]);
+    let cert_readers: Vec<_> = found
+        .iter()
+        .filter(|f| f["code"] == "MFA051" && f["file"].as_str().unwrap().ends_with("cert_key.p12"))
+        .collect();
+    assert_eq!(
+        cert_readers.len(),
+        1,
+        "the certificate inherits the folder's ACL: {found:?}"
+    );
 }
