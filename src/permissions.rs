@@ -23,7 +23,7 @@ pub fn fix_hint(path: &Path, reader: Reader) -> String {
         Reader::MimService => {
             let p = path.display();
             format!(
-                "keep admins and the MIM service account, remove the rest: \
+                "let only admins, SYSTEM and the MIM service account read it: \
                  `icacls \"{p}\" /inheritance:d`, \
                  `icacls \"{p}\" /grant \"<MIM service account>:R\"` (`sc.exe qc FIMService` names it), \
                  `icacls \"{p}\" /remove:g *S-1-5-32-545 *S-1-5-11 *S-1-1-0` \
