@@ -275,6 +275,11 @@ pub fn validate_site(site: &Site, opts: Options) -> Vec<Finding> {
 
 /// Every check on one folder, with the certificate and DLL it read.
 pub fn audit_site(site: &Site, opts: Options) -> SiteAudit {
+    audit_read(site, read_settings_file(&site.settings), opts)
+}
+
+/// The audit of a settings file the caller has already read (or failed to).
+pub fn audit_read(site: &Site, read: std::io::Result<Vec<u8>>, opts: Options) -> SiteAudit {
     let mut a = Audit {
         site,
         file: site.settings_display(),
@@ -282,7 +287,7 @@ pub fn audit_site(site: &Site, opts: Options) -> SiteAudit {
         certificate: None,
         provider: None,
     };
-    let bytes = match read_settings_file(&site.settings) {
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             a.push(

@@ -32,9 +32,10 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     }
     report.set("settings", settings);
 
-    // What the settings point at, as the audit read it (read once).
-    let audit = crate::validate::audit_site(
+    // What the settings point at, audited from the bytes read above.
+    let audit = crate::validate::audit_read(
         &site,
+        Ok(bytes.clone()),
         crate::validate::Options {
             expiry_warning_days: 30,
         },

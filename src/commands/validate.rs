@@ -131,10 +131,15 @@ fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Vec<Finding>>
             }
         }
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(sites.len())
-        .max(1);
+    // One folder needs no thread pool, nor the cgroup reads that counting
+    // the cores costs.
+    let workers = if sites.len() <= 1 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(sites.len())
+    };
     if workers == 1 {
         return sites
             .iter()
