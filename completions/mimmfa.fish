@@ -88,27 +88,28 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s y -l yes -d '
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s v -l verbose -d 'More human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l label -d 'A note stored with the backup' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l label -d 'A note stored with the backup' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
 json\t''
 sarif\t''"
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l color -d 'Colour in human output' -r -f -a "auto\t''
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l color -d 'Colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l dry-run -d 'Do every check and show the diff, but touch nothing'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l json -d 'Short for --format json'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -s v -l verbose -d 'More human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -f -a "list" -d 'The backups, newest first'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list prune" -f -a "prune" -d 'Delete all but the newest N backups'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l dry-run -d 'Do every check and show the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -f -a "list" -d 'The backups of this settings file, newest first, with what each holds'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -f -a "repair" -d 'Rebuild a damaged index.json from the backups present (each verified)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -f -a "prune" -d 'Delete all but the newest N backups'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
@@ -120,12 +121,30 @@ always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l all -d 'Every backup in the folder, of any settings file or server sharing it'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l color -d 'Colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l keep -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -157,6 +176,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l dry-run -d 'Do every check and show the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -s y -l yes -d 'Answer yes to every confirmation'
@@ -231,6 +251,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l dry-run -d 'Do every check and show the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Answer yes to every confirmation'
@@ -269,8 +290,8 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l no-copy -d 'Use the DLL where it is instead of copying it into the service folder'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l force -d 'Switch even if the DLL fails its checks'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l dry-run -d 'Do every check and show the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -s y -l yes -d 'Answer yes to every confirmation'
@@ -289,6 +310,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l dry-run -d 'Do every check and show the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s y -l yes -d 'Answer yes to every confirmation'

@@ -1,18 +1,68 @@
-//! The backup folder: one file per backup with the exact bytes, plus
-//! `index.json` recording each one's sha256 so tampering is caught.
+//! The backup folder: snapshots of the MFA state (MfaSettings.xml and the
+//! files it points to), in time order in `index.json`, with the bytes
+//! stored once each under content-addressed names (`<stem>.<sha256>.<ext>`).
+//!
+//! Nothing read from the folder is trusted: every index entry must name a
+//! file of the store's own naming scheme, with a 64-hex sha256; bytes are
+//! read bounded and checked against their sha256 before use; prune deletes
+//! only such files, inside the folder, whose bytes still match. Writes to
+//! the folder (and the clean-up of temp files) happen under the folder's
+//! own lock, so service folders sharing one backup folder never collide.
 
-use crate::error::refused;
-use crate::safe_write::{create_private_dir, write_atomic};
+use crate::bounded;
+use crate::error::{Failure, refused};
+use crate::safe_write::{create_private_dir, remove_stale_temps, write_atomic};
 use crate::secret::sha256_hex;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use std::fs;
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub const INDEX_FILE: &str = "index.json";
+const LOCK_FILE: &str = "index.json.lock";
+const SCHEMA_VERSION: u32 = 2;
+/// How long a run waits for another run to finish with the backup folder.
+const LOCK_WAIT: Duration = Duration::from_secs(15);
 
+/// Why a file besides the settings is in a snapshot.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The p12 at CertFilePath.
+    Certificate,
+    /// The DLL at CustomPhoneProvider.
+    Provider,
+    /// Another file a command was about to overwrite.
+    Replaced,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Certificate => "certificate",
+            Role::Provider => "provider",
+            Role::Replaced => "replaced",
+        }
+    }
+}
+
+/// A file besides the settings, as a snapshot holds it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredFile {
+    pub role: Role,
+    /// Where it was (and is restored to): absolute, on the snapshot's host.
+    pub path: String,
+    /// Its bytes in the backup folder.
+    pub file: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// One snapshot. The top-level `file`/`sha256`/`size` are the settings
+/// file's (the layout of schema 1, which held nothing else).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BackupEntry {
     pub id: String,
@@ -23,137 +73,255 @@ pub struct BackupEntry {
     pub label: Option<String>,
     pub reason: String,
     pub tool_version: String,
+    /// The machine and settings file it was taken of (absent in schema 1:
+    /// such a snapshot counts as any settings file's).
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub settings_path: Option<String>,
+    #[serde(default)]
+    pub side_files: Vec<StoredFile>,
+    /// The sha256 of the settings the change that took this snapshot wrote.
+    #[serde(default)]
+    pub after_sha256: Option<String>,
+    /// Taken by `restore` of the state it replaced; `latest` passes over it
+    /// so that a second `restore latest` changes nothing.
+    #[serde(default)]
+    pub before_restore: bool,
+}
+
+impl BackupEntry {
+    /// What the snapshot holds, for a person: `settings + cert_key.p12`.
+    pub fn holds(&self) -> String {
+        let mut parts = vec!["settings".to_string()];
+        for f in &self.side_files {
+            parts.push(base_name(&f.path).to_string());
+        }
+        parts.join(" + ")
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct Index {
+pub struct Index {
+    #[serde(default)]
     schema_version: u32,
-    /// Oldest first, as they were made.
+    /// Oldest first, as they were taken.
+    #[serde(default)]
     backups: Vec<BackupEntry>,
+}
+
+impl Index {
+    /// Every snapshot, of any source, newest first.
+    pub fn newest_first(&self) -> impl Iterator<Item = &BackupEntry> {
+        self.backups.iter().rev()
+    }
+}
+
+/// The settings file (and machine) a run works on: the snapshots it lists,
+/// restores and prunes are this source's.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub host: String,
+    pub settings_path: String,
+}
+
+impl Source {
+    pub fn of(settings: &Path) -> Source {
+        Source {
+            host: host_name(),
+            settings_path: absolute_display(settings),
+        }
+    }
+
+    fn owns(&self, e: &BackupEntry) -> bool {
+        match (&e.host, &e.settings_path) {
+            (Some(h), Some(p)) => {
+                h.eq_ignore_ascii_case(&self.host) && same_path(p, &self.settings_path)
+            }
+            // Schema 1 recorded neither: the folder's own settings file.
+            _ => true,
+        }
+    }
+}
+
+/// The state to snapshot: the settings bytes and the files besides them.
+pub struct State {
+    pub settings: Vec<u8>,
+    pub files: Vec<(Role, PathBuf, Vec<u8>)>,
+}
+
+/// What a snapshot records besides the bytes.
+pub struct Meta<'a> {
+    pub label: Option<&'a str>,
+    pub reason: &'a str,
+    pub after_sha256: Option<String>,
+    pub before_restore: bool,
 }
 
 pub struct BackupStore {
     dir: PathBuf,
+    source: Source,
+}
+
+/// Held while this run writes into the backup folder.
+pub struct StoreLock {
+    file: File,
+}
+
+impl Drop for StoreLock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
 }
 
 impl BackupStore {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        BackupStore { dir: dir.into() }
+    pub fn new(dir: impl Into<PathBuf>, source: Source) -> Self {
+        BackupStore {
+            dir: dir.into(),
+            source,
+        }
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
     pub fn path_of(&self, entry: &BackupEntry) -> PathBuf {
         self.dir.join(&entry.file)
     }
 
-    fn load(&self) -> Result<Index> {
+    /// Take the folder's lock (waiting for another run for a while), and
+    /// remove temp files that killed runs left: with the lock held, none
+    /// belongs to a live writer. Creates the folder (owner-only).
+    pub fn lock(&self) -> Result<(StoreLock, Vec<PathBuf>)> {
+        create_private_dir(&self.dir)?;
+        let path = self.dir.join(LOCK_FILE);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        let start = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(Failure::Busy(format!(
+                        "another mimmfa has been writing into the backup folder {} for {} s; try again when it has finished",
+                        self.dir.display(),
+                        LOCK_WAIT.as_secs()
+                    ))
+                    .into());
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+                }
+            }
+        }
+        let stale = remove_stale_temps(&self.dir, |_| true);
+        Ok((StoreLock { file }, stale))
+    }
+
+    /// The index, checked entry by entry. A missing index is an empty one;
+    /// a damaged one is refused with where and how to fix it.
+    pub fn load(&self) -> Result<Index> {
         let path = self.dir.join(INDEX_FILE);
-        let bytes = match fs::read(&path) {
+        let bytes = match bounded::read_file(&path, bounded::INDEX_CAP) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+            Err(e) => return Err(refused(format!("cannot read {}: {e}", path.display()))),
         };
-        serde_json::from_slice(&bytes).map_err(|e| {
-            refused(format!(
-                "{} is not a valid backup index ({e}); move it aside to start a new index",
-                path.display()
-            ))
-        })
+        let index: Index =
+            serde_json::from_slice(&bytes).map_err(|e| damaged(&path, &e.to_string()))?;
+        for (n, entry) in index.backups.iter().enumerate() {
+            if let Err(why) = check_entry(entry) {
+                return Err(damaged(&path, &format!("entry {} ({why})", n + 1)));
+            }
+        }
+        Ok(index)
     }
 
     fn save(&self, index: &Index) -> Result<()> {
-        let json = serde_json::to_vec_pretty(index)?;
+        let index = Index {
+            schema_version: SCHEMA_VERSION,
+            backups: index.backups.clone(),
+        };
+        let json = serde_json::to_vec_pretty(&index)?;
         write_atomic(&self.dir.join(INDEX_FILE), &json, true)
     }
 
-    /// Newest first.
+    /// This source's snapshots, newest first.
     pub fn list(&self) -> Result<Vec<BackupEntry>> {
-        let mut backups = self.load()?.backups;
-        backups.reverse();
-        Ok(backups)
+        Ok(self.own(&self.load()?))
     }
 
+    /// Every snapshot in the folder, of any settings file, newest first.
+    pub fn list_all(&self) -> Result<Vec<BackupEntry>> {
+        let mut all = self.load()?.backups;
+        all.reverse();
+        Ok(all)
+    }
+
+    /// This source's snapshots in `index`, newest first.
+    pub fn own(&self, index: &Index) -> Vec<BackupEntry> {
+        let mut own: Vec<BackupEntry> = index
+            .backups
+            .iter()
+            .filter(|e| self.source.owns(e))
+            .cloned()
+            .collect();
+        own.reverse();
+        own
+    }
+
+    /// The snapshot `restore latest` uses: the newest one not taken by a
+    /// restore (that one is the state the restore undid).
     pub fn latest(&self) -> Result<Option<BackupEntry>> {
-        Ok(self.list()?.into_iter().next())
+        Ok(latest_of(&self.list()?))
     }
 
-    /// The newest backup that holds exactly `bytes` and still verifies.
-    pub fn holding(&self, bytes: &[u8]) -> Result<Option<BackupEntry>> {
-        let sha = sha256_hex(bytes);
-        Ok(self
-            .list()?
-            .into_iter()
-            .find(|b| b.sha256 == sha && self.read_verified(b).is_ok()))
-    }
-
-    /// Back up `bytes`, unless a backup with the same bytes exists and still
-    /// verifies: then that one is returned with `false`.
-    pub fn add(
-        &self,
-        bytes: &[u8],
-        label: Option<&str>,
-        reason: &str,
-    ) -> Result<(BackupEntry, bool)> {
-        if let Some(same) = self.holding(bytes)? {
-            return Ok((same, false));
-        }
-        let sha = sha256_hex(bytes);
-        let mut index = self.load()?;
-        create_private_dir(&self.dir)?;
-        let now = OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .unwrap_or_else(|_| OffsetDateTime::now_utc());
-        let stamp = compact_utc(now);
-        let (id, file) = (1..)
-            .map(|n| {
-                if n == 1 {
-                    stamp.clone()
-                } else {
-                    format!("{stamp}-{n}")
-                }
-            })
-            .map(|id| {
-                let file = format!("MfaSettings.{id}.xml");
-                (id, file)
-            })
-            .find(|(id, file)| {
-                !self.dir.join(file).exists() && !index.backups.iter().any(|b| &b.id == id)
-            })
-            .expect("an unused name exists");
-        write_atomic(&self.dir.join(&file), bytes, true)?;
-        let entry = BackupEntry {
-            id,
-            file,
-            created: now.format(&Rfc3339).unwrap_or_default(),
-            sha256: sha,
-            size: bytes.len() as u64,
-            label: label.map(str::to_string),
-            reason: reason.to_string(),
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        };
-        index.schema_version = 1;
-        index.backups.push(entry.clone());
-        self.save(&index)?;
-        Ok((entry, true))
-    }
-
-    /// A backup by whole id, unique prefix, or `latest`.
+    /// A snapshot of this source by whole id, unique prefix, or `latest`.
     pub fn find(&self, spec: &str) -> Result<BackupEntry> {
-        let list = self.list()?;
+        if spec.is_empty() {
+            return Err(Failure::Usage(
+                "an empty backup id: give an id from `mimmfa backup list`, a unique prefix of one, or `latest`".into(),
+            )
+            .into());
+        }
+        let index = self.load()?;
+        let list = self.own(&index);
         if list.is_empty() {
             return Err(refused(format!(
-                "there are no backups in {}; make one with `mimmfa backup`",
+                "there are no backups of {} in {}; make one with `mimmfa backup`",
+                self.source.settings_path,
                 self.dir.display()
             )));
         }
         if spec == "latest" {
-            return Ok(list[0].clone());
+            return latest_of(&list).ok_or_else(|| {
+                refused("every backup was taken by a restore; name one by its id (`mimmfa backup list`)")
+            });
         }
         if let Some(exact) = list.iter().find(|b| b.id == spec) {
             return Ok(exact.clone());
+        }
+        if let Some(other) = index.backups.iter().find(|b| b.id == spec) {
+            return Err(refused(format!(
+                "backup {spec} was taken of {} on {}, not of {} on {}; `mimmfa backup list --all` shows every backup in the folder",
+                other.settings_path.as_deref().unwrap_or("?"),
+                other.host.as_deref().unwrap_or("?"),
+                self.source.settings_path,
+                self.source.host
+            )));
         }
         let matches: Vec<_> = list.iter().filter(|b| b.id.starts_with(spec)).collect();
         match matches.len() {
@@ -167,60 +335,452 @@ impl BackupStore {
         }
     }
 
-    /// The backup's bytes, refused if they no longer match the recorded sha256.
+    /// The settings bytes of a snapshot, refused if they no longer match.
     pub fn read_verified(&self, entry: &BackupEntry) -> Result<Vec<u8>> {
-        let path = self.path_of(entry);
-        let bytes = fs::read(&path)
-            .map_err(|e| refused(format!("cannot read backup {}: {e}", path.display())))?;
-        if sha256_hex(&bytes) != entry.sha256 {
+        self.read_blob(&entry.file, &entry.sha256, bounded::DAMAGED_SETTINGS_CAP)
+            .map_err(|e| refused(format!("backup {}: {e:#}; nothing was restored", entry.id)))
+    }
+
+    /// The bytes of a file besides the settings in a snapshot.
+    pub fn read_side(&self, f: &StoredFile) -> Result<Vec<u8>> {
+        self.read_blob(&f.file, &f.sha256, bounded::DLL_CAP)
+    }
+
+    fn read_blob(&self, file: &str, sha: &str, cap: u64) -> Result<Vec<u8>> {
+        let path = self.dir.join(file);
+        let bytes = read_no_link(&path, cap)
+            .map_err(|e| refused(format!("cannot read {}: {e}", path.display())))?;
+        if sha256_hex(&bytes) != sha {
             return Err(refused(format!(
-                "backup {} ({}) no longer matches its recorded sha256: it was changed or damaged; nothing was restored",
-                entry.id,
+                "{} no longer matches its recorded sha256: it was changed or damaged",
                 path.display()
             )));
         }
         Ok(bytes)
     }
 
-    /// Delete all but the newest `keep` backups; returns the deleted ones.
-    pub fn prune(&self, keep: usize) -> Result<Vec<BackupEntry>> {
-        let mut index = self.load()?;
-        let cut = index.backups.len().saturating_sub(keep);
-        let removed: Vec<_> = index.backups.drain(..cut).collect();
-        if removed.is_empty() {
-            return Ok(removed);
-        }
-        // Index first: a crash in between leaves stray files, never entries
-        // pointing at nothing.
-        self.save(&index)?;
-        for entry in &removed {
-            let _ = fs::remove_file(self.path_of(entry));
-        }
-        Ok(removed)
+    /// Is `file` in the folder with bytes matching `sha`?
+    pub fn verifies(&self, file: &str, sha: &str) -> bool {
+        self.read_blob(file, sha, bounded::DLL_CAP).is_ok()
     }
 
-    /// Keep a copy of a file mimmfa is about to replace (a certificate or
-    /// DLL), as `<stem>.<time>.<ext>` in the backup folder.
-    pub fn save_side_file(&self, original_name: &str, bytes: &[u8]) -> Result<PathBuf> {
-        create_private_dir(&self.dir)?;
-        let stamp = compact_utc(OffsetDateTime::now_utc());
-        let (stem, ext) = original_name
-            .rsplit_once('.')
-            .unwrap_or((original_name, "bak"));
-        let path = (1..)
+    /// Record `state` as a new snapshot (the caller holds the folder's lock).
+    pub fn snapshot(
+        &self,
+        _lock: &StoreLock,
+        state: &State,
+        meta: Meta<'_>,
+    ) -> Result<BackupEntry> {
+        let mut index = self.load()?;
+        let settings_name = base_name(&self.source.settings_path).to_string();
+        let (file, sha256, size) = self.put(&settings_name, &state.settings)?;
+        let mut side_files = Vec::new();
+        for (role, path, bytes) in &state.files {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let (file, sha256, size) = self.put(&name, bytes)?;
+            side_files.push(StoredFile {
+                role: *role,
+                path: absolute_display(path),
+                file,
+                sha256,
+                size,
+            });
+        }
+        let now = OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| OffsetDateTime::now_utc());
+        let stamp = compact_utc(now);
+        let id = (1..)
             .map(|n| {
-                let suffix = if n == 1 {
-                    String::new()
+                if n == 1 {
+                    stamp.clone()
                 } else {
-                    format!("-{n}")
-                };
-                self.dir.join(format!("{stem}.{stamp}{suffix}.{ext}"))
+                    format!("{stamp}-{n}")
+                }
             })
-            .find(|p| !p.exists())
-            .expect("an unused name exists");
-        write_atomic(&path, bytes, true)?;
-        Ok(path)
+            .find(|id| !index.backups.iter().any(|b| &b.id == id))
+            .expect("an unused id exists");
+        let entry = BackupEntry {
+            id,
+            file,
+            created: now.format(&Rfc3339).unwrap_or_default(),
+            sha256,
+            size,
+            label: meta.label.map(str::to_string),
+            reason: meta.reason.to_string(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            host: Some(self.source.host.clone()),
+            settings_path: Some(self.source.settings_path.clone()),
+            side_files,
+            after_sha256: meta.after_sha256,
+            before_restore: meta.before_restore,
+        };
+        index.backups.push(entry.clone());
+        self.save(&index)?;
+        Ok(entry)
     }
+
+    /// Store `bytes` once under their content-addressed name.
+    fn put(&self, original_name: &str, bytes: &[u8]) -> Result<(String, String, u64)> {
+        let sha = sha256_hex(bytes);
+        let file = blob_name(original_name, &sha);
+        // Already there and intact: nothing to write. A damaged copy is rewritten.
+        if !self.verifies(&file, &sha) {
+            write_atomic(&self.dir.join(&file), bytes, true)?;
+        }
+        Ok((file, sha, bytes.len() as u64))
+    }
+
+    /// Delete all but this source's newest `keep` snapshots, then the stored
+    /// files no remaining snapshot (of any source) refers to. Returns the
+    /// deleted snapshots and the files that could not be deleted safely.
+    pub fn prune(&self, _lock: &StoreLock, keep: usize) -> Result<(Vec<BackupEntry>, Vec<String>)> {
+        let mut index = self.load()?;
+        let own_ids: Vec<String> = self
+            .own(&index)
+            .into_iter()
+            .skip(keep)
+            .map(|b| b.id)
+            .collect();
+        if own_ids.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let (removed, kept): (Vec<_>, Vec<_>) = index
+            .backups
+            .drain(..)
+            .partition(|b| own_ids.contains(&b.id));
+        index.backups = kept;
+        // Index first: a crash in between leaves unreferenced files, never
+        // entries pointing at nothing.
+        self.save(&index)?;
+        let still_used: std::collections::HashSet<&str> = index
+            .backups
+            .iter()
+            .flat_map(|b| {
+                std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
+            })
+            .collect();
+        let mut skipped = Vec::new();
+        let mut done = std::collections::HashSet::new();
+        for b in &removed {
+            let files = std::iter::once((&b.file, &b.sha256))
+                .chain(b.side_files.iter().map(|f| (&f.file, &f.sha256)));
+            for (file, sha) in files {
+                if still_used.contains(file.as_str()) || !done.insert(file.clone()) {
+                    continue;
+                }
+                // Only a regular file of ours whose bytes still match.
+                if self.verifies(file, sha) {
+                    if fs::remove_file(self.dir.join(file)).is_err() {
+                        skipped.push(file.clone());
+                    }
+                } else if self.dir.join(file).exists() {
+                    skipped.push(file.clone());
+                }
+            }
+        }
+        Ok((removed, skipped))
+    }
+
+    /// Rebuild `index.json` from what is present: the entries of the old
+    /// index that still check out and whose files verify, then every stored
+    /// settings file no entry names (as a snapshot of its own). The old
+    /// index is kept beside, renamed. Returns (kept, recovered, dropped).
+    pub fn repair(&self, _lock: &StoreLock) -> Result<(usize, usize, usize)> {
+        let path = self.dir.join(INDEX_FILE);
+        let old = bounded::read_file(&path, bounded::INDEX_CAP).ok();
+        let loose: Vec<serde_json::Value> = old
+            .as_deref()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+            .and_then(|v| v.get("backups").and_then(|b| b.as_array()).cloned())
+            .unwrap_or_default();
+        let mut kept: Vec<BackupEntry> = Vec::new();
+        let mut dropped = 0;
+        for value in loose {
+            let ok = serde_json::from_value::<BackupEntry>(value)
+                .ok()
+                .filter(|e| check_entry(e).is_ok())
+                .filter(|e| !kept.iter().any(|k| k.id == e.id))
+                .filter(|e| {
+                    self.verifies(&e.file, &e.sha256)
+                        && e.side_files
+                            .iter()
+                            .all(|f| self.verifies(&f.file, &f.sha256))
+                });
+            match ok {
+                Some(e) => kept.push(e),
+                None => dropped += 1,
+            }
+        }
+        let named: std::collections::HashSet<String> = kept
+            .iter()
+            .flat_map(|b| {
+                std::iter::once(b.file.clone()).chain(b.side_files.iter().map(|f| f.file.clone()))
+            })
+            .collect();
+        let mut recovered = Vec::new();
+        for entry in fs::read_dir(&self.dir)?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(sha) = settings_blob_sha(&name) else {
+                continue;
+            };
+            if named.contains(&name) || !self.verifies(&name, &sha) {
+                continue;
+            }
+            let meta = entry.metadata()?;
+            let created = meta
+                .modified()
+                .map(OffsetDateTime::from)
+                .unwrap_or_else(|_| OffsetDateTime::now_utc())
+                .replace_nanosecond(0)
+                .unwrap_or_else(|_| OffsetDateTime::now_utc());
+            recovered.push((created, name, sha, meta.len()));
+        }
+        recovered.sort();
+        let count = recovered.len();
+        for (created, file, sha256, size) in recovered {
+            let stamp = compact_utc(created);
+            let id = (1..)
+                .map(|n| {
+                    if n == 1 {
+                        stamp.clone()
+                    } else {
+                        format!("{stamp}-{n}")
+                    }
+                })
+                .find(|id| !kept.iter().any(|b| &b.id == id))
+                .expect("an unused id exists");
+            kept.push(BackupEntry {
+                id,
+                file,
+                created: created.format(&Rfc3339).unwrap_or_default(),
+                sha256,
+                size,
+                label: None,
+                reason: "recovered by backup repair".into(),
+                tool_version: env!("CARGO_PKG_VERSION").to_string(),
+                host: None,
+                settings_path: None,
+                side_files: Vec::new(),
+                after_sha256: None,
+                before_restore: false,
+            });
+        }
+        kept.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+        if old.is_some() {
+            let aside = self.dir.join(format!(
+                "{INDEX_FILE}.damaged-{}",
+                compact_utc(OffsetDateTime::now_utc())
+            ));
+            fs::rename(&path, &aside)
+                .with_context(|| format!("cannot move {} aside", path.display()))?;
+        }
+        let index = Index {
+            schema_version: SCHEMA_VERSION,
+            backups: kept.clone(),
+        };
+        self.save(&index)?;
+        Ok((kept.len() - count, count, dropped))
+    }
+}
+
+/// How the current settings file can be got back to, and away from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WayBack {
+    /// No snapshot of this settings file at all.
+    NoSnapshot,
+    /// A snapshot holds exactly these bytes.
+    Held(String),
+    /// mimmfa wrote these bytes right after taking this snapshot.
+    WrittenAfter(String),
+    /// Changed outside mimmfa since this, the newest, snapshot.
+    ChangedSince(String),
+}
+
+/// `own`: this source's snapshots, newest first.
+pub fn way_back(own: &[BackupEntry], current_sha: &str) -> WayBack {
+    let Some(newest) = own.first() else {
+        return WayBack::NoSnapshot;
+    };
+    if let Some(b) = own.iter().find(|b| b.sha256 == current_sha) {
+        return WayBack::Held(b.id.clone());
+    }
+    if newest.after_sha256.as_deref() == Some(current_sha) {
+        return WayBack::WrittenAfter(newest.id.clone());
+    }
+    WayBack::ChangedSince(newest.id.clone())
+}
+
+fn latest_of(newest_first: &[BackupEntry]) -> Option<BackupEntry> {
+    newest_first.iter().find(|b| !b.before_restore).cloned()
+}
+
+fn damaged(path: &Path, why: &str) -> anyhow::Error {
+    refused(format!(
+        "{} is damaged: {why}; `mimmfa backup repair` rebuilds it from the backups present",
+        path.display()
+    ))
+}
+
+/// Why an index entry cannot be trusted, if it cannot.
+fn check_entry(e: &BackupEntry) -> std::result::Result<(), String> {
+    if !is_id(&e.id) {
+        return Err("an id not of the form YYYYMMDDTHHMMSSZ[-N]".into());
+    }
+    if !is_sha256(&e.sha256) {
+        return Err(format!("backup {}: sha256 is not 64 hex digits", e.id));
+    }
+    let legacy = e.file == format!("MfaSettings.{}.xml", e.id);
+    if !legacy && !is_blob_name(&e.file, &e.sha256) {
+        return Err(format!(
+            "backup {}: \"{}\" is not a file name of the backup folder's own",
+            e.id,
+            e.file.escape_debug()
+        ));
+    }
+    for f in &e.side_files {
+        if !is_sha256(&f.sha256) || !is_blob_name(&f.file, &f.sha256) {
+            return Err(format!(
+                "backup {}: \"{}\" is not a stored file of the backup folder's own",
+                e.id,
+                f.file.escape_debug()
+            ));
+        }
+        if f.path.is_empty() || f.path.contains('\0') {
+            return Err(format!("backup {}: a side file without a path", e.id));
+        }
+    }
+    for sha in e.after_sha256.iter() {
+        if !is_sha256(sha) {
+            return Err(format!(
+                "backup {}: after_sha256 is not 64 hex digits",
+                e.id
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn is_id(id: &str) -> bool {
+    let (stamp, n) = id.split_once('-').unwrap_or((id, "1"));
+    let b = stamp.as_bytes();
+    b.len() == 16
+        && b[8] == b'T'
+        && b[15] == b'Z'
+        && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit)
+        && !n.is_empty()
+        && n.len() <= 6
+        && n.bytes().all(|c| c.is_ascii_digit())
+}
+
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// `<stem>.<sha256>.<ext>`: the name the store gives `original_name`'s bytes.
+fn blob_name(original_name: &str, sha: &str) -> String {
+    let (stem, ext) = original_name
+        .rsplit_once('.')
+        .unwrap_or((original_name, "bin"));
+    let clean = |s: &str, max: usize, keep_dash: bool| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii())
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || (keep_dash && (c == '_' || c == '-')) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(max)
+            .collect()
+    };
+    let stem = Some(clean(stem, 64, true))
+        .filter(|s| !s.is_empty())
+        .unwrap_or("file".into());
+    let ext = Some(clean(ext, 16, false))
+        .filter(|s| !s.is_empty() && !s.contains('_'))
+        .unwrap_or("bin".into());
+    format!("{stem}.{sha}.{ext}")
+}
+
+fn is_blob_name(name: &str, sha: &str) -> bool {
+    let mut parts = name.splitn(3, '.');
+    let (Some(stem), Some(mid), Some(ext)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    (1..=64).contains(&stem.len())
+        && stem
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        && mid == sha
+        && (1..=16).contains(&ext.len())
+        && ext.bytes().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The sha256 in a stored settings file's name (`MfaSettings.<sha>.xml`).
+fn settings_blob_sha(name: &str) -> Option<String> {
+    let sha = name.strip_suffix(".xml")?.rsplit_once('.')?.1;
+    (is_sha256(sha) && is_blob_name(name, sha)).then(|| sha.to_string())
+}
+
+/// Read a stored file; a symlink in the backup folder is not one of ours.
+fn read_no_link(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is a symbolic link, which mimmfa never stores",
+        ));
+    }
+    bounded::read_file(path, cap)
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// An absolute path for the record (the folder resolved, the name kept).
+pub fn absolute_display(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let resolved = match (abs.parent(), abs.file_name()) {
+        (Some(dir), Some(name)) => dir
+            .canonicalize()
+            .map(|d| d.join(name))
+            .unwrap_or(abs.clone()),
+        _ => abs.clone(),
+    };
+    let text = resolved.display().to_string();
+    // No `\\?\` prefix: it is not how a person (or the file) names a path.
+    text.strip_prefix(r"\\?\")
+        .map(str::to_string)
+        .unwrap_or(text)
+}
+
+fn same_path(a: &str, b: &str) -> bool {
+    if cfg!(windows) {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
+}
+
+/// This machine's name, as recorded with each snapshot.
+pub fn host_name() -> String {
+    let from_env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let from_file = |p: &str| {
+        fs::read_to_string(p)
+            .ok()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    from_env("COMPUTERNAME")
+        .filter(|_| cfg!(windows))
+        .or_else(|| from_file("/proc/sys/kernel/hostname"))
+        .or_else(|| from_file("/etc/hostname"))
+        .or_else(|| from_env("HOSTNAME"))
+        .or_else(|| from_env("COMPUTERNAME"))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// `YYYYMMDDTHHMMSSZ`.
@@ -240,35 +800,122 @@ pub fn compact_utc(t: OffsetDateTime) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn add_dedupes_and_find_resolves_prefixes() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = BackupStore::new(dir.path().join("MfaBackups"));
-        let (a, made) = store.add(b"one", Some("first"), "manual").unwrap();
-        assert!(made);
-        let (again, made) = store.add(b"one", None, "manual").unwrap();
-        assert!(!made);
-        assert_eq!(again.id, a.id);
-        let (b, made) = store.add(b"two", None, "manual").unwrap();
-        assert!(made && b.id != a.id, "same second gets a -2 suffix");
-        assert_eq!(store.find("latest").unwrap().id, b.id);
-        assert_eq!(store.find(&b.id).unwrap().id, b.id);
-        assert!(store.find("2").is_err(), "ambiguous prefix");
-        assert_eq!(store.read_verified(&a).unwrap(), b"one");
-        assert_eq!(store.prune(1).unwrap().len(), 1);
-        assert_eq!(store.list().unwrap(), vec![b]);
+    fn store(dir: &Path, settings: &str) -> BackupStore {
+        BackupStore::new(
+            dir.join("MfaBackups"),
+            Source {
+                host: "srv1".into(),
+                settings_path: settings.into(),
+            },
+        )
+    }
+
+    fn take(s: &BackupStore, bytes: &[u8], files: Vec<(Role, PathBuf, Vec<u8>)>) -> BackupEntry {
+        let (lock, _) = s.lock().unwrap();
+        let state = State {
+            settings: bytes.to_vec(),
+            files,
+        };
+        let meta = Meta {
+            label: None,
+            reason: "manual",
+            after_sha256: None,
+            before_restore: false,
+        };
+        s.snapshot(&lock, &state, meta).unwrap()
     }
 
     #[test]
-    fn tampered_backup_is_refused() {
+    fn snapshots_are_points_in_time_with_bytes_stored_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = BackupStore::new(dir.path());
-        let (a, _) = store.add(b"one", None, "manual").unwrap();
-        fs::write(store.path_of(&a), b"evil").unwrap();
-        assert!(store.read_verified(&a).is_err());
-        // A tampered copy does not count as "already backed up".
-        let (b, made) = store.add(b"one", None, "manual").unwrap();
-        assert!(made && b.id != a.id);
+        let s = store(dir.path(), "/srv/MfaSettings.xml");
+        let a = take(
+            &s,
+            b"one",
+            vec![(
+                Role::Certificate,
+                "/srv/MfaCerts/cert_key.p12".into(),
+                b"cert".to_vec(),
+            )],
+        );
+        let b = take(&s, b"two", vec![]);
+        let c = take(&s, b"one", vec![]);
+        assert_ne!(a.id, c.id, "the same bytes later are a new point in time");
+        assert_eq!(a.file, c.file, "stored once");
+        assert_eq!(s.latest().unwrap().unwrap().id, c.id);
+        assert_eq!(s.find(&b.id).unwrap(), b);
+        assert!(s.find("").is_err());
+        assert_eq!(s.read_verified(&a).unwrap(), b"one");
+        assert_eq!(s.read_side(&a.side_files[0]).unwrap(), b"cert");
+        assert_eq!(a.holds(), "settings + cert_key.p12");
+        // Prune keeps the newest; a file still used by a kept one stays.
+        let (lock, _) = s.lock().unwrap();
+        let (gone, skipped) = s.prune(&lock, 1).unwrap();
+        assert_eq!(gone.len(), 2);
+        assert!(skipped.is_empty());
+        assert!(s.path_of(&c).exists(), "c still uses the bytes a had");
+        assert!(!s.dir().join(&a.side_files[0].file).exists());
+        assert!(!s.path_of(&b).exists());
+    }
+
+    #[test]
+    fn other_sources_are_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let one = store(dir.path(), "/srv1/MfaSettings.xml");
+        let two = store(dir.path(), "/srv2/MfaSettings.xml");
+        let a = take(&one, b"one", vec![]);
+        take(&two, b"two", vec![]);
+        assert_eq!(one.latest().unwrap().unwrap().id, a.id);
+        assert_eq!(one.list().unwrap().len(), 1);
+        assert_eq!(one.list_all().unwrap().len(), 2);
+        let other = two.list().unwrap()[0].id.clone();
+        let e = one.find(&other).unwrap_err().to_string();
+        assert!(e.contains("/srv2/MfaSettings.xml"), "{e}");
+    }
+
+    #[test]
+    fn index_entries_are_checked() {
+        let good = "a".repeat(64);
+        let entry = |file: &str, sha: &str| BackupEntry {
+            id: "20261123T140501Z".into(),
+            file: file.into(),
+            created: String::new(),
+            sha256: sha.into(),
+            size: 0,
+            label: None,
+            reason: String::new(),
+            tool_version: String::new(),
+            host: None,
+            settings_path: None,
+            side_files: vec![],
+            after_sha256: None,
+            before_restore: false,
+        };
+        assert!(check_entry(&entry(&format!("MfaSettings.{good}.xml"), &good)).is_ok());
+        assert!(check_entry(&entry("MfaSettings.20261123T140501Z.xml", &good)).is_ok());
+        for bad in [
+            "../MfaSettings.xml",
+            "/etc/passwd",
+            "MfaSettings.xml",
+            "a/b.xml",
+        ] {
+            assert!(check_entry(&entry(bad, &good)).is_err(), "{bad}");
+        }
+        assert!(check_entry(&entry(&format!("x.{good}.xml"), "zz")).is_err());
+        assert!(is_id("20261123T140501Z-2") && !is_id("2026") && !is_id(""));
+        assert_eq!(blob_name("Contoso.Gate.dll", "ab"), "Contoso_Gate.ab.dll");
+        assert_eq!(blob_name("../../x", "ab"), "____.ab.bin");
+    }
+
+    #[test]
+    fn tampered_bytes_are_refused_and_rewritten_on_the_next_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(dir.path(), "/srv/MfaSettings.xml");
+        let a = take(&s, b"one", vec![]);
+        fs::write(s.path_of(&a), b"evil").unwrap();
+        assert!(s.read_verified(&a).is_err());
+        let b = take(&s, b"one", vec![]);
+        assert_eq!(s.read_verified(&b).unwrap(), b"one");
     }
 
     #[test]

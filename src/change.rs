@@ -1,30 +1,50 @@
 //! The one pipeline every changing command goes through (cli.md "Rules
-//! for every changing command"): lock, checks first, idempotency, backup,
-//! atomic writes, rollback of side files if the settings write fails.
+//! for every changing command"): lock, checks first, idempotency, a
+//! snapshot of the whole MFA state, atomic writes, rollback of side files
+//! if the settings write fails.
+//!
+//! Crash consistency (docs/design.md, "One commit point"): a side file
+//! never overwrites a file the current settings name. It goes to a free
+//! name (see `place`), so until the settings rename lands, the old settings
+//! still name intact old files; the rename is the single commit point.
+//! Only afterwards is a certificate the new settings no longer name moved
+//! out of the Service folder (it is in the snapshot).
 
+use crate::backup::{BackupEntry, Meta, Role, State};
+use crate::bounded;
 use crate::context::Site;
 use crate::error::refused;
 use crate::output::{Report, Ui, masked_diff};
 use crate::safe_write::{SettingsLock, acquire_lock, remove_stale_temps, write_atomic};
 use crate::secret::sha256_hex;
+use crate::settings::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, SettingsDoc};
 use anyhow::Result;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A file besides the settings that the change writes (a certificate, a DLL).
 pub struct SideFile {
     pub target: PathBuf,
     pub bytes: Vec<u8>,
-    /// Holds secrets: owner-only.
-    pub secret: bool,
+    pub role: Role,
 }
 
 pub struct Plan {
     pub before: Vec<u8>,
     pub after: Vec<u8>,
     pub side_files: Vec<SideFile>,
-    /// Recorded with the backup, e.g. `before sdk apply`.
+    /// Recorded with the snapshot, e.g. `before sdk apply`.
     pub reason: String,
+    /// A restore: its snapshot is the state it undid (`latest` skips it).
+    pub before_restore: bool,
+    /// `--force`: replace read-only files too.
+    pub force: bool,
+}
+
+/// What a commit did (or, in a dry run, would do).
+#[derive(Default)]
+pub struct Outcome {
+    pub snapshot: Option<BackupEntry>,
 }
 
 /// Take the lock for a real run (a dry run touches nothing, not even a lock
@@ -46,7 +66,8 @@ pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<S
         ));
     }
     // Temp files a killed run left: beside the settings (the settings file
-    // and provider DLLs), and anywhere in the folders only mimmfa writes.
+    // and provider DLLs), in MfaCerts (only mimmfa writes there), and in the
+    // backup folder under that folder's own lock (it may be shared).
     let settings_name = site
         .settings
         .file_name()
@@ -57,11 +78,14 @@ pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<S
     let mut stale = remove_stale_temps(settings_dir, |t| {
         t == settings_name || t.to_ascii_lowercase().ends_with(".dll")
     });
-    stale.extend(remove_stale_temps(&site.backup_dir, |_| true));
     stale.extend(remove_stale_temps(
         &site.service_dir.join("MfaCerts"),
         |_| true,
     ));
+    if site.backup_dir.is_dir() {
+        let (_store_lock, in_store) = site.backups().lock()?;
+        stale.extend(in_store);
+    }
     for t in stale {
         report.warn(format!(
             "removed a temp file left by an interrupted run: {}",
@@ -71,18 +95,129 @@ pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<S
     Ok(Some(lock))
 }
 
+/// The files `settings` points to, as (role, path on this machine).
+pub fn pointers(site: &Site, settings: &[u8]) -> Vec<(Role, PathBuf)> {
+    let Ok(doc) = SettingsDoc::parse(settings.to_vec()) else {
+        return Vec::new();
+    };
+    [
+        (Role::Certificate, CERT_FILE_PATH),
+        (Role::Provider, CUSTOM_PHONE_PROVIDER),
+    ]
+    .into_iter()
+    .filter_map(|(role, name)| {
+        let value = doc.value(name).trim();
+        (!value.is_empty())
+            .then(|| site.mapper.resolve(value))
+            .flatten()
+            .map(|p| (role, p))
+    })
+    .collect()
+}
+
+/// Read a side file if it is there: `None` when it is not, an error when
+/// it is but cannot be read as a regular file within the cap.
+pub fn read_side(path: &Path, role: Role) -> Result<Option<Vec<u8>>> {
+    let cap = if role == Role::Certificate {
+        bounded::P12_CAP
+    } else {
+        bounded::DLL_CAP
+    };
+    match bounded::read_file(path, cap) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(refused(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+/// Where to write `bytes` for `role`. The file the settings name for that
+/// role, when it already holds these bytes (idempotent re-runs); else
+/// `preferred`, unless the current settings name it (or it holds other
+/// bytes the settings name): then `<stem>.<sha256 prefix>.<ext>` beside it,
+/// so that the old settings keep naming intact bytes until the settings
+/// rename commits the change.
+pub fn place(site: &Site, current: &[u8], role: Role, preferred: PathBuf, bytes: &[u8]) -> PathBuf {
+    let named = pointers(site, current);
+    let holds = |p: &Path| read_side(p, role).ok().flatten().as_deref() == Some(bytes);
+    if let Some((_, p)) = named.iter().find(|(r, p)| *r == role && holds(p)) {
+        return p.clone();
+    }
+    let in_use = |p: &Path| named.iter().any(|(_, n)| same_file(n, p));
+    if !preferred.exists() || holds(&preferred) || !in_use(&preferred) {
+        return preferred;
+    }
+    let sha = sha256_hex(bytes);
+    let name = preferred
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, "bin"));
+    [8, 16, 64]
+        .iter()
+        .map(|n| preferred.with_file_name(format!("{stem}.{}.{ext}", &sha[..*n])))
+        .find(|p| !p.exists() || holds(p))
+        .unwrap_or(preferred)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    let norm = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    if cfg!(windows) {
+        norm(a)
+            .to_string_lossy()
+            .eq_ignore_ascii_case(&norm(b).to_string_lossy())
+    } else {
+        norm(a) == norm(b)
+    }
+}
+
+/// The state `settings` makes with the files it points to, plus `also`
+/// (files about to be overwritten). Files that are not there are skipped.
+pub fn capture(
+    site: &Site,
+    settings: &[u8],
+    also: &[(Role, PathBuf)],
+    report: &mut Report,
+) -> State {
+    let mut files: Vec<(Role, PathBuf, Vec<u8>)> = Vec::new();
+    for (role, path) in pointers(site, settings)
+        .into_iter()
+        .chain(also.iter().cloned())
+    {
+        if files.iter().any(|(_, p, _)| same_file(p, &path)) {
+            continue;
+        }
+        match read_side(&path, role) {
+            Ok(Some(bytes)) => files.push((role, path, bytes)),
+            Ok(None) => {}
+            Err(e) => report.warn(format!("not in the snapshot: {e:#}")),
+        }
+    }
+    State {
+        settings: settings.to_vec(),
+        files,
+    }
+}
+
 /// Apply `plan` (the caller holds the lock from `begin` and has done every
 /// check). Fills `changed`, `diff`, `backup_file`, `files_written`.
-pub fn commit(site: &Site, ui: &Ui, report: &mut Report, plan: Plan, dry_run: bool) -> Result<()> {
+pub fn commit(
+    site: &Site,
+    ui: &Ui,
+    report: &mut Report,
+    plan: Plan,
+    dry_run: bool,
+) -> Result<Outcome> {
     report.settings_file = Some(site.settings_display());
     // Each side file that differs from what is there, with what is there
-    // (read once: it decides the change and is what gets backed up).
-    let side: Vec<(&SideFile, Option<Vec<u8>>)> = plan
-        .side_files
-        .iter()
-        .map(|f| (f, fs::read(&f.target).ok()))
-        .filter(|(f, old)| old.as_deref() != Some(f.bytes.as_slice()))
-        .collect();
+    // (read once: it decides the change and is what gets snapshotted).
+    let mut side: Vec<(&SideFile, Option<Vec<u8>>)> = Vec::new();
+    for f in &plan.side_files {
+        let old = read_side(&f.target, f.role)?;
+        if old.as_deref() != Some(f.bytes.as_slice()) {
+            side.push((f, old));
+        }
+    }
     let settings_change = plan.before != plan.after;
     report.changed = settings_change || !side.is_empty();
     let mut would_write: Vec<String> = side
@@ -100,37 +235,93 @@ pub fn commit(site: &Site, ui: &Ui, report: &mut Report, plan: Plan, dry_run: bo
     }
     if !report.changed {
         report.msg = "nothing to change: the service folder is already as asked".into();
-        return Ok(());
+        return Ok(Outcome::default());
     }
+    for path in side
+        .iter()
+        .map(|(f, _)| f.target.as_path())
+        .chain(settings_change.then_some(site.settings.as_path()))
+    {
+        check_replaceable(path, plan.force)?;
+    }
+    let retiring = retiring(site, &plan.before, &plan.after);
     if dry_run {
         for f in &would_write {
             report.line(format!("would write {f}"));
         }
+        for (f, old) in &side {
+            if old.is_some() {
+                report.line(format!(
+                    "would save the existing {} in the backup first",
+                    f.target.display()
+                ));
+            }
+        }
+        for p in &retiring {
+            report.line(format!(
+                "would move {} (the new settings no longer use it) into the backup",
+                p.display()
+            ));
+        }
         report.set("would_write", &would_write);
         report.msg = "dry run: nothing was written".into();
-        return Ok(());
+        return Ok(Outcome::default());
     }
 
+    // The snapshot: the settings as they are, what they point to, and every
+    // existing file the change overwrites.
+    let replaced: Vec<(Role, PathBuf)> = side
+        .iter()
+        .filter(|(_, old)| old.is_some())
+        .map(|(f, _)| (Role::Replaced, f.target.clone()))
+        .collect();
+    let state = capture(site, &plan.before, &replaced, report);
     let store = site.backups();
-    // No settings file (a restore of a deleted one): nothing to back up.
-    if site.settings.exists() {
-        let (entry, _) = store.add(&plan.before, None, &plan.reason)?;
-        report.backup_file = Some(store.path_of(&entry).display().to_string());
+    // No settings file (a restore of a deleted one) and nothing else to
+    // keep: a snapshot of nothing would restore an empty file.
+    let entry = if !site.settings.exists() && state.files.is_empty() {
+        None
+    } else {
+        let (lock, stale) = store.lock()?;
+        for t in stale {
+            report.warn(format!(
+                "removed a temp file left by an interrupted run: {}",
+                t.display()
+            ));
+        }
+        Some(store.snapshot(
+            &lock,
+            &state,
+            Meta {
+                label: None,
+                reason: &plan.reason,
+                after_sha256: Some(sha256_hex(&plan.after)),
+                before_restore: plan.before_restore,
+            },
+        )?)
+    };
+    if let Some(entry) = &entry {
+        report.backup_file = Some(store.path_of(entry).display().to_string());
+        report.set("snapshot", &entry.id);
+    }
+    let saved_in = entry
+        .as_ref()
+        .map_or("no backup (there was no settings file)".to_string(), |e| {
+            format!("backup {}", e.id)
+        });
+    for (f, old) in &side {
+        if old.is_some() {
+            report.warn(format!(
+                "the existing {} is saved in {saved_in}",
+                f.target.display()
+            ));
+        }
     }
 
     // Side files first, so the settings never name a file not yet there.
     let mut undo: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
     for (f, old) in side {
-        if let Some(old) = &old {
-            let name = f.target.file_name().unwrap_or_default().to_string_lossy();
-            let saved = store.save_side_file(&name, old)?;
-            report.warn(format!(
-                "the existing {} was saved to {}",
-                f.target.display(),
-                saved.display()
-            ));
-        }
-        if let Err(e) = write_verified(f) {
+        if let Err(e) = write_verified(f, plan.force) {
             rollback(&undo);
             return Err(e);
         }
@@ -138,23 +329,120 @@ pub fn commit(site: &Site, ui: &Ui, report: &mut Report, plan: Plan, dry_run: bo
         report.files_written.push(f.target.display().to_string());
     }
     if settings_change {
-        if let Err(e) = write_atomic(&site.settings, &plan.after, true) {
+        if let Err(e) = write_file(&site.settings, &plan.after, true, plan.force) {
             rollback(&undo);
             return Err(e);
         }
         report.files_written.push(site.settings_display());
     }
+    // Committed. A certificate no longer named is keying material left
+    // lying about: the snapshot holds it, so it leaves the Service folder.
+    for path in retiring {
+        let Some(entry) = &entry else { break };
+        let kept = entry
+            .side_files
+            .iter()
+            .any(|f| same_file(Path::new(&f.path), &path) && store.verifies(&f.file, &f.sha256));
+        if kept && fs::remove_file(&path).is_ok() {
+            report.warn(format!(
+                "moved {} (no longer used) into backup {}; `mimmfa restore {}` brings it back",
+                path.display(),
+                entry.id,
+                entry.id
+            ));
+        }
+    }
+    Ok(Outcome { snapshot: entry })
+}
+
+/// Certificates in the Service folder that `before` names and `after` does not.
+fn retiring(site: &Site, before: &[u8], after: &[u8]) -> Vec<PathBuf> {
+    let still = pointers(site, after);
+    pointers(site, before)
+        .into_iter()
+        .filter(|(role, p)| {
+            *role == Role::Certificate
+                && p.is_file()
+                && !still.iter().any(|(_, s)| same_file(s, p))
+                && inside(p, &site.service_dir)
+        })
+        .map(|(_, p)| p)
+        .collect()
+}
+
+fn inside(path: &Path, dir: &Path) -> bool {
+    match (std::path::absolute(path), std::path::absolute(dir)) {
+        (Ok(p), Ok(d)) => p.starts_with(d),
+        _ => false,
+    }
+}
+
+/// Refuse, before anything is written, to replace what cannot be replaced
+/// safely: not a regular file, a file with other hard links (they would
+/// keep the old bytes), or a read-only file (unless `--force`). A symlink
+/// is followed: its target is rewritten (safe_write::write_atomic).
+pub fn check_replaceable(path: &Path, force: bool) -> Result<()> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(refused(format!("cannot read {}: {e}", path.display()))),
+    };
+    bounded::regular(&meta).map_err(|e| {
+        refused(format!(
+            "will not replace {}: {e}; nothing was changed",
+            path.display()
+        ))
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(refused(format!(
+                "will not replace {}: it has {} hard links, and the other names would keep the old bytes. \
+                 Make it a single file (copy it, then delete the other links) and run this again; nothing was changed",
+                path.display(),
+                meta.nlink()
+            )));
+        }
+    }
+    if meta.permissions().readonly() && !force {
+        let attribute = if cfg!(windows) {
+            "the read-only attribute is set (`attrib -r`)"
+        } else {
+            "nobody may write it (`chmod u+w`)"
+        };
+        return Err(refused(format!(
+            "will not replace {}: it is read-only ({attribute}). Someone may have locked it on purpose: \
+             clear that, or pass --force to replace it anyway; nothing was changed",
+            path.display()
+        )));
+    }
     Ok(())
 }
 
+fn write_file(path: &Path, bytes: &[u8], owner_only: bool, force: bool) -> Result<()> {
+    // Windows will not rename over a read-only file: --force clears it first.
+    if force
+        && cfg!(windows)
+        && let Ok(meta) = fs::metadata(path)
+        && meta.permissions().readonly()
+    {
+        let mut perms = meta.permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        let _ = fs::set_permissions(path, perms);
+    }
+    write_atomic(path, bytes, owner_only)
+}
+
 /// Write a side file and read it back: the copy must hash like the source.
-fn write_verified(f: &SideFile) -> Result<()> {
+fn write_verified(f: &SideFile, force: bool) -> Result<()> {
     if let Some(dir) = f.target.parent() {
         crate::safe_write::create_service_dir(dir)?;
     }
-    write_atomic(&f.target, &f.bytes, f.secret)?;
-    let back = fs::read(&f.target)?;
-    if sha256_hex(&back) != sha256_hex(&f.bytes) {
+    write_file(&f.target, &f.bytes, f.role == Role::Certificate, force)?;
+    let back = read_side(&f.target, f.role)?;
+    if back.map(|b| sha256_hex(&b)) != Some(sha256_hex(&f.bytes)) {
         return Err(refused(format!(
             "{} did not read back as written",
             f.target.display()

@@ -91,7 +91,7 @@ pub enum Command {
         #[arg(default_value = "latest")]
         id: String,
         #[command(flatten)]
-        dry: DryRun,
+        change: ChangeArgs,
     },
     /// Unified diff between two versions (ids, `latest`, `current`), secrets masked
     #[command(after_help = "Example:\n  mimmfa diff latest current")]
@@ -133,6 +133,17 @@ pub struct DryRun {
     pub dry_run: bool,
 }
 
+/// The flags of a command that writes into the Service folder.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct ChangeArgs {
+    /// Do every check and show the diff, but touch nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Service folders to audit (a fleet); default: --service-dir
@@ -163,9 +174,16 @@ pub struct BackupArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum BackupAction {
-    /// The backups, newest first
+    /// The backups of this settings file, newest first, with what each holds
     #[command(after_help = "Example:\n  mimmfa backup list --json")]
-    List,
+    List {
+        /// Every backup in the folder, of any settings file or server sharing it
+        #[arg(long)]
+        all: bool,
+    },
+    /// Rebuild a damaged index.json from the backups present (each verified)
+    #[command(after_help = "Example:\n  mimmfa backup repair")]
+    Repair,
     /// Delete all but the newest N backups
     #[command(after_help = "Example:\n  mimmfa backup prune --keep 20 --dry-run")]
     Prune {
@@ -197,7 +215,7 @@ pub enum SdkCommand {
         #[arg(long, value_name = "DIR")]
         cert_dir: Option<PathBuf>,
         #[command(flatten)]
-        dry: DryRun,
+        change: ChangeArgs,
     },
 }
 
@@ -212,17 +230,14 @@ pub enum ProviderCommand {
         /// Use the DLL where it is instead of copying it into the service folder
         #[arg(long)]
         no_copy: bool,
-        /// Switch even if the DLL fails its checks
-        #[arg(long)]
-        force: bool,
         #[command(flatten)]
-        dry: DryRun,
+        change: ChangeArgs,
     },
     /// Empty the CustomPhoneProvider entry
     #[command(after_help = "Example:\n  mimmfa -s ./Service provider clear")]
     Clear {
         #[command(flatten)]
-        dry: DryRun,
+        change: ChangeArgs,
     },
     /// The DLL checks alone (phone provider, or SMS provider with --sms)
     #[command(after_help = "Example:\n  mimmfa provider check CustomPhoneGate.dll --json")]

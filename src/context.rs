@@ -1,6 +1,6 @@
 //! What every command needs: resolved folders, the path mapper, the UI.
 
-use crate::backup::BackupStore;
+use crate::backup::{BackupStore, Source};
 use crate::cli::GlobalArgs;
 use crate::error::{refused, usage};
 use crate::output::{Format, Ui};
@@ -86,7 +86,7 @@ impl Ctx {
 
 impl Site {
     pub fn backups(&self) -> BackupStore {
-        BackupStore::new(&self.backup_dir)
+        BackupStore::new(&self.backup_dir, Source::of(&self.settings))
     }
 
     pub fn settings_display(&self) -> String {

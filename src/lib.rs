@@ -2,6 +2,7 @@
 //! Manager 2016. `run` is the whole program; `main.rs` only calls it.
 
 pub mod backup;
+pub mod bounded;
 pub mod change;
 pub mod cli;
 pub mod commands;
@@ -67,22 +68,22 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
         Command::Status => status::run(ctx),
         Command::Backup(args) => match args.action {
             None => backup::backup(ctx, args.label.as_deref(), args.dry.dry_run),
-            Some(BackupAction::List) => backup::list(ctx),
+            Some(BackupAction::List { all }) => backup::list(ctx, all),
+            Some(BackupAction::Repair) => backup::repair(ctx),
             Some(BackupAction::Prune { keep, dry }) => {
                 backup::prune(ctx, keep as usize, dry.dry_run)
             }
         },
-        Command::Restore { id, dry } => backup::restore(ctx, &id, dry.dry_run),
+        Command::Restore { id, change } => backup::restore(ctx, &id, change),
         Command::Diff { from, to } => backup::diff(ctx, &from, &to),
         Command::Provider(p) => match p {
             ProviderCommand::Check { dll, sms } => provider::check(ctx, &dll, sms),
             ProviderCommand::Set {
                 dll,
                 no_copy,
-                force,
-                dry,
-            } => provider::set(ctx, &dll, no_copy, force, dry.dry_run),
-            ProviderCommand::Clear { dry } => provider::clear(ctx, dry.dry_run),
+                change: flags,
+            } => provider::set(ctx, &dll, no_copy, flags),
+            ProviderCommand::Clear { change: flags } => provider::clear(ctx, flags),
         },
         Command::Validate(args) => validate::run(ctx, &args),
         Command::Sdk(SdkCommand::Inspect { zip }) => sdk::inspect(ctx, &zip),
@@ -91,7 +92,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
             username,
             country_code,
             cert_dir,
-            dry,
+            change,
         }) => sdk::apply(
             ctx,
             sdk::ApplyArgs {
@@ -99,7 +100,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
                 username: username.as_deref(),
                 country_code: country_code.as_deref(),
                 cert_dir: cert_dir.as_deref(),
-                dry_run: dry.dry_run,
+                change,
             },
         ),
         Command::Setup => setup::run(ctx),
@@ -165,7 +166,8 @@ fn command_name(command: &Command) -> String {
         Command::Validate(_) => "validate",
         Command::Backup(a) => match a.action {
             None => "backup",
-            Some(BackupAction::List) => "backup list",
+            Some(BackupAction::List { .. }) => "backup list",
+            Some(BackupAction::Repair) => "backup repair",
             Some(BackupAction::Prune { .. }) => "backup prune",
         },
         Command::Restore { .. } => "restore",

@@ -80,7 +80,7 @@ impl Ui {
     /// A message for the person at the console (stderr; never in JSON mode's stdout).
     pub fn note(&self, msg: &str) {
         if self.is_human() && !self.quiet {
-            eprintln!("{msg}");
+            print_stderr(&format!("{msg}\n"));
         }
     }
 }
@@ -172,6 +172,27 @@ pub fn print_stdout(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
+/// Write to stderr; a closed stderr (`mimmfa ... 2>&1 | true`) is not an
+/// error either: the work is done, and its exit code stands.
+pub fn print_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
+}
+
+/// Text from a file or the backup index, safe on a terminal: control
+/// characters (escape sequences among them) are shown escaped.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn emit(ui: &Ui, report: &Report) {
     // A command's own document (SARIF, a completion script) replaces the report.
     if let Some(raw) = report.raw.as_deref().filter(|_| !report.failed) {
@@ -186,12 +207,19 @@ pub fn emit(ui: &Ui, report: &Report) {
         }
         Format::Human => {
             for w in &report.warnings {
-                eprintln!("{}: {w}", ui.paint("warning", Severity::Warning));
+                print_stderr(&format!(
+                    "{}: {w}\n",
+                    ui.paint("warning", Severity::Warning)
+                ));
             }
             let mut text = report.human.clone();
             if report.failed {
                 print_stdout(&text);
-                eprintln!("{}: {}", ui.paint("error", Severity::Error), report.msg);
+                print_stderr(&format!(
+                    "{}: {}\n",
+                    ui.paint("error", Severity::Error),
+                    report.msg
+                ));
                 return;
             }
             if !ui.quiet && !report.msg.is_empty() {

@@ -82,6 +82,17 @@ impl Drop for SettingsLock {
 /// Windows a replaced file keeps its own ACL and a new one inherits the
 /// folder's (the MIM service account must be able to read it).
 pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()> {
+    // A symlink is followed: its target is rewritten, the link stays a link
+    // (renaming over the link would silently make it a separate file).
+    let resolved;
+    let target = if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = fs::canonicalize(target).with_context(|| {
+            format!("{} is a symbolic link that leads nowhere", target.display())
+        })?;
+        resolved.as_path()
+    } else {
+        target
+    };
     let dir = parent_dir(target);
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let mut tmp = tempfile::Builder::new()

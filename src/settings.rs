@@ -36,22 +36,22 @@ pub const KNOWN_SETTINGS: [&str; 9] = [
 /// shared Username / DefaultCountryCode).
 pub const SDK_SETTINGS: [&str; 4] = [LICENSE_KEY, GROUP_KEY, CERT_PASSWORD, CERT_FILE_PATH];
 
-/// The stock MfaSettings.xml is about 1 KB; anything past this is not one,
-/// and is refused before it is read into memory.
-pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
+/// The stock MfaSettings.xml is about 1 KB; anything past this is not one.
+pub const MAX_SETTINGS_BYTES: u64 = crate::bounded::SETTINGS_CAP;
 
-/// Read a settings file, refusing one too large to be real.
+/// Read a settings file: a regular file only, refusing one too large to be
+/// real (counted while reading).
 pub fn read_settings_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    let size = std::fs::metadata(path)?.len();
-    if size > MAX_SETTINGS_BYTES {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "it is {size} bytes; a real MfaSettings.xml is a few KB (limit {MAX_SETTINGS_BYTES})"
-            ),
-        ));
-    }
-    std::fs::read(path)
+    crate::bounded::read_file(path, MAX_SETTINGS_BYTES).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            std::io::Error::new(
+                e.kind(),
+                format!("{e}; a real MfaSettings.xml is a few KB (limit {MAX_SETTINGS_BYTES})"),
+            )
+        } else {
+            e
+        }
+    })
 }
 
 /// What Azure MFA SDK mode needs filled (MFA020).

@@ -1,7 +1,7 @@
 //! Every check of checks.md on one service folder. Never writes, never
 //! needs the network; reuses the readers of the other commands.
 
-use crate::backup::BackupStore;
+use crate::backup::{WayBack, way_back};
 use crate::context::Site;
 use crate::finding::{Finding, Severity};
 use crate::paths::is_absolute_windows;
@@ -15,6 +15,15 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub expiry_warning_days: i64,
+}
+
+impl Default for Options {
+    /// The CLI's default warning window (`--expiry-warning-days`).
+    fn default() -> Self {
+        Options {
+            expiry_warning_days: 30,
+        }
+    }
 }
 
 /// The catalogue: code, severity, short title (SARIF rules, docs).
@@ -172,6 +181,11 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "MFA061",
         Severity::Error,
         "a backup's bytes do not match its recorded sha256",
+    ),
+    (
+        "MFA062",
+        Severity::Error,
+        "the backup index is damaged or names files that are not the store's own",
     ),
 ];
 
@@ -680,24 +694,43 @@ fn security_and_backups(a: &mut Audit<'_>, current: Option<&[u8]>, cert: Option<
             .hint(fix_hint(cert, Reader::MimService)),
         );
     }
-    let store = BackupStore::new(&site.backup_dir);
-    let backups = store.list().unwrap_or_default();
-    for b in &backups {
-        let path = store.path_of(b);
-        if let Some(who) = readable_by_others(&path) {
+    let store = site.backups();
+    let index = match store.load() {
+        Ok(index) => index,
+        Err(e) => {
             a.push(
-                Finding::warning(
-                    "MFA051",
-                    format!("backup {} is readable by {who}", path.display()),
-                )
-                .file(path.display().to_string())
-                .hint(fix_hint(&path, Reader::AdminsOnly)),
+                Finding::error("MFA062", format!("{e:#}"))
+                    .file(store.dir().join(crate::backup::INDEX_FILE).display().to_string())
+                    .hint("`mimmfa backup repair` (until then no command can snapshot, so none will change anything)"),
             );
+            crate::backup::Index::default()
         }
-        if store.read_verified(b).is_err() {
-            a.push(Finding::error("MFA061", format!("backup {} does not match its recorded sha256 (changed or damaged)", b.id))
-                .file(path.display().to_string())
-                .hint("do not restore it; find out who changed it, then `mimmfa backup prune` or delete it"));
+    };
+    // Every stored file once (snapshots share them): private, and intact.
+    let mut seen = std::collections::HashSet::new();
+    for b in index.newest_first() {
+        let files = std::iter::once((&b.file, &b.sha256))
+            .chain(b.side_files.iter().map(|f| (&f.file, &f.sha256)));
+        for (file, sha) in files {
+            if !seen.insert(file.as_str()) {
+                continue;
+            }
+            let path = store.dir().join(file);
+            if let Some(who) = readable_by_others(&path) {
+                a.push(
+                    Finding::warning(
+                        "MFA051",
+                        format!("backup {} is readable by {who}", path.display()),
+                    )
+                    .file(path.display().to_string())
+                    .hint(fix_hint(&path, Reader::AdminsOnly)),
+                );
+            }
+            if !store.verifies(file, sha) {
+                a.push(Finding::error("MFA061", format!("backup {}: {} is missing or does not match its recorded sha256 (changed or damaged)", b.id, file))
+                    .file(path.display().to_string())
+                    .hint("do not restore it; find out who changed it, then `mimmfa backup prune` or `mimmfa backup repair`"));
+            }
         }
     }
     for dir in [&site.service_dir, &site.backup_dir] {
@@ -715,14 +748,28 @@ fn security_and_backups(a: &mut Audit<'_>, current: Option<&[u8]>, cert: Option<
             );
         }
     }
+    // MFA060 means "no way back": no snapshot of this settings file, or it
+    // was changed outside mimmfa since the newest one (mimmfa records what
+    // it wrote after each snapshot).
     if let Some(bytes) = current {
-        let sha = sha256_hex(bytes);
-        if !backups.iter().any(|b| b.sha256 == sha) {
-            a.push(
-                Finding::warning("MFA060", "no backup holds the current settings file")
-                    .file(&a.file)
+        let own = store.own(&index);
+        let finding = match way_back(&own, &sha256_hex(bytes)) {
+            WayBack::NoSnapshot => Some(
+                Finding::warning("MFA060", "no backup of this settings file yet: no way back from a change")
                     .hint("`mimmfa backup`"),
-            );
+            ),
+            WayBack::ChangedSince(id) => Some(
+                Finding::warning(
+                    "MFA060",
+                    format!("the settings file was changed outside mimmfa since the newest backup ({id}); no backup holds it"),
+                )
+                .hint("`mimmfa backup` (`mimmfa diff` shows what changed)"),
+            ),
+            WayBack::Held(_) | WayBack::WrittenAfter(_) => None,
+        };
+        if let Some(f) = finding {
+            let f = f.file(&a.file);
+            a.push(f);
         }
     }
 }

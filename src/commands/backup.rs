@@ -1,83 +1,165 @@
-//! `backup`, `backup list`, `backup prune`, `restore`, `diff`.
+//! `backup`, `backup list`, `backup prune`, `backup repair`, `restore`, `diff`.
 
-use crate::change::{self, Plan};
+use crate::backup::{BackupEntry, BackupStore, Meta, Role, State, absolute_display};
+use crate::bounded;
+use crate::change::{self, Plan, SideFile};
+use crate::cli::ChangeArgs;
 use crate::context::{Ctx, Site};
-use crate::error::refused;
-use crate::output::{Report, masked_diff};
+use crate::error::{exit, refused, usage};
+use crate::finding::tally;
+use crate::output::{Report, masked_diff, printable, render_findings};
 use crate::secret::sha256_hex;
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Does snapshot `b` hold exactly `state` (settings and every side file)?
+fn holds_state(b: &BackupEntry, state: &State) -> bool {
+    b.sha256 == sha256_hex(&state.settings)
+        && b.side_files.len() == state.files.len()
+        && state.files.iter().all(|(_, path, bytes)| {
+            let (path, sha) = (absolute_display(path), sha256_hex(bytes));
+            b.side_files
+                .iter()
+                .any(|f| f.path == path && f.sha256 == sha)
+        })
+}
 
 pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = Report::new("backup");
     report.settings_file = Some(site.settings_display());
+    if label.is_some_and(|l| l.chars().any(char::is_control)) {
+        return Err(usage(
+            "--label may not hold control characters (tabs, line breaks, terminal escapes)",
+        ));
+    }
     let _lock = change::begin(&site, dry_run, &mut report)?;
     let bytes = site.read_settings()?;
+    let state = change::capture(&site, &bytes, &[], &mut report);
     let store = site.backups();
-    if let Some(same) = store.holding(&bytes)? {
+    // Idempotent: the snapshot `restore latest` would use holds this state
+    // already (and no new label is asked for).
+    if let Some(same) = store.latest()?
+        && holds_state(&same, &state)
+        && (label.is_none() || label == same.label.as_deref())
+    {
         report.backup_file = Some(store.path_of(&same).display().to_string());
+        report.set("snapshot", &same.id);
         report.msg = format!(
-            "already backed up as {} ({}): nothing to do",
-            same.id, same.created
+            "already backed up as {} ({}, {}): nothing to do",
+            same.id,
+            same.created,
+            same.holds()
         );
         return Ok(report);
     }
     report.changed = true;
     if dry_run {
         report.msg = format!(
-            "dry run: would back up {} into {}",
+            "dry run: would back up {} (and the {} file(s) it points to) into {}",
             site.settings_display(),
+            state.files.len(),
             store.dir().display()
         );
         return Ok(report);
     }
-    let (entry, _) = store.add(&bytes, label, "manual")?;
+    let (lock, stale) = store.lock()?;
+    for t in stale {
+        report.warn(format!(
+            "removed a temp file left by an interrupted run: {}",
+            t.display()
+        ));
+    }
+    let meta = Meta {
+        label,
+        reason: "manual",
+        after_sha256: None,
+        before_restore: false,
+    };
+    let entry = store.snapshot(&lock, &state, meta)?;
     let path = store.path_of(&entry).display().to_string();
     report.files_written.push(path.clone());
     report.backup_file = Some(path.clone());
-    report.msg = format!("backed up as {} ({path})", entry.id);
+    report.set("snapshot", &entry.id);
+    report.msg = format!(
+        "backed up as {} ({}) in {}",
+        entry.id,
+        entry.holds(),
+        store.dir().display()
+    );
     Ok(report)
 }
 
-pub fn list(ctx: &Ctx) -> Result<Report> {
+#[derive(Serialize)]
+struct Row<'a> {
+    #[serde(flatten)]
+    entry: &'a BackupEntry,
+    matches_current: bool,
+    intact: bool,
+    /// The one `restore latest` would use.
+    latest: bool,
+}
+
+pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = Report::new("backup list");
     report.settings_file = Some(site.settings_display());
     let store = site.backups();
-    let current = std::fs::read(&site.settings).ok().map(|b| sha256_hex(&b));
-    let backups = store.list()?;
+    let current = site.read_settings().ok().map(|b| sha256_hex(&b));
+    let backups = if all {
+        store.list_all()?
+    } else {
+        store.list()?
+    };
+    let latest = store.latest()?.map(|b| b.id);
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED).set_header([
-        "id", "created", "size", "sha256", "label", "reason", "current",
+        "id", "created", "holds", "sha256", "label", "reason", "current",
     ]);
     let mut rows = Vec::new();
     for b in &backups {
-        let intact = store.read_verified(b).is_ok();
+        let intact = store.verifies(&b.file, &b.sha256)
+            && b.side_files
+                .iter()
+                .all(|f| store.verifies(&f.file, &f.sha256));
         let matches = current.as_deref() == Some(b.sha256.as_str());
+        let is_latest = latest.as_deref() == Some(b.id.as_str());
         table.add_row([
-            b.id.clone(),
+            format!("{}{}", b.id, if is_latest { " (latest)" } else { "" }),
             b.created.clone(),
-            b.size.to_string(),
+            b.holds(),
             format!(
                 "{}{}",
-                &b.sha256[..12.min(b.sha256.len())],
+                &b.sha256[..12],
                 if intact { "" } else { " DAMAGED" }
             ),
-            b.label.clone().unwrap_or_default(),
-            b.reason.clone(),
+            printable(b.label.as_deref().unwrap_or_default()),
+            printable(&b.reason),
             if matches { "yes".into() } else { String::new() },
         ]);
-        let mut row = serde_json::to_value(b)?;
-        row["matches_current"] = matches.into();
-        row["intact"] = intact.into();
-        rows.push(row);
+        rows.push(Row {
+            entry: b,
+            matches_current: matches,
+            intact,
+            latest: is_latest,
+        });
     }
-    report.set("backups", rows);
+    report.set("backups", &rows);
     if !backups.is_empty() {
         report.line(table.to_string());
     }
-    report.msg = format!("{} backup(s) in {}", backups.len(), store.dir().display());
+    let whose = if all {
+        String::new()
+    } else {
+        format!(" of {}", store.source().settings_path)
+    };
+    report.msg = format!(
+        "{} backup(s){whose} in {}",
+        backups.len(),
+        store.dir().display()
+    );
     Ok(report)
 }
 
@@ -95,7 +177,17 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
         report.msg = format!("dry run: would delete {} backup(s)", doomed.len());
         return Ok(report);
     }
-    let removed = store.prune(keep)?;
+    if doomed.is_empty() {
+        report.msg = format!("nothing to delete: {} backup(s), keeping {keep}", ids.len());
+        return Ok(report);
+    }
+    let (lock, _) = store.lock()?;
+    let (removed, skipped) = store.prune(&lock, keep)?;
+    for file in skipped {
+        report.warn(format!(
+            "left {file} in place: it is not a stored file whose bytes match its record"
+        ));
+    }
     report.msg = format!(
         "deleted {} backup(s), kept the newest {keep}",
         removed.len()
@@ -103,67 +195,310 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     Ok(report)
 }
 
-pub fn restore(ctx: &Ctx, spec: &str, dry_run: bool) -> Result<Report> {
+pub fn repair(ctx: &Ctx) -> Result<Report> {
+    let site = ctx.site()?;
+    let mut report = Report::new("backup repair");
+    report.settings_file = Some(site.settings_display());
+    let _lock = change::begin(&site, false, &mut report)?;
+    let store = site.backups();
+    if !store.dir().is_dir() {
+        report.msg = format!(
+            "there is no backup folder {}: nothing to repair",
+            store.dir().display()
+        );
+        return Ok(report);
+    }
+    if store.load().is_ok() {
+        report.msg = format!(
+            "{} is sound: nothing to repair",
+            store.dir().join(crate::backup::INDEX_FILE).display()
+        );
+        return Ok(report);
+    }
+    let (lock, _) = store.lock()?;
+    let (kept, recovered, dropped) = store.repair(&lock)?;
+    report.changed = true;
+    report.files_written.push(
+        store
+            .dir()
+            .join(crate::backup::INDEX_FILE)
+            .display()
+            .to_string(),
+    );
+    report.set("kept", kept);
+    report.set("recovered", recovered);
+    report.set("dropped", dropped);
+    report.msg = format!(
+        "rebuilt the backup index: {kept} entry(ies) kept, {recovered} recovered from the stored settings files, {dropped} dropped (damaged, or their files are missing); the old index is kept beside it as index.json.damaged-*"
+    );
+    Ok(report)
+}
+
+pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = Report::new("restore");
-    let _lock = change::begin(&site, dry_run, &mut report)?;
+    report.settings_file = Some(site.settings_display());
+    if spec.is_empty() {
+        return Err(usage(
+            "an empty backup id: give an id from `mimmfa backup list`, a unique prefix of one, or `latest`",
+        ));
+    }
+    let _lock = change::begin(&site, flags.dry_run, &mut report)?;
     let store = site.backups();
     let entry = store.find(spec)?;
+    report.set("restored", &entry.id);
+    report.line(format!(
+        "backup {} ({}, {}{}) holds {}",
+        entry.id,
+        entry.created,
+        printable(&entry.reason),
+        entry
+            .label
+            .as_deref()
+            .map(|l| format!(", \"{}\"", printable(l)))
+            .unwrap_or_default(),
+        entry.holds()
+    ));
     let restored = store.read_verified(&entry)?;
-    // The current file may be damaged (that is often why one restores):
-    // back it up as it is, whatever it holds. A missing file is what
+    let side_files = side_files_to_restore(&site, &store, &entry, &restored, &mut report)?;
+    // The current file may be damaged or bloated (often why one restores):
+    // its bytes go into the snapshot as they are. A missing file is what
     // Microsoft's "replace MfaSettings.xml with your backup" is for.
-    let before = if site.settings.exists() {
-        site.read_settings()?
-    } else {
-        report.warn(format!(
-            "{} does not exist; restoring it from the backup",
-            site.settings_display()
-        ));
-        Vec::new()
+    let before = match bounded::read_file(&site.settings, bounded::DAMAGED_SETTINGS_CAP) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            report.warn(format!(
+                "{} does not exist; restoring it from the backup",
+                site.settings_display()
+            ));
+            Vec::new()
+        }
+        Err(e) => {
+            return Err(refused(format!(
+                "cannot read {}: {e}",
+                site.settings_display()
+            )));
+        }
     };
     let plan = Plan {
         before,
         after: restored,
-        side_files: vec![],
+        side_files,
         reason: format!("before restore {}", entry.id),
+        before_restore: true,
+        force: flags.force,
     };
-    change::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
-    report.set("restored", &entry.id);
-    if report.changed && !dry_run {
+    let outcome = change::commit(&site, &ctx.ui, &mut report, plan, flags.dry_run)?;
+    if !report.changed {
+        report.msg = format!("backup {} is already in place: nothing to change", entry.id);
+        return Ok(report);
+    }
+    if flags.dry_run {
         report.msg = format!(
-            "restored backup {} ({}); restart the MIM Service (FIMService) to use it",
+            "dry run: would restore backup {}; nothing was written",
+            entry.id
+        );
+        return Ok(report);
+    }
+    // A restore is only done when the MIM Service would start on it.
+    let audit = crate::validate::audit_site(&site, crate::validate::Options::default());
+    let (errors, warnings) = tally(&audit.findings);
+    report
+        .human
+        .push_str(&render_findings(&ctx.ui, &audit.findings));
+    report.findings = audit.findings;
+    let undo = outcome
+        .snapshot
+        .map(|s| {
+            format!(
+                " The state before is backup {}: `mimmfa restore {}` undoes this.",
+                s.id, s.id
+            )
+        })
+        .unwrap_or_default();
+    if errors > 0 {
+        report.exit = exit::FINDINGS;
+        report.msg = format!(
+            "restored backup {} ({}), but the restored state has {errors} error(s) (see above): do not restart the MIM Service until they are fixed.{undo}",
+            entry.id, entry.created
+        );
+    } else {
+        report.msg = format!(
+            "restored backup {} ({}; {warnings} warning(s)); restart the MIM Service (FIMService) to use it.{undo}",
             entry.id, entry.created
         );
     }
     Ok(report)
 }
 
+/// The snapshot's files besides the settings, each verified, that may go
+/// back: those its own settings name, or inside the Service folder. (The
+/// index is not trusted to name where files go.)
+fn side_files_to_restore(
+    site: &Site,
+    store: &BackupStore,
+    entry: &BackupEntry,
+    restored: &[u8],
+    report: &mut Report,
+) -> Result<Vec<SideFile>> {
+    let named = change::pointers(site, restored);
+    let service_dir = absolute_display(&site.service_dir);
+    let mut out = Vec::new();
+    for f in &entry.side_files {
+        let target = PathBuf::from(&f.path);
+        let allowed = named.iter().any(|(_, p)| absolute_display(p) == f.path)
+            || Path::new(&f.path).starts_with(&service_dir);
+        if !allowed {
+            report.warn(format!(
+                "not restoring {}: the restored settings do not name it and it is outside the Service folder",
+                f.path
+            ));
+            continue;
+        }
+        let bytes = store
+            .read_side(f)
+            .map_err(|e| refused(format!("backup {}: {e:#}; nothing was restored", entry.id)))?;
+        out.push(SideFile {
+            target,
+            bytes,
+            role: f.role,
+        });
+    }
+    Ok(out)
+}
+
+/// One version for `diff`: the settings bytes, the files besides them.
+struct Version {
+    name: String,
+    settings: Vec<u8>,
+    files: Vec<(Role, String, Vec<u8>)>,
+}
+
+fn version(site: &Site, store: &BackupStore, spec: &str, report: &mut Report) -> Result<Version> {
+    if spec == "current" {
+        let settings = site.read_settings()?;
+        let state = change::capture(site, &settings, &[], report);
+        return Ok(Version {
+            name: site.settings_display(),
+            settings,
+            files: state
+                .files
+                .into_iter()
+                .map(|(r, p, b)| (r, absolute_display(&p), b))
+                .collect(),
+        });
+    }
+    let entry = store.find(spec)?;
+    let settings = store.read_verified(&entry)?;
+    let mut files = Vec::new();
+    for f in &entry.side_files {
+        files.push((f.role, f.path.clone(), store.read_side(f)?));
+    }
+    Ok(Version {
+        name: format!("backup {}", entry.id),
+        settings,
+        files,
+    })
+}
+
+#[derive(Serialize)]
+struct FileChange {
+    path: String,
+    role: &'static str,
+    before: Option<FileSide>,
+    after: Option<FileSide>,
+}
+
+#[derive(Serialize)]
+struct FileSide {
+    sha256: String,
+    summary: String,
+}
+
+/// What a person needs to tell two copies of a side file apart.
+fn describe_side(role: Role, bytes: &[u8], settings: &[u8]) -> FileSide {
+    let sha256 = sha256_hex(bytes);
+    let summary = match role {
+        Role::Certificate => {
+            let password = crate::settings::SettingsDoc::parse(settings.to_vec())
+                .map(|d| d.value(crate::settings::CERT_PASSWORD).to_string())
+                .unwrap_or_default();
+            match crate::pkcs12::open(bytes, &crate::secret::Secret::new(password)) {
+                Ok(Some(c)) => format!("{}, expires {}", c.subject, c.not_after),
+                _ => "a certificate file (does not open with this version's CERT_PASSWORD)".into(),
+            }
+        }
+        _ => {
+            let check = crate::provider::check_dll(bytes, "", crate::provider::Kind::Phone);
+            check
+                .assembly
+                .map(|a| format!("assembly {a}"))
+                .unwrap_or_else(|| "not a .NET assembly".into())
+        }
+    };
+    FileSide {
+        sha256: format!("sha256:{}", &sha256[..16]),
+        summary,
+    }
+}
+
 pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = Report::new("diff");
     report.settings_file = Some(site.settings_display());
-    let (a, a_name) = version(&site, from)?;
-    let (b, b_name) = version(&site, to)?;
-    let d = masked_diff(&a, &b, &a_name, &b_name);
+    let store = site.backups();
+    let a = version(&site, &store, from, &mut report)?;
+    let b = version(&site, &store, to, &mut report)?;
+    let d = masked_diff(&a.settings, &b.settings, &a.name, &b.name);
     report.human.push_str(&d.unified);
-    report.msg = if a == b {
-        format!("{a_name} and {b_name} are identical")
+    let mut changes = Vec::new();
+    let mut paths: Vec<&(Role, String, Vec<u8>)> = a.files.iter().chain(&b.files).collect();
+    paths.sort_by(|x, y| x.1.cmp(&y.1));
+    paths.dedup_by(|x, y| x.1 == y.1);
+    for (role, path, _) in paths {
+        let find = |v: &Version| v.files.iter().find(|f| &f.1 == path).map(|f| f.2.clone());
+        let (old, new) = (find(&a), find(&b));
+        if old == new {
+            continue;
+        }
+        let before = old.map(|o| describe_side(*role, &o, &a.settings));
+        let after = new.map(|n| describe_side(*role, &n, &b.settings));
+        let show = |s: &Option<FileSide>| {
+            s.as_ref()
+                .map(|s| format!("{} ({})", s.summary, s.sha256))
+                .unwrap_or_else(|| "absent".into())
+        };
+        report.line(format!(
+            "{} {path}:\n  - {}: {}\n  + {}: {}",
+            role.as_str(),
+            a.name,
+            show(&before),
+            b.name,
+            show(&after)
+        ));
+        changes.push(FileChange {
+            path: path.clone(),
+            role: role.as_str(),
+            before,
+            after,
+        });
+    }
+    report.msg = if a.settings == b.settings && changes.is_empty() {
+        format!("{} and {} are identical", a.name, b.name)
     } else {
-        String::new()
+        format!(
+            "{} → {}: settings {}, {} other file(s) differ",
+            a.name,
+            b.name,
+            if a.settings == b.settings {
+                "identical"
+            } else {
+                "differ"
+            },
+            changes.len()
+        )
     };
+    report.set("files", &changes);
     report.diff = Some(d);
     Ok(report)
-}
-
-fn version(site: &Site, spec: &str) -> Result<(Vec<u8>, String)> {
-    if spec == "current" {
-        return Ok((site.read_settings()?, site.settings_display()));
-    }
-    let store = site.backups();
-    let entry = store.find(spec)?;
-    let bytes = store
-        .read_verified(&entry)
-        .map_err(|e| refused(format!("{e:#}")))?;
-    Ok((bytes, format!("backup {}", entry.id)))
 }

@@ -1,6 +1,8 @@
 //! `provider check | set | clear`: the custom phone provider path.
 
+use crate::backup::Role;
 use crate::change::{self, Plan, SideFile};
+use crate::cli::ChangeArgs;
 use crate::context::{Ctx, Site};
 use crate::error::{exit, refused};
 use crate::finding::tally;
@@ -11,7 +13,8 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 
 fn read_dll(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| refused(format!("cannot read {}: {e}", path.display())))
+    crate::bounded::read_file(path, crate::bounded::DLL_CAP)
+        .map_err(|e| refused(format!("cannot read {}: {e}", path.display())))
 }
 
 fn file_name(path: &Path) -> String {
@@ -59,7 +62,8 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     Ok(report)
 }
 
-pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, force: bool, dry_run: bool) -> Result<Report> {
+pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Report> {
+    let (force, dry_run) = (flags.force, flags.dry_run);
     let site = ctx.site()?;
     let mut report = Report::new("provider set");
     let _lock = change::begin(&site, dry_run, &mut report)?;
@@ -81,7 +85,8 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, force: bool, dry_run: bool) -> 
         report.warn("--force: switching to a DLL that failed its checks");
     }
 
-    let (target, side_files) = placement(&site, dll, bytes, no_copy)?;
+    let before = site.read_settings()?;
+    let (target, side_files) = placement(&site, &before, dll, bytes, no_copy)?;
     let windows_path = site.mapper.to_windows(&target).or_else(|| native_windows_path(&target)).ok_or_else(|| {
         refused(format!(
             "{} is outside the service folder {}; with --no-copy run this on the MIM server, or drop --no-copy to copy the DLL in",
@@ -93,7 +98,6 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, force: bool, dry_run: bool) -> 
         report.warn(format!("[MFA043] {windows_path} is not in the Service folder; Microsoft's procedure puts the DLL there"));
     }
 
-    let before = site.read_settings()?;
     let doc = site.parse(before.clone())?;
     let cleared: Vec<&str> = SDK_SETTINGS
         .iter()
@@ -126,6 +130,8 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, force: bool, dry_run: bool) -> 
         after,
         side_files,
         reason: "before provider set".into(),
+        before_restore: false,
+        force,
     };
     change::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
     report.set("custom_phone_provider", &windows_path);
@@ -137,9 +143,12 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, force: bool, dry_run: bool) -> 
     Ok(report)
 }
 
-/// Where the DLL will live, and the copy to make (none when it is already there).
+/// Where the DLL will live, and the copy to make (none when it is already
+/// there). A copy never overwrites the DLL the current settings use
+/// (change::place): the settings rename stays the one commit point.
 fn placement(
     site: &Site,
+    current: &[u8],
     dll: &Path,
     bytes: Vec<u8>,
     no_copy: bool,
@@ -156,12 +165,13 @@ fn placement(
     if same_file {
         return Ok((target, vec![]));
     }
+    let target = change::place(site, current, Role::Provider, target, &bytes);
     Ok((
         target.clone(),
         vec![SideFile {
             target,
             bytes,
-            secret: false,
+            role: Role::Provider,
         }],
     ))
 }
@@ -176,7 +186,8 @@ fn native_windows_path(_p: &Path) -> Option<String> {
     None
 }
 
-pub fn clear(ctx: &Ctx, dry_run: bool) -> Result<Report> {
+pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
+    let dry_run = flags.dry_run;
     let site = ctx.site()?;
     let mut report = Report::new("provider clear");
     let _lock = change::begin(&site, dry_run, &mut report)?;
@@ -190,6 +201,8 @@ pub fn clear(ctx: &Ctx, dry_run: bool) -> Result<Report> {
         after,
         side_files: vec![],
         reason: "before provider clear".into(),
+        before_restore: false,
+        force: flags.force,
     };
     change::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
     if report.changed && !dry_run {

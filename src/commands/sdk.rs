@@ -1,6 +1,8 @@
 //! `sdk inspect ZIP` and `sdk apply ZIP`.
 
+use crate::backup::Role;
 use crate::change::{self, Plan, SideFile};
+use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::{exit, refused, usage};
 use crate::finding::tally;
@@ -79,7 +81,7 @@ pub struct ApplyArgs<'a> {
     pub username: Option<&'a str>,
     pub country_code: Option<&'a str>,
     pub cert_dir: Option<&'a Path>,
-    pub dry_run: bool,
+    pub change: ChangeArgs,
 }
 
 pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
@@ -90,7 +92,8 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     {
         return Err(usage(format!("--country-code {cc}: {problem}")));
     }
-    let _lock = change::begin(&site, args.dry_run, &mut report)?;
+    let dry_run = args.change.dry_run;
+    let _lock = change::begin(&site, dry_run, &mut report)?;
     let ex = examine(args.zip, EXPIRY_WARNING_DAYS).map_err(|e| refused(e.to_string()))?;
     describe(&ctx.ui, &mut report, args.zip, &ex);
     let (errors, _) = tally(&ex.findings);
@@ -107,7 +110,11 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
         .cert_dir
         .map(Path::to_path_buf)
         .unwrap_or_else(|| site.service_dir.join("MfaCerts"));
-    let cert_path = std::path::absolute(cert_dir.join("cert_key.p12"))?;
+    let before = site.read_settings()?;
+    let preferred = std::path::absolute(cert_dir.join("cert_key.p12"))?;
+    // The certificate the settings use already, if it holds these bytes;
+    // else a name the current settings do not use (change::place).
+    let cert_path = change::place(&site, &before, Role::Certificate, preferred, &ex.files.cert);
     let service_dir = std::path::absolute(&site.service_dir)?;
     let cert_windows = crate::paths::PathMapper::new(service_dir, ctx.global.windows_service_dir.clone(), vec![])
         .to_windows(&cert_path)
@@ -119,7 +126,6 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
             ))
         })?;
 
-    let before = site.read_settings()?;
     let doc = site.parse(before.clone())?;
     let username = pick_username(ctx, &doc, args.username, &mut report);
     let country = pick_country_code(ctx, &doc, args.country_code)?;
@@ -127,16 +133,18 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     let side = SideFile {
         target: cert_path,
         bytes: ex.files.cert.clone(),
-        secret: true,
+        role: Role::Certificate,
     };
     let plan = Plan {
         before,
         after,
         side_files: vec![side],
         reason: "before sdk apply".into(),
+        before_restore: false,
+        force: args.change.force,
     };
-    change::commit(&site, &ctx.ui, &mut report, plan, args.dry_run)?;
-    if report.changed && !args.dry_run {
+    change::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
+    if report.changed && !dry_run {
         report.msg =
             "Azure MFA SDK settings written; restart the MIM Service (FIMService) to use them"
                 .into();

@@ -2,9 +2,10 @@
 //! the work is done by the same functions as `provider set`, `sdk apply`
 //! and `restore`, first as a dry run to show the diff, then for real.
 
+use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::usage;
-use crate::output::{Report, emit};
+use crate::output::{Report, emit, print_stderr};
 use crate::prompt::ask;
 use crate::settings::{DEFAULT_COUNTRY_CODE, USERNAME};
 use crate::validate::country_code_problem;
@@ -27,8 +28,11 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     }
     let site = ctx.site()?;
     let doc = site.load()?;
-    eprintln!("MIM Service folder: {}", site.service_dir.display());
-    eprintln!("current mode:       {}", doc.mode().as_str());
+    print_stderr(&format!(
+        "MIM Service folder: {}\ncurrent mode:       {}\n",
+        site.service_dir.display(),
+        doc.mode().as_str()
+    ));
     let job = Select::new()
         .with_prompt("What do you want to do?")
         .items(JOBS)
@@ -81,7 +85,15 @@ fn provider(ctx: &Ctx) -> Result<Report> {
     };
     let dll = PathBuf::from(dll);
     preview_then_apply(ctx, |dry| {
-        super::provider::set(ctx, &dll, false, false, dry)
+        super::provider::set(
+            ctx,
+            &dll,
+            false,
+            ChangeArgs {
+                dry_run: dry,
+                force: false,
+            },
+        )
     })
 }
 
@@ -135,7 +147,10 @@ fn sdk(ctx: &Ctx, doc: &crate::settings::SettingsDoc) -> Result<Report> {
                 username: username.as_deref(),
                 country_code: country.as_deref(),
                 cert_dir: None,
-                dry_run: dry,
+                change: ChangeArgs {
+                    dry_run: dry,
+                    force: false,
+                },
             },
         )
     })
@@ -169,5 +184,14 @@ fn restore(ctx: &Ctx) -> Result<Report> {
         return Ok(quit());
     };
     let id = backups[pick].id.clone();
-    preview_then_apply(ctx, |dry| super::backup::restore(ctx, &id, dry))
+    preview_then_apply(ctx, |dry| {
+        super::backup::restore(
+            ctx,
+            &id,
+            ChangeArgs {
+                dry_run: dry,
+                force: false,
+            },
+        )
+    })
 }

@@ -1,5 +1,6 @@
 //! `mimmfa status`: what the service folder is set to, at a glance.
 
+use crate::backup::{WayBack, way_back};
 use crate::context::Ctx;
 use crate::output::Report;
 use crate::secret::{is_secret_name, mask};
@@ -57,11 +58,15 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         serde_json::json!({"errors": errors, "warnings": warnings}),
     );
 
-    let latest = site.backups().latest()?;
+    let store = site.backups();
+    let own = store.list()?;
+    let latest = store.latest()?;
     let current_sha = crate::secret::sha256_hex(&bytes);
+    let way = way_back(&own, &current_sha);
     let backup = latest.as_ref().map(|b| {
         serde_json::json!({
-            "id": b.id, "created": b.created, "file": site.backups().path_of(b),
+            "id": b.id, "created": b.created, "file": store.path_of(b),
+            "holds": b.holds(),
             "matches_current": b.sha256 == current_sha,
         })
     });
@@ -80,22 +85,27 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         report.line(format!(
             "provider:    {} ({})",
             p["file"].as_str().unwrap_or(""),
-            p["classes"]
+            p["classes"].as_str().unwrap_or("")
         ));
     }
     report.line(format!(
         "validation:  {errors} error(s), {warnings} warning(s) (`mimmfa validate` for details)"
     ));
-    match &latest {
-        Some(b) if b.sha256 == current_sha => report.line(format!(
-            "newest backup: {} ({}), same as the current file",
-            b.id, b.created
-        )),
-        Some(b) => report.line(format!(
-            "newest backup: {} ({}), differs from the current file: run `mimmfa backup`",
-            b.id, b.created
-        )),
-        None => report.line("no backup yet: run `mimmfa backup` before changing anything"),
+    report.line(match &way {
+        WayBack::NoSnapshot => "backups: none yet: run `mimmfa backup` before changing anything".into(),
+        WayBack::Held(id) => format!("backups: backup {id} holds the current file"),
+        WayBack::WrittenAfter(id) => format!(
+            "backups: mimmfa wrote the current file; backup {id} holds the state before (`mimmfa restore {id}`)"
+        ),
+        WayBack::ChangedSince(id) => format!(
+            "backups: the file was changed outside mimmfa since backup {id}: run `mimmfa backup`"
+        ),
+    });
+    if let Some(b) = latest.as_ref().filter(|b| b.sha256 != current_sha) {
+        report.line(format!(
+            "`mimmfa restore latest` would bring back backup {} ({}, {})",
+            b.id, b.created, b.reason
+        ));
     }
     report.msg = format!("mode {}", mode.as_str());
     Ok(report)

@@ -125,10 +125,8 @@ fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Vec<Finding>>
     let tick = || {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if progress && (n.is_multiple_of(25) || n == sites.len()) {
-            eprint!("\rvalidated {n}/{} folders", sites.len());
-            if n == sites.len() {
-                eprintln!();
-            }
+            let end = if n == sites.len() { "\n" } else { "" };
+            crate::output::print_stderr(&format!("\rvalidated {n}/{} folders{end}", sites.len()));
         }
     };
     // One folder needs no thread pool, nor the cgroup reads that counting

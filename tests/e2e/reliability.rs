@@ -50,7 +50,12 @@ fn spawn(site: &Site, args: &[&str]) -> std::process::Child {
 #[test]
 fn killing_sdk_apply_and_restore_at_random_moments_never_tears_the_file() {
     let rounds = if under_wine() { 60 } else { 500 };
-    let site = Site::with(b"<MfaSettings>\r\n  <Username>svc</Username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n  <CustomPhoneProvider>C:\\x\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n");
+    // A working provider folder, so that a restore of it passes its checks.
+    let site = Site::with(format!("<MfaSettings>\r\n  <Username>svc</Username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n", mimmfa::paths::STOCK_SERVICE_DIR).as_bytes());
+    site.write(
+        "Gate.dll",
+        &std::fs::read(dll("CustomPhoneGate.dll")).unwrap(),
+    );
     let provider_version = sha256(&site.settings());
     let zip_dir = tempfile::tempdir().unwrap();
     let zip = sdk_zip(zip_dir.path(), "legacy-rc2-3des.p12");

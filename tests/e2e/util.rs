@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 pub const EXAMPLE_SETTINGS: &[u8] = include_bytes!("../../examples/service/MfaSettings.xml");
+pub const EXAMPLE_CERT: &[u8] = include_bytes!("../../examples/service/MfaCerts/cert_key.p12");
 /// The example's made-up secrets: they must never show without --show-secrets.
 pub const EXAMPLE_SECRETS: [&str; 3] = [
     "EXMPL0123456",
@@ -47,8 +48,11 @@ impl Site {
         s
     }
 
+    /// A copy of examples/service: the settings and their certificate.
     pub fn example() -> Site {
-        Site::with(EXAMPLE_SETTINGS)
+        let s = Site::with(EXAMPLE_SETTINGS);
+        s.write("MfaCerts/cert_key.p12", EXAMPLE_CERT);
+        s
     }
 
     pub fn dir(&self) -> &Path {

@@ -122,8 +122,25 @@ fn case(code: &str) -> (Site, Vec<String>) {
             std::fs::write(v["backup_file"].as_str().unwrap(), b"tampered").unwrap();
             (site, no_args)
         }
+        "MFA062" => {
+            let site = provider_site("CustomPhoneGate.dll");
+            site.json(&["backup"]);
+            let index = String::from_utf8(site.read("MfaBackups/index.json")).unwrap();
+            let file = regex_free_field(&index, "\"file\": \"");
+            site.write(
+                "MfaBackups/index.json",
+                index.replace(&file, "../MfaSettings.xml").as_bytes(),
+            );
+            (site, no_args)
+        }
         other => panic!("no fixture for {other}"),
     }
+}
+
+/// The value of the first `"key": "` field in a JSON text.
+fn regex_free_field(text: &str, key: &str) -> String {
+    let start = text.find(key).unwrap() + key.len();
+    text[start..].split('"').next().unwrap().to_string()
 }
 
 trait ReplaceAll {
