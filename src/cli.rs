@@ -1,6 +1,7 @@
 //! The command line (cli.md is the contract).
 
 use crate::output::{ColorChoice, Format};
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -28,7 +29,10 @@ pub struct GlobalArgs {
         long,
         env = "MIMMFA_SERVICE_DIR",
         global = true,
-        value_name = "DIR"
+        value_name = "DIR",
+        // An empty MIMMFA_SERVICE_DIR counts as unset (Ctx::service_dir),
+        // not as a usage error of a command that needs no folder.
+        value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from)
     )]
     pub service_dir: Option<PathBuf>,
     /// The settings file [default: <service-dir>/MfaSettings.xml]

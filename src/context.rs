@@ -47,7 +47,13 @@ impl Ctx {
     /// The service folder from --service-dir / $MIMMFA_SERVICE_DIR, or the
     /// stock folder on Windows.
     pub fn service_dir(&self) -> Result<PathBuf> {
-        if let Some(dir) = &self.global.service_dir {
+        // An empty MIMMFA_SERVICE_DIR counts as unset.
+        if let Some(dir) = self
+            .global
+            .service_dir
+            .as_ref()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             return Ok(dir.clone());
         }
         if cfg!(windows) {

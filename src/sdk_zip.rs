@@ -92,12 +92,14 @@ pub fn hostile_name(name: &str) -> Option<&'static str> {
 
 pub fn read_sdk(path: &Path) -> Result<SdkFiles, ZipError> {
     let zip = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| ZipError::NotZip {
-        path: zip.clone(),
-        detail: e.to_string(),
-    })?;
+    // Read whole and bounded: a FIFO or device named *.zip is refused, not waited on.
+    let bytes =
+        crate::bounded::read_file(path, crate::bounded::ZIP_CAP).map_err(|e| ZipError::NotZip {
+            path: zip.clone(),
+            detail: e.to_string(),
+        })?;
     let mut archive =
-        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| ZipError::NotZip {
+        zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).map_err(|e| ZipError::NotZip {
             path: zip.clone(),
             detail: e.to_string(),
         })?;
@@ -107,7 +109,7 @@ pub fn read_sdk(path: &Path) -> Result<SdkFiles, ZipError> {
     // The zip crate indexes entries by name, so a second entry of the same
     // name (say a symlink, then a file) would vanish from its view: read the
     // names from the central directory itself.
-    if let Some((name, count)) = repeated_name(path) {
+    if let Some((name, count)) = repeated_name(&bytes) {
         return Err(ZipError::Listed { zip, name, count });
     }
     let mut pf_auth: Option<(usize, String)> = None;
@@ -231,10 +233,10 @@ fn read_capped<R: std::io::Read + std::io::Seek>(
 /// A name the central directory lists more than once, with its count.
 /// `None` also when the directory cannot be walked here (the zip crate has
 /// already accepted the archive, and judges it further).
-fn repeated_name(path: &Path) -> Option<(String, usize)> {
+fn repeated_name(bytes: &[u8]) -> Option<(String, usize)> {
     use std::io::{Seek, SeekFrom};
-    let mut f = std::fs::File::open(path).ok()?;
-    let len = f.metadata().ok()?.len();
+    let mut f = std::io::Cursor::new(bytes);
+    let len = bytes.len() as u64;
     // End of central directory: in the last 64 KiB + 22 bytes (the comment).
     let tail_len = len.min(65_557);
     f.seek(SeekFrom::Start(len - tail_len)).ok()?;

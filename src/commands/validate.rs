@@ -93,29 +93,57 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     Ok(report)
 }
 
-/// Folders listed one per line (blank lines and `#` comments skipped).
+/// Folders listed one per line (blank lines and `#` comments skipped), in
+/// UTF-8 with or without a BOM, or UTF-16 with a BOM (what PowerShell 5.1's
+/// `>` writes).
 fn read_dir_list(list: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
     use std::io::Read;
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     let read = if list.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::File::open(list)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .map(|_| ())
+        crate::bounded::read_file(list, crate::bounded::INDEX_CAP).map(|b| bytes = b)
     };
-    read.map_err(|e| {
+    let cannot = |e: &dyn std::fmt::Display| {
         crate::error::refused(format!(
             "cannot read the folder list {}: {e}",
             list.display()
         ))
-    })?;
+    };
+    read.map_err(|e| cannot(&e))?;
+    let text = decode_list(&bytes).map_err(|e| cannot(&e))?;
     Ok(text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(std::path::PathBuf::from)
         .collect())
+}
+
+fn decode_list(bytes: &[u8]) -> std::result::Result<String, String> {
+    let utf16 = |be: bool| {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if be {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| "it is not valid UTF-16".to_string())
+    };
+    match bytes {
+        [0xFF, 0xFE, ..] => utf16(false),
+        [0xFE, 0xFF, ..] => utf16(true),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => {
+            String::from_utf8(rest.to_vec()).map_err(|_| "it is not valid UTF-8".into())
+        }
+        _ => String::from_utf8(bytes.to_vec())
+            .map_err(|_| "it is not UTF-8 (save it as UTF-8, or UTF-16 with a BOM)".into()),
+    }
 }
 
 /// Audit each folder on all cores; results keep the order given.

@@ -8,6 +8,7 @@ mod hostile;
 mod json_schema;
 mod provider;
 mod reliability;
+mod rollback;
 mod sdk;
 #[cfg(unix)]
 mod setup;

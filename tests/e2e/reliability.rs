@@ -167,3 +167,112 @@ fn eight_writers_at_once_get_0_or_4_and_leave_a_valid_folder() {
     }
     assert!(temp_files(&site).is_empty());
 }
+
+/// The error codes that mean "the settings and the files they name
+/// disagree": a missing certificate, one that does not open with the
+/// password, a missing provider DLL.
+const DISAGREE: [&str; 3] = ["MFA022", "MFA023", "MFA040"];
+
+fn disagreements(site: &Site) -> Vec<String> {
+    let (_, v) = site.json(&["validate"]);
+    finding_codes(&v)
+        .into_iter()
+        .filter(|c| DISAGREE.contains(&c.as_str()))
+        .collect()
+}
+
+/// Kill `args` at random moments in fresh copies of a folder made by
+/// `fresh`; count folders that `validate` then finds inconsistent.
+fn kill_at_random(
+    label: &str,
+    rounds: usize,
+    fresh: &dyn Fn() -> Site,
+    args: &[&str],
+) -> (usize, usize, usize) {
+    // One clean run learns how long the command takes here.
+    let probe = fresh();
+    assert!(
+        disagreements(&probe).is_empty(),
+        "{label}: the start state is sound"
+    );
+    let start = std::time::Instant::now();
+    assert_eq!(probe.run(args).code, 0, "{label}: a clean run works");
+    let took = start.elapsed().as_micros() as u64;
+    assert!(
+        disagreements(&probe).is_empty(),
+        "{label}: the end state is sound"
+    );
+    let mut rng = Lcg(0xC0FFEE ^ took);
+    let (mut kills, mut inconsistent, mut completed) = (0, 0, 0);
+    for _ in 0..rounds {
+        let site = fresh();
+        let mut child = spawn(&site, args);
+        std::thread::sleep(Duration::from_micros(rng.next() % (took + took / 4 + 1)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        if child.wait().unwrap().success() {
+            completed += 1;
+        }
+        let found = disagreements(&site);
+        if !found.is_empty() {
+            inconsistent += 1;
+            eprintln!("{label}: inconsistent after a kill: {found:?}");
+        }
+    }
+    println!(
+        "crash consistency, {label}: {rounds} runs (a clean run takes {took} µs), {kills} killed mid-run, {completed} completed, {inconsistent} inconsistent folders"
+    );
+    (kills, completed, inconsistent)
+}
+
+#[test]
+fn killing_sdk_apply_or_provider_set_never_leaves_settings_and_files_disagreeing() {
+    let rounds = if under_wine() { 40 } else { 300 };
+    // sdk apply of a zip whose certificate and password differ from the
+    // folder's: the old settings name cert_key.p12 with the old password.
+    let zip_dir = tempfile::tempdir().unwrap();
+    let zip = sdk_zip(zip_dir.path(), "aes256.p12");
+    let (kills, _, bad) = kill_at_random(
+        "sdk apply",
+        rounds,
+        &Site::example,
+        &["sdk", "apply", zip.to_str().unwrap()],
+    );
+    assert_eq!(bad, 0);
+    assert!(
+        kills > rounds / 5,
+        "the kills must land while the runs work ({kills} of {rounds})"
+    );
+
+    // provider set of a new Gate.dll while the settings use the old one.
+    let update = tempfile::tempdir().unwrap();
+    let new_gate = update.path().join("Gate.dll");
+    std::fs::write(&new_gate, std::fs::read(dll("InheritedPhone.dll")).unwrap()).unwrap();
+    let provider_folder = || {
+        let site = Site::with(
+            format!(
+                "<MfaSettings>\r\n  <Username>svc</Username>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n",
+                mimmfa::paths::STOCK_SERVICE_DIR
+            )
+            .as_bytes(),
+        );
+        site.write(
+            "Gate.dll",
+            &std::fs::read(dll("CustomPhoneGate.dll")).unwrap(),
+        );
+        site
+    };
+    let (kills, _, bad) = kill_at_random(
+        "provider set",
+        rounds,
+        &provider_folder,
+        &["provider", "set", new_gate.to_str().unwrap()],
+    );
+    assert_eq!(bad, 0);
+    assert!(
+        kills > rounds / 5,
+        "the kills must land while the runs work ({kills} of {rounds})"
+    );
+}
