@@ -52,9 +52,14 @@ fn real_outputs_match_their_schemas() {
     assert_shape("change", &j(&["provider", "set", g]));
     assert_shape("status", &j(&["status"]));
     assert_shape("change", &j(&["provider", "clear"]));
+    assert_shape("diff", &j(&["diff", "latest", "current"]));
     assert_shape("change", &j(&["restore", "latest"]));
+    assert_shape("backup_list", &j(&["backup", "list", "--all"]));
     assert_shape("change", &j(&["sdk", "apply", z]));
     assert_shape("change", &j(&["backup", "prune", "--keep", "1"]));
+    site.write("MfaBackups/index.json", b"{ damaged");
+    assert_shape("failure", &j(&["backup", "list"]));
+    assert_shape("change", &j(&["backup", "repair"]));
     let other = Site::example();
     let fleet = site.run(&[
         "validate",

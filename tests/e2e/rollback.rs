@@ -620,3 +620,44 @@ fn small_truths() {
         );
     }
 }
+
+/// The MIM Service holds the DLL the settings name open: a new build goes
+/// beside it under a new name, and the loaded one is never touched.
+#[cfg(windows)]
+#[test]
+fn a_new_build_of_the_dll_in_use_goes_beside_it_while_it_is_held_open() {
+    use std::os::windows::fs::OpenOptionsExt;
+    let site = Site::with(
+        format!(
+            "<MfaSettings>\r\n  <Username>svc</Username>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n",
+            mimmfa::paths::STOCK_SERVICE_DIR
+        )
+        .as_bytes(),
+    );
+    let v1 = fs::read(dll("CustomPhoneGate.dll")).unwrap();
+    site.write("Gate.dll", &v1);
+    let update = tempfile::tempdir().unwrap();
+    fs::write(
+        update.path().join("Gate.dll"),
+        fs::read(dll("InheritedPhone.dll")).unwrap(),
+    )
+    .unwrap();
+    let held = fs::OpenOptions::new()
+        .read(true)
+        .share_mode(1) // FILE_SHARE_READ only, as a loaded DLL
+        .open(site.path("Gate.dll"))
+        .unwrap();
+    let (code, v) = site.json(&[
+        "provider",
+        "set",
+        update.path().join("Gate.dll").to_str().unwrap(),
+    ]);
+    drop(held);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(site.read("Gate.dll"), v1);
+    let set = v["custom_phone_provider"].as_str().unwrap();
+    assert!(
+        set.contains("\\Gate.") && !set.ends_with("\\Gate.dll"),
+        "{v}"
+    );
+}
