@@ -611,8 +611,19 @@ pub fn way_back(own: &[BackupEntry], current_sha: &str) -> WayBack {
     WayBack::ChangedSince(newest.id.clone())
 }
 
-fn latest_of(newest_first: &[BackupEntry]) -> Option<BackupEntry> {
+/// The snapshot `restore latest` uses among `newest_first`.
+pub fn latest_of(newest_first: &[BackupEntry]) -> Option<BackupEntry> {
     newest_first.iter().find(|b| !b.before_restore).cloned()
+}
+
+/// Parse and check `index.json`: every entry must name only plain stored
+/// files of the store's own scheme (fuzzed: tests/fuzz, target `index`).
+pub fn parse_index(bytes: &[u8]) -> std::result::Result<Index, String> {
+    let index: Index = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    for (n, entry) in index.backups.iter().enumerate() {
+        check_entry(entry).map_err(|why| format!("entry {} ({why})", n + 1))?;
+    }
+    Ok(index)
 }
 
 fn damaged(path: &Path, why: &str) -> anyhow::Error {

@@ -58,11 +58,18 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         serde_json::json!({"errors": errors, "warnings": warnings}),
     );
 
+    // A damaged index does not stop the overview: `validate` (counted
+    // above) reports it as MFA062, and this says how to fix it.
     let store = site.backups();
-    let own = store.list()?;
-    let latest = store.latest()?;
+    let (own, latest) = match store.list() {
+        Ok(own) => {
+            let latest = crate::backup::latest_of(&own);
+            (Some(own), latest)
+        }
+        Err(_) => (None, None),
+    };
     let current_sha = crate::secret::sha256_hex(&bytes);
-    let way = way_back(&own, &current_sha);
+    let way = own.as_deref().map(|own| way_back(own, &current_sha));
     let backup = latest.as_ref().map(|b| {
         serde_json::json!({
             "id": b.id, "created": b.created, "file": store.path_of(b),
@@ -92,12 +99,13 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         "validation:  {errors} error(s), {warnings} warning(s) (`mimmfa validate` for details)"
     ));
     report.line(match &way {
-        WayBack::NoSnapshot => "backups: none yet: run `mimmfa backup` before changing anything".into(),
-        WayBack::Held(id) => format!("backups: backup {id} holds the current file"),
-        WayBack::WrittenAfter(id) => format!(
+        None => "backups: index.json is damaged (MFA062): run `mimmfa backup repair`".into(),
+        Some(WayBack::NoSnapshot) => "backups: none yet: run `mimmfa backup` before changing anything".into(),
+        Some(WayBack::Held(id)) => format!("backups: backup {id} holds the current file"),
+        Some(WayBack::WrittenAfter(id)) => format!(
             "backups: mimmfa wrote the current file; backup {id} holds the state before (`mimmfa restore {id}`)"
         ),
-        WayBack::ChangedSince(id) => format!(
+        Some(WayBack::ChangedSince(id)) => format!(
             "backups: the file was changed outside mimmfa since backup {id}: run `mimmfa backup`"
         ),
     });

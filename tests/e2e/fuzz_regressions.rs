@@ -14,6 +14,7 @@ fn saved_fuzz_crashes_stay_fixed() {
         ("pf_auth", checks::pf_auth),
         ("zip_names", checks::zip_names),
         ("dotnet", checks::dotnet),
+        ("index", checks::index),
     ] {
         for entry in std::fs::read_dir(root.join(target))
             .into_iter()

@@ -145,6 +145,48 @@ fn every_hostile_input_is_refused_by_the_contract() {
                 );
                 assert_eq!(sb.root.snapshot(), before, "{what}: nothing may change");
             }
+            "index" => {
+                // A sound folder with a backup whose index was replaced.
+                let sb = Sandbox::new(EXAMPLE_SETTINGS);
+                sb.root.write("service/MfaCerts/cert_key.p12", EXAMPLE_CERT);
+                assert_eq!(sb.run(&["backup"]).code, 0, "{what}: the first backup");
+                sb.root.write(
+                    "service/MfaBackups/index.json",
+                    &std::fs::read(hostile_dir().join(file)).unwrap(),
+                );
+                let before = sb.root.snapshot();
+                sb.assert_validate_finds(expect, &what);
+                assert_eq!(sb.run(&["status"]).code, 0, "{what}: status still reports");
+                for args in [
+                    &["backup", "list"][..],
+                    &["backup"],
+                    &["backup", "prune", "--keep", "1"],
+                    &["restore", "latest"],
+                    &["diff"],
+                    &["provider", "set", good_dll],
+                ] {
+                    assert_eq!(sb.run(args).code, 3, "{what}: {args:?}");
+                }
+                assert_eq!(sb.root.snapshot(), before, "{what}: nothing may change");
+                // Repair makes the folder usable, touching only the backups.
+                let settings = sb.root.read("service/MfaSettings.xml");
+                assert_eq!(sb.run(&["backup", "repair"]).code, 0, "{what}: repair");
+                assert_eq!(
+                    sb.run(&["backup", "list"]).code,
+                    0,
+                    "{what}: list after repair"
+                );
+                assert_eq!(
+                    sb.run(&["backup", "prune", "--keep", "1"]).code,
+                    0,
+                    "{what}: prune"
+                );
+                assert_eq!(sb.root.read("service/MfaSettings.xml"), settings, "{what}");
+                assert!(
+                    sb.root.path("service/MfaCerts/cert_key.p12").exists(),
+                    "{what}"
+                );
+            }
             other => panic!("unknown kind {other}"),
         }
     }

@@ -133,4 +133,26 @@ tables = md + struct.unpack_from("<I", d, streams)[0]
 # Row counts start at +24; Module, TypeRef, TypeDef are the first three.
 x = bytearray(d); struct.pack_into("<I", x, tables + 24 + 8, 0x00FFFFFF); out("pe-bogus-row-count.dll", bytes(x))
 x = bytearray(d); struct.pack_into("<B", x, tables + 6, 0x07); out("pe-wide-heap-flags.dll", bytes(x))
+# index.json attacks: every entry must be a plain stored name of the
+# backup folder's own scheme; the store must never read or delete outside.
+SHA = "ab" * 32
+def index_of(entries):
+    import json
+    return json.dumps({"schema_version": 2, "backups": entries}, indent=2).encode()
+def entry(file, sha=SHA, **more):
+    e = {"id": "20261123T140501Z", "file": file, "created": "2026-11-23T14:05:01Z",
+         "sha256": sha, "size": 3, "label": None, "reason": "manual", "tool_version": "0.1.0"}
+    e.update(more)
+    return e
+out("index-dotdot.json", index_of([entry("../MfaSettings.xml")]))
+out("index-backslash.json", index_of([entry("..\\MfaSettings.xml")]))
+out("index-absolute.json", index_of([entry("/nonexistent-mimmfa-victim/MfaSettings.xml")]))
+out("index-blob-other-sha.json", index_of([entry("MfaSettings.%s.xml" % ("cd" * 32))]))
+out("index-sha-not-hex.json", index_of([entry("MfaSettings.%s.xml" % ("zz" * 32), sha="zz" * 32)]))
+out("index-side-dotdot.json", index_of([entry("MfaSettings.%s.xml" % SHA, side_files=[
+    {"role": "certificate", "path": "/x/cert_key.p12", "file": "../MfaCerts/cert_key.p12", "sha256": SHA, "size": 3}])]))
+out("index-wrong-types.json", b'{"schema_version": 2, "backups": [{"id": 7, "file": ["x"], "size": "big"}]}')
+out("index-not-json.json", b"\x00\xff not json {")
+out("index-deep.json", b"[" * 100000 + b"]" * 100000)
+
 print("ok", len([f for f in os.listdir(HERE) if not f.endswith((".py", ".tsv", ".md"))]), "files")

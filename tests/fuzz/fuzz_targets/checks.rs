@@ -92,3 +92,22 @@ pub fn dotnet(data: &[u8]) {
         }
     }
 }
+
+/// Parsing a backup index never panics, and an accepted index names only
+/// plain files inside the backup folder, with 64-hex sha256s.
+pub fn index(data: &[u8]) {
+    let Ok(index) = mimmfa::backup::parse_index(data) else {
+        return;
+    };
+    let plain = |name: &str| {
+        !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
+    };
+    let hex = |s: &str| s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit());
+    for e in index.newest_first() {
+        assert!(plain(&e.file), "{:?}", e.file);
+        assert!(hex(&e.sha256), "{:?}", e.sha256);
+        for f in &e.side_files {
+            assert!(plain(&f.file) && hex(&f.sha256), "{f:?}");
+        }
+    }
+}
