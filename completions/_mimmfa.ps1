@@ -85,6 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'mimmfa' -ScriptBlock {
             [CompletionResult]::new('--path-map', '--path-map', [CompletionResultType]::ParameterName, 'Resolve Windows paths starting with FROM under TO (repeatable)')
             [CompletionResult]::new('--windows-service-dir', '--windows-service-dir', [CompletionResultType]::ParameterName, 'The service folder as the MIM server sees it, when not the stock one (written into the file)')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail (exit 1) on warnings too')
+            [CompletionResult]::new('--deep', '--deep', [CompletionResultType]::ParameterName, 'Verify every file in the backup folder (MFA051, MFA061); by default only the newest 10 snapshots of this settings file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')

@@ -876,7 +876,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__validate)
-            opts="-s -y -q -v -h --dirs-from --strict --expiry-warning-days --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --dirs-from --strict --expiry-warning-days --deep --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

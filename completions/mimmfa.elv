@@ -80,6 +80,7 @@ set edit:completion:arg-completer[mimmfa] = {|@words|
             cand --path-map 'Resolve Windows paths starting with FROM under TO (repeatable)'
             cand --windows-service-dir 'The service folder as the MIM server sees it, when not the stock one (written into the file)'
             cand --strict 'Fail (exit 1) on warnings too'
+            cand --deep 'Verify every file in the backup folder (MFA051, MFA061); by default only the newest 10 snapshots of this settings file'
             cand --json 'Short for --format json'
             cand --show-secrets 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
             cand -y 'Answer yes to every confirmation'

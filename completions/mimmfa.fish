@@ -82,6 +82,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l strict -d 'Fail (exit 1) on warnings too'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l deep -d 'Verify every file in the backup folder (MFA051, MFA061); by default only the newest 10 snapshots of this settings file'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s y -l yes -d 'Answer yes to every confirmation'

@@ -15,8 +15,10 @@ use crate::safe_write::{create_private_dir, remove_stale_temps, write_atomic};
 use crate::secret::sha256_hex;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -101,7 +103,7 @@ impl BackupEntry {
     }
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Index {
     #[serde(default)]
     schema_version: u32,
@@ -158,20 +160,34 @@ pub struct Meta<'a> {
     pub before_restore: bool,
 }
 
+/// One run's view of a backup folder. `index.json` is read and parsed once
+/// per run: the parsed index is kept, and thrown away only when this run
+/// takes the folder's lock (another run may have written before that; none
+/// can after it).
+#[derive(Debug)]
 pub struct BackupStore {
     dir: PathBuf,
     source: Source,
+    index: Mutex<Option<Arc<Index>>>,
+    /// The lock while some part of this run holds it: taking it again
+    /// shares it (a second lock of the same file from the same process
+    /// would wait for itself).
+    held: Mutex<Weak<HeldLock>>,
+}
+
+#[derive(Debug)]
+struct HeldLock(File);
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
 }
 
 /// Held while this run writes into the backup folder.
+#[derive(Debug, Clone)]
 pub struct StoreLock {
-    file: File,
-}
-
-impl Drop for StoreLock {
-    fn drop(&mut self) {
-        let _ = self.file.unlock();
-    }
+    _held: Arc<HeldLock>,
 }
 
 impl BackupStore {
@@ -179,6 +195,8 @@ impl BackupStore {
         BackupStore {
             dir: dir.into(),
             source,
+            index: Mutex::new(None),
+            held: Mutex::new(Weak::new()),
         }
     }
 
@@ -196,8 +214,13 @@ impl BackupStore {
 
     /// Take the folder's lock (waiting for another run for a while), and
     /// remove temp files that killed runs left: with the lock held, none
-    /// belongs to a live writer. Creates the folder (owner-only).
+    /// belongs to a live writer. Creates the folder (owner-only). Taken
+    /// again while held, it is shared (with no clean-up the second time).
     pub fn lock(&self) -> Result<(StoreLock, Vec<PathBuf>)> {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(h) = held.upgrade() {
+            return Ok((StoreLock { _held: h }, Vec::new()));
+        }
         create_private_dir(&self.dir)?;
         let path = self.dir.join(LOCK_FILE);
         let file = OpenOptions::new()
@@ -227,13 +250,34 @@ impl BackupStore {
                 }
             }
         }
+        // What was read before the lock may be stale by now.
+        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        let h = Arc::new(HeldLock(file));
+        *held = Arc::downgrade(&h);
         let stale = remove_stale_temps(&self.dir, |_| true);
-        Ok((StoreLock { file }, stale))
+        Ok((StoreLock { _held: h }, stale))
     }
 
     /// The index, checked entry by entry. A missing index is an empty one;
     /// a damaged one is refused with where and how to fix it.
-    pub fn load(&self) -> Result<Index> {
+    pub fn load(&self) -> Result<Arc<Index>> {
+        let mut cached = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(index) = cached.as_ref() {
+            return Ok(Arc::clone(index));
+        }
+        let index = Arc::new(self.read_index()?);
+        *cached = Some(Arc::clone(&index));
+        Ok(index)
+    }
+
+    /// The index to change and then save (the kept copy is given up).
+    fn load_owned(&self) -> Result<Index> {
+        let index = self.load()?;
+        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(Arc::try_unwrap(index).unwrap_or_else(|shared| (*shared).clone()))
+    }
+
+    fn read_index(&self) -> Result<Index> {
         let path = self.dir.join(INDEX_FILE);
         let bytes = match bounded::read_file(&path, bounded::INDEX_CAP) {
             Ok(b) => b,
@@ -250,25 +294,22 @@ impl BackupStore {
         Ok(index)
     }
 
-    fn save(&self, index: &Index) -> Result<()> {
-        let index = Index {
-            schema_version: SCHEMA_VERSION,
-            backups: index.backups.clone(),
-        };
+    fn save(&self, mut index: Index) -> Result<()> {
+        index.schema_version = SCHEMA_VERSION;
         let json = serde_json::to_vec_pretty(&index)?;
-        write_atomic(&self.dir.join(INDEX_FILE), &json, true)
+        write_atomic(&self.dir.join(INDEX_FILE), &json, true)?;
+        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(index));
+        Ok(())
     }
 
     /// This source's snapshots, newest first.
     pub fn list(&self) -> Result<Vec<BackupEntry>> {
-        Ok(self.own(&self.load()?))
+        Ok(self.own(&*self.load()?))
     }
 
     /// Every snapshot in the folder, of any settings file, newest first.
     pub fn list_all(&self) -> Result<Vec<BackupEntry>> {
-        let mut all = self.load()?.backups;
-        all.reverse();
-        Ok(all)
+        Ok(self.load()?.newest_first().cloned().collect())
     }
 
     /// This source's snapshots in `index`, newest first.
@@ -371,7 +412,7 @@ impl BackupStore {
         state: &State,
         meta: Meta<'_>,
     ) -> Result<BackupEntry> {
-        let mut index = self.load()?;
+        let mut index = self.load_owned()?;
         let settings_name = base_name(&self.source.settings_path).to_string();
         let (file, sha256, size) = self.put(&settings_name, &state.settings)?;
         let mut side_files = Vec::new();
@@ -390,16 +431,8 @@ impl BackupStore {
             .replace_nanosecond(0)
             .unwrap_or_else(|_| OffsetDateTime::now_utc());
         let stamp = compact_utc(now);
-        let id = (1..)
-            .map(|n| {
-                if n == 1 {
-                    stamp.clone()
-                } else {
-                    format!("{stamp}-{n}")
-                }
-            })
-            .find(|id| !index.backups.iter().any(|b| &b.id == id))
-            .expect("an unused id exists");
+        let taken: HashSet<&str> = index.backups.iter().map(|b| b.id.as_str()).collect();
+        let id = unused_id(&stamp, |id| taken.contains(id));
         let entry = BackupEntry {
             id,
             file,
@@ -416,7 +449,7 @@ impl BackupStore {
             before_restore: meta.before_restore,
         };
         index.backups.push(entry.clone());
-        self.save(&index)?;
+        self.save(index)?;
         Ok(entry)
     }
 
@@ -435,8 +468,8 @@ impl BackupStore {
     /// files no remaining snapshot (of any source) refers to. Returns the
     /// deleted snapshots and the files that could not be deleted safely.
     pub fn prune(&self, _lock: &StoreLock, keep: usize) -> Result<(Vec<BackupEntry>, Vec<String>)> {
-        let mut index = self.load()?;
-        let own_ids: Vec<String> = self
+        let mut index = self.load_owned()?;
+        let own_ids: HashSet<String> = self
             .own(&index)
             .into_iter()
             .skip(keep)
@@ -449,11 +482,14 @@ impl BackupStore {
             .backups
             .drain(..)
             .partition(|b| own_ids.contains(&b.id));
-        index.backups = kept;
         // Index first: a crash in between leaves unreferenced files, never
         // entries pointing at nothing.
-        self.save(&index)?;
-        let still_used: std::collections::HashSet<&str> = index
+        self.save(Index {
+            schema_version: SCHEMA_VERSION,
+            backups: kept,
+        })?;
+        let index = self.load()?;
+        let still_used: HashSet<&str> = index
             .backups
             .iter()
             .flat_map(|b| {
@@ -461,7 +497,7 @@ impl BackupStore {
             })
             .collect();
         let mut skipped = Vec::new();
-        let mut done = std::collections::HashSet::new();
+        let mut done = HashSet::new();
         for b in &removed {
             let files = std::iter::once((&b.file, &b.sha256))
                 .chain(b.side_files.iter().map(|f| (&f.file, &f.sha256)));
@@ -495,12 +531,13 @@ impl BackupStore {
             .and_then(|v| v.get("backups").and_then(|b| b.as_array()).cloned())
             .unwrap_or_default();
         let mut kept: Vec<BackupEntry> = Vec::new();
+        let mut ids: HashSet<String> = HashSet::new();
         let mut dropped = 0;
         for value in loose {
             let ok = serde_json::from_value::<BackupEntry>(value)
                 .ok()
                 .filter(|e| check_entry(e).is_ok())
-                .filter(|e| !kept.iter().any(|k| k.id == e.id))
+                .filter(|e| !ids.contains(&e.id))
                 .filter(|e| {
                     self.verifies(&e.file, &e.sha256)
                         && e.side_files
@@ -508,11 +545,14 @@ impl BackupStore {
                             .all(|f| self.verifies(&f.file, &f.sha256))
                 });
             match ok {
-                Some(e) => kept.push(e),
+                Some(e) => {
+                    ids.insert(e.id.clone());
+                    kept.push(e);
+                }
                 None => dropped += 1,
             }
         }
-        let named: std::collections::HashSet<String> = kept
+        let named: HashSet<String> = kept
             .iter()
             .flat_map(|b| {
                 std::iter::once(b.file.clone()).chain(b.side_files.iter().map(|f| f.file.clone()))
@@ -539,17 +579,8 @@ impl BackupStore {
         recovered.sort();
         let count = recovered.len();
         for (created, file, sha256, size) in recovered {
-            let stamp = compact_utc(created);
-            let id = (1..)
-                .map(|n| {
-                    if n == 1 {
-                        stamp.clone()
-                    } else {
-                        format!("{stamp}-{n}")
-                    }
-                })
-                .find(|id| !kept.iter().any(|b| &b.id == id))
-                .expect("an unused id exists");
+            let id = unused_id(&compact_utc(created), |id| ids.contains(id));
+            ids.insert(id.clone());
             kept.push(BackupEntry {
                 id,
                 file,
@@ -575,13 +606,27 @@ impl BackupStore {
             fs::rename(&path, &aside)
                 .with_context(|| format!("cannot move {} aside", path.display()))?;
         }
-        let index = Index {
+        let total = kept.len();
+        self.save(Index {
             schema_version: SCHEMA_VERSION,
-            backups: kept.clone(),
-        };
-        self.save(&index)?;
-        Ok((kept.len() - count, count, dropped))
+            backups: kept,
+        })?;
+        Ok((total - count, count, dropped))
     }
+}
+
+/// `stamp`, or `stamp-2`, `stamp-3`, … : the first id not in `taken`.
+fn unused_id(stamp: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                stamp.to_string()
+            } else {
+                format!("{stamp}-{n}")
+            }
+        })
+        .find(|id| !taken(id))
+        .expect("an unused id exists")
 }
 
 /// How the current settings file can be got back to, and away from.
@@ -876,6 +921,8 @@ mod tests {
         let two = store(dir.path(), "/srv2/MfaSettings.xml");
         let a = take(&one, b"one", vec![]);
         take(&two, b"two", vec![]);
+        // A store is one run's view: the next run of srv1 sees srv2's too.
+        let one = store(dir.path(), "/srv1/MfaSettings.xml");
         assert_eq!(one.latest().unwrap().unwrap().id, a.id);
         assert_eq!(one.list().unwrap().len(), 1);
         assert_eq!(one.list_all().unwrap().len(), 2);

@@ -10,7 +10,7 @@
 //! Only afterwards is a certificate the new settings no longer name moved
 //! out of the Service folder (it is in the snapshot).
 
-use crate::backup::{BackupEntry, Meta, Role, State};
+use crate::backup::{BackupEntry, Meta, Role, State, StoreLock};
 use crate::bounded;
 use crate::context::Site;
 use crate::error::refused;
@@ -47,9 +47,17 @@ pub struct Outcome {
     pub snapshot: Option<BackupEntry>,
 }
 
-/// Take the lock for a real run (a dry run touches nothing, not even a lock
+/// The locks a real run holds until it ends: the settings file's, and the
+/// backup folder's when it exists (so what the run reads of the index is
+/// still true when it writes, and is read once).
+pub struct Locks {
+    _settings: SettingsLock,
+    _store: Option<StoreLock>,
+}
+
+/// Take the locks for a real run (a dry run touches nothing, not even a lock
 /// file), and clear temp files a killed run left behind.
-pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<SettingsLock>> {
+pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<Locks>> {
     if dry_run {
         return Ok(None);
     }
@@ -82,9 +90,11 @@ pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<S
         &site.service_dir.join("MfaCerts"),
         |_| true,
     ));
+    let mut store_lock = None;
     if site.backup_dir.is_dir() {
-        let (_store_lock, in_store) = site.backups().lock()?;
+        let (held, in_store) = site.backups().lock()?;
         stale.extend(in_store);
+        store_lock = Some(held);
     }
     for t in stale {
         report.warn(format!(
@@ -92,7 +102,10 @@ pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<S
             t.display()
         ));
     }
-    Ok(Some(lock))
+    Ok(Some(Locks {
+        _settings: lock,
+        _store: store_lock,
+    }))
 }
 
 /// The files `settings` points to, as (role, path on this machine).

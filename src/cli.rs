@@ -163,6 +163,10 @@ pub struct ValidateArgs {
     /// Warn when the certificate expires within N days
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub expiry_warning_days: u32,
+    /// Verify every file in the backup folder (MFA051, MFA061); by default
+    /// only the newest 10 snapshots of this settings file
+    #[arg(long)]
+    pub deep: bool,
 }
 
 #[derive(Debug, Args)]

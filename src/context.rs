@@ -8,6 +8,7 @@ use crate::paths::PathMapper;
 use crate::settings::SettingsDoc;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 pub const SETTINGS_FILE: &str = "MfaSettings.xml";
 pub const BACKUP_DIR: &str = "MfaBackups";
@@ -24,6 +25,9 @@ pub struct Site {
     pub settings: PathBuf,
     pub backup_dir: PathBuf,
     pub mapper: PathMapper,
+    /// One store per run, so the index is parsed once and the store's lock
+    /// is shared by every part of the command.
+    store: Arc<OnceLock<Arc<BackupStore>>>,
 }
 
 impl Ctx {
@@ -77,22 +81,43 @@ impl Ctx {
             Some(p) if with_overrides => p.clone(),
             _ => default,
         };
-        Site {
-            service_dir: dir.to_path_buf(),
-            settings: pick(&g.settings, dir.join(SETTINGS_FILE)),
-            backup_dir: pick(&g.backup_dir, dir.join(BACKUP_DIR)),
-            mapper: PathMapper::new(
+        Site::new(
+            dir.to_path_buf(),
+            pick(&g.settings, dir.join(SETTINGS_FILE)),
+            pick(&g.backup_dir, dir.join(BACKUP_DIR)),
+            PathMapper::new(
                 dir.to_path_buf(),
                 g.windows_service_dir.clone(),
                 g.path_map.clone(),
             ),
-        }
+        )
     }
 }
 
 impl Site {
-    pub fn backups(&self) -> BackupStore {
-        BackupStore::new(&self.backup_dir, Source::of(&self.settings))
+    pub fn new(
+        service_dir: PathBuf,
+        settings: PathBuf,
+        backup_dir: PathBuf,
+        mapper: PathMapper,
+    ) -> Site {
+        Site {
+            service_dir,
+            settings,
+            backup_dir,
+            mapper,
+            store: Arc::default(),
+        }
+    }
+
+    pub fn backups(&self) -> Arc<BackupStore> {
+        let store = self.store.get_or_init(|| {
+            Arc::new(BackupStore::new(
+                &self.backup_dir,
+                Source::of(&self.settings),
+            ))
+        });
+        Arc::clone(store)
     }
 
     pub fn settings_display(&self) -> String {

@@ -144,6 +144,7 @@ impl SettingsDoc {
             root_span: (0, 0),
             elements: Vec::new(),
             open: None,
+            cursor: LineCursor::new(bom_len),
         };
         parser.run(body)?;
         let root_name = parser.root_name.take().ok_or_else(|| {
@@ -458,6 +459,8 @@ struct Parser<'b> {
     elements: Vec<Element>,
     /// The setting element being read (depth >= 2 means inside it).
     open: Option<Element>,
+    /// Line and column of each element, kept as the parse moves forward.
+    cursor: LineCursor,
 }
 
 impl Parser<'_> {
@@ -570,7 +573,7 @@ impl Parser<'_> {
                 }
             }
             1 => {
-                let (line, column) = line_col(self.bytes, before);
+                let (line, column) = self.cursor.advance(self.bytes, before);
                 let el = Element {
                     name,
                     start: before,
@@ -697,6 +700,44 @@ fn error_at(bytes: &[u8], offset: usize, code: &'static str, msg: impl Into<Stri
     }
 }
 
+/// Line and column of offsets that only grow, in one pass over the bytes:
+/// rescanning from byte 0 for each element made a parse quadratic (a 1 MiB
+/// file of small elements took seconds; all on one line, far longer).
+struct LineCursor {
+    pos: usize,
+    line: usize,
+    column: usize,
+}
+
+impl LineCursor {
+    /// A cursor at the start of the text (after a BOM, which is no column).
+    fn new(bom_len: usize) -> Self {
+        LineCursor {
+            pos: bom_len,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// 1-based line and column of `offset`, as [`line_col`] gives them.
+    fn advance(&mut self, bytes: &[u8], offset: usize) -> (usize, usize) {
+        let offset = offset.min(bytes.len());
+        if offset < self.pos {
+            return line_col(bytes, offset);
+        }
+        for b in &bytes[self.pos..offset] {
+            if *b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if (*b & 0xC0) != 0x80 {
+                self.column += 1;
+            }
+        }
+        self.pos = offset;
+        (self.line, self.column)
+    }
+}
+
 /// 1-based line and column (in characters; a BOM does not count).
 pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let offset = offset.min(bytes.len());
@@ -771,6 +812,22 @@ mod tests {
         let lk = d.get(LICENSE_KEY).unwrap();
         // The BOM does not count as a column.
         assert_eq!((lk.line, lk.column), (4, 3));
+    }
+
+    #[test]
+    fn the_running_cursor_agrees_with_line_col_at_every_offset() {
+        let text = format!("{STOCK}<é ü>\n\n  ünïcödé\r\n");
+        let bytes = text.as_bytes();
+        let mut cursor = LineCursor::new(UTF8_BOM.len());
+        for offset in UTF8_BOM.len()..=bytes.len() {
+            assert_eq!(
+                cursor.advance(bytes, offset),
+                line_col(bytes, offset),
+                "offset {offset}"
+            );
+        }
+        // A step back is answered too (by a rescan), and the cursor goes on.
+        assert_eq!(cursor.advance(bytes, 10), line_col(bytes, 10));
     }
 
     #[test]

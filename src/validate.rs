@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub expiry_warning_days: i64,
+    /// Verify every stored file of the backup folder (`--deep`), not only
+    /// the newest snapshots of this settings file.
+    pub deep: bool,
 }
 
 impl Default for Options {
@@ -22,9 +25,16 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             expiry_warning_days: 30,
+            deep: false,
         }
     }
 }
+
+/// How many of this settings file's newest snapshots every `validate`
+/// verifies (MFA051, MFA061): the ones a roll-back reaches for. Older ones
+/// and other servers' are verified by `validate --deep`, and every restore
+/// verifies what it restores before writing anything.
+pub const VERIFIED_SNAPSHOTS: usize = 10;
 
 /// The catalogue: code, severity, short title (SARIF rules, docs).
 pub const CHECKS: &[(&str, Severity, &str)] = &[
@@ -233,11 +243,20 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The known setting an unknown element name was probably meant to be.
 pub fn near_known_name(name: &str) -> Option<&'static str> {
-    let fold = |s: &str| s.to_ascii_lowercase().replace(['_', '-'], "");
+    fn fold(s: &str) -> String {
+        s.to_ascii_lowercase().replace(['_', '-'], "")
+    }
+    // Folded once per run, not once per element of the file.
+    static FOLDED: std::sync::LazyLock<Vec<(&'static str, String)>> =
+        std::sync::LazyLock::new(|| KNOWN_SETTINGS.iter().map(|k| (*k, fold(k))).collect());
     let folded = fold(name);
-    KNOWN_SETTINGS.iter().copied().find(|known| {
-        let k = fold(known);
-        k == folded || edit_distance(&k, &folded) <= if k.len() > 6 { 2 } else { 1 }
+    let chars = folded.chars().count();
+    FOLDED.iter().find_map(|(known, k)| {
+        let max = if k.len() > 6 { 2 } else { 1 };
+        // Names whose lengths differ by more than `max` cannot be that near,
+        // so a long unknown name costs no edit-distance table.
+        let near = k.len().abs_diff(chars) <= max && edit_distance(k, &folded) <= max;
+        (*k == folded || near).then_some(*known)
     })
 }
 
@@ -309,7 +328,7 @@ pub fn audit_read(site: &Site, read: std::io::Result<Vec<u8>>, opts: Options) ->
                     .file(&a.file)
                     .hint("check --service-dir; the MIM Service (4.5.202.0+) reads MfaSettings.xml from its Service folder"),
             );
-            security_and_backups(&mut a, None, None);
+            security_and_backups(&mut a, None, None, opts);
             return a.finish();
         }
     };
@@ -326,12 +345,12 @@ pub fn audit_read(site: &Site, read: std::io::Result<Vec<u8>>, opts: Options) ->
                     .at(e.line, e.column)
                     .hint(hint),
             );
-            security_and_backups(&mut a, Some(&bytes), None);
+            security_and_backups(&mut a, Some(&bytes), None, opts);
         }
         Ok(doc) => {
             structure(&mut a, &doc);
             let cert = mode_checks(&mut a, &doc, opts);
-            security_and_backups(&mut a, Some(&bytes), cert.as_deref());
+            security_and_backups(&mut a, Some(&bytes), cert.as_deref(), opts);
         }
     }
     a.finish()
@@ -667,7 +686,12 @@ fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
     }
 }
 
-fn security_and_backups(a: &mut Audit<'_>, current: Option<&[u8]>, cert: Option<&Path>) {
+fn security_and_backups(
+    a: &mut Audit<'_>,
+    current: Option<&[u8]>,
+    cert: Option<&Path>,
+    opts: Options,
+) {
     let site = a.site;
     if let Some(who) = readable_by_others(&site.settings) {
         a.push(
@@ -703,12 +727,19 @@ fn security_and_backups(a: &mut Audit<'_>, current: Option<&[u8]>, cert: Option<
                     .file(store.dir().join(crate::backup::INDEX_FILE).display().to_string())
                     .hint("`mimmfa backup repair` (until then no command can snapshot, so none will change anything)"),
             );
-            crate::backup::Index::default()
+            Default::default()
         }
     };
     // Every stored file once (snapshots share them): private, and intact.
+    // Hashing the whole store on every run would grow with its history.
+    let own = store.own(&index);
+    let checked: Vec<&crate::backup::BackupEntry> = if opts.deep {
+        index.newest_first().collect()
+    } else {
+        own.iter().take(VERIFIED_SNAPSHOTS).collect()
+    };
     let mut seen = std::collections::HashSet::new();
-    for b in index.newest_first() {
+    for b in checked {
         let files = std::iter::once((&b.file, &b.sha256))
             .chain(b.side_files.iter().map(|f| (&f.file, &f.sha256)));
         for (file, sha) in files {
@@ -752,7 +783,6 @@ fn security_and_backups(a: &mut Audit<'_>, current: Option<&[u8]>, cert: Option<
     // was changed outside mimmfa since the newest one (mimmfa records what
     // it wrote after each snapshot).
     if let Some(bytes) = current {
-        let own = store.own(&index);
         let finding = match way_back(&own, &sha256_hex(bytes)) {
             WayBack::NoSnapshot => Some(
                 Finding::warning("MFA060", "no backup of this settings file yet: no way back from a change")

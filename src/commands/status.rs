@@ -37,9 +37,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let audit = crate::validate::audit_read(
         &site,
         Ok(bytes.clone()),
-        crate::validate::Options {
-            expiry_warning_days: 30,
-        },
+        crate::validate::Options::default(),
     );
     let cert = audit.certificate;
     report.set("certificate", &cert);

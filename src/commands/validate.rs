@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     let opts = Options {
         expiry_warning_days: i64::from(args.expiry_warning_days),
+        deep: args.deep,
     };
     let mut dirs = args.dirs.clone();
     if let Some(list) = &args.dirs_from {

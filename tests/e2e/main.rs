@@ -6,6 +6,7 @@ mod fuzz_regressions;
 mod generated;
 mod hostile;
 mod json_schema;
+mod linear;
 mod provider;
 mod reliability;
 mod rollback;
