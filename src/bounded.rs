@@ -16,19 +16,13 @@ pub const DAMAGED_SETTINGS_CAP: u64 = 64 << 20;
 pub const P12_CAP: u64 = 1 << 20;
 /// A provider DLL (Microsoft's own contract DLLs are under 100 KB).
 pub const DLL_CAP: u64 = 64 << 20;
-/// An Azure MFA SDK zip is about 1 MB.
-pub const ZIP_CAP: u64 = 64 << 20;
 /// The backup index: about 700 bytes a snapshot.
 pub const INDEX_CAP: u64 = 64 << 20;
 
 /// Read `path` whole, refusing anything but a regular file (symlinks are
 /// followed) and anything longer than `cap` bytes.
 pub fn read_file(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
-    // Judge the type before opening: opening a FIFO for reading blocks.
-    regular(&fs::metadata(path)?)?;
-    let file = File::open(path)?;
-    // And again on the open handle, in case the path was swapped meanwhile.
-    regular(&file.metadata()?)?;
+    let file = open_regular(path)?;
     let mut bytes = Vec::new();
     file.take(cap + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
@@ -38,6 +32,17 @@ pub fn read_file(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
         ));
     }
     Ok(bytes)
+}
+
+/// Open `path` for reading if it is a regular file (symlinks followed), for
+/// readers that seek rather than read whole (an SDK zip may be large).
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    // Judge the type before opening: opening a FIFO for reading blocks.
+    regular(&fs::metadata(path)?)?;
+    let file = File::open(path)?;
+    // And again on the open handle, in case the path was swapped meanwhile.
+    regular(&file.metadata()?)?;
+    Ok(file)
 }
 
 /// `Ok` for a regular file; otherwise an error naming what it is.

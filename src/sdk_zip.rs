@@ -92,24 +92,25 @@ pub fn hostile_name(name: &str) -> Option<&'static str> {
 
 pub fn read_sdk(path: &Path) -> Result<SdkFiles, ZipError> {
     let zip = path.display().to_string();
-    // Read whole and bounded: a FIFO or device named *.zip is refused, not waited on.
-    let bytes =
-        crate::bounded::read_file(path, crate::bounded::ZIP_CAP).map_err(|e| ZipError::NotZip {
-            path: zip.clone(),
-            detail: e.to_string(),
-        })?;
+    // A FIFO or device named *.zip is refused, not waited on. The zip is
+    // not read whole (a download with media in it can be hundreds of MB):
+    // the directory is walked by seeking, and only the two entries are read,
+    // each capped.
+    let not_zip = |e: &dyn std::fmt::Display| ZipError::NotZip {
+        path: zip.clone(),
+        detail: e.to_string(),
+    };
+    let mut file = crate::bounded::open_regular(path).map_err(|e| not_zip(&e))?;
+    let repeated = repeated_name(&mut file);
     let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).map_err(|e| ZipError::NotZip {
-            path: zip.clone(),
-            detail: e.to_string(),
-        })?;
+        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| not_zip(&e))?;
     if archive.is_empty() {
         return Err(ZipError::Empty(zip));
     }
     // The zip crate indexes entries by name, so a second entry of the same
     // name (say a symlink, then a file) would vanish from its view: read the
     // names from the central directory itself.
-    if let Some((name, count)) = repeated_name(&bytes) {
+    if let Some((name, count)) = repeated {
         return Err(ZipError::Listed { zip, name, count });
     }
     let mut pf_auth: Option<(usize, String)> = None;
@@ -233,10 +234,9 @@ fn read_capped<R: std::io::Read + std::io::Seek>(
 /// A name the central directory lists more than once, with its count.
 /// `None` also when the directory cannot be walked here (the zip crate has
 /// already accepted the archive, and judges it further).
-fn repeated_name(bytes: &[u8]) -> Option<(String, usize)> {
+fn repeated_name(f: &mut std::fs::File) -> Option<(String, usize)> {
     use std::io::{Seek, SeekFrom};
-    let mut f = std::io::Cursor::new(bytes);
-    let len = bytes.len() as u64;
+    let len = f.seek(SeekFrom::End(0)).ok()?;
     // End of central directory: in the last 64 KiB + 22 bytes (the comment).
     let tail_len = len.min(65_557);
     f.seek(SeekFrom::Start(len - tail_len)).ok()?;

@@ -35,6 +35,8 @@ pub fn good_pf_auth() -> String {
 
 pub enum Entry<'a> {
     File(&'a str, Vec<u8>),
+    /// Not compressed: the zip really is as large as the bytes.
+    Stored(&'a str, Vec<u8>),
     Symlink(&'a str, &'a str),
     Encrypted(&'a str, Vec<u8>),
 }
@@ -49,6 +51,11 @@ pub fn build_zip(dir: &Path, name: &str, entries: Vec<Entry<'_>>) -> PathBuf {
         match e {
             Entry::File(n, bytes) => {
                 w.start_file(n, opts).unwrap();
+                w.write_all(&bytes).unwrap();
+            }
+            Entry::Stored(n, bytes) => {
+                let stored = opts.compression_method(zip::CompressionMethod::Stored);
+                w.start_file(n, stored).unwrap();
                 w.write_all(&bytes).unwrap();
             }
             Entry::Symlink(n, target) => w.add_symlink(n, target, opts).unwrap(),
@@ -83,6 +90,26 @@ fn inspect(zip: &Path) -> (i32, serde_json::Value, Out) {
 }
 
 const SECRETS: [&str; 3] = [FIXTURE_LICENSE, FIXTURE_GROUP, FIXTURE_PASSWORD];
+
+/// A download with large unrelated entries (media, samples) is read by
+/// seeking, not whole: an earlier cap on the zip's size refused one of
+/// 70 MiB outright (and reading it whole cost its size in memory).
+#[test]
+fn a_large_zip_is_read_without_a_size_cap_on_the_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = build_zip(
+        tmp.path(),
+        "big.zip",
+        vec![
+            Entry::Stored("media/video.bin", vec![0u8; 70 << 20]),
+            Entry::File("pf/pf_auth.cs", good_pf_auth().into_bytes()),
+            Entry::File("pf/certs/cert_key.p12", p12("aes256.p12")),
+        ],
+    );
+    assert!(std::fs::metadata(&zip).unwrap().len() > 70 << 20);
+    let (code, v, _) = inspect(&zip);
+    assert_eq!(code, 0, "{v}");
+}
 
 #[test]
 fn inspect_reads_legacy_and_modern_certificates() {
