@@ -279,13 +279,20 @@ impl BackupStore {
 
     fn read_index(&self) -> Result<Index> {
         let path = self.dir.join(INDEX_FILE);
-        let bytes = match bounded::read_file(&path, bounded::INDEX_CAP) {
-            Ok(b) => b,
+        let reader = match bounded::open_capped(&path, bounded::INDEX_CAP) {
+            Ok(r) => r,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
             Err(e) => return Err(refused(format!("cannot read {}: {e}", path.display()))),
         };
-        let index: Index =
-            serde_json::from_slice(&bytes).map_err(|e| damaged(&path, &e.to_string()))?;
+        // Parsed as it is read: 10,000 snapshots are megabytes of JSON that
+        // need not sit in memory beside the entries made of them.
+        let index: Index = serde_json::from_reader(reader).map_err(|e| {
+            if e.is_io() {
+                refused(format!("cannot read {}: {e}", path.display()))
+            } else {
+                damaged(&path, &e.to_string())
+            }
+        })?;
         for (n, entry) in index.backups.iter().enumerate() {
             if let Err(why) = check_entry(entry) {
                 return Err(damaged(&path, &format!("entry {} ({why})", n + 1)));
@@ -304,7 +311,8 @@ impl BackupStore {
 
     /// This source's snapshots, newest first.
     pub fn list(&self) -> Result<Vec<BackupEntry>> {
-        Ok(self.own(&*self.load()?))
+        let index = self.load()?;
+        Ok(self.own(&index).into_iter().cloned().collect())
     }
 
     /// Every snapshot in the folder, of any settings file, newest first.
@@ -313,21 +321,18 @@ impl BackupStore {
     }
 
     /// This source's snapshots in `index`, newest first.
-    pub fn own(&self, index: &Index) -> Vec<BackupEntry> {
-        let mut own: Vec<BackupEntry> = index
-            .backups
-            .iter()
+    pub fn own<'i>(&self, index: &'i Index) -> Vec<&'i BackupEntry> {
+        index
+            .newest_first()
             .filter(|e| self.source.owns(e))
-            .cloned()
-            .collect();
-        own.reverse();
-        own
+            .collect()
     }
 
     /// The snapshot `restore latest` uses: the newest one not taken by a
     /// restore (that one is the state the restore undid).
     pub fn latest(&self) -> Result<Option<BackupEntry>> {
-        Ok(latest_of(&self.list()?))
+        let index = self.load()?;
+        Ok(latest_of(&self.own(&index)))
     }
 
     /// A snapshot of this source by whole id, unique prefix, or `latest`.
@@ -353,7 +358,7 @@ impl BackupStore {
             });
         }
         if let Some(exact) = list.iter().find(|b| b.id == spec) {
-            return Ok(exact.clone());
+            return Ok((*exact).clone());
         }
         if let Some(other) = index.backups.iter().find(|b| b.id == spec) {
             return Err(refused(format!(
@@ -366,7 +371,7 @@ impl BackupStore {
         }
         let matches: Vec<_> = list.iter().filter(|b| b.id.starts_with(spec)).collect();
         match matches.len() {
-            1 => Ok(matches[0].clone()),
+            1 => Ok((*matches[0]).clone()),
             0 => Err(refused(format!(
                 "no backup has the id \"{spec}\"; `mimmfa backup list` shows them"
             ))),
@@ -473,7 +478,7 @@ impl BackupStore {
             .own(&index)
             .into_iter()
             .skip(keep)
-            .map(|b| b.id)
+            .map(|b| b.id.clone())
             .collect();
         if own_ids.is_empty() {
             return Ok((Vec::new(), Vec::new()));
@@ -643,7 +648,7 @@ pub enum WayBack {
 }
 
 /// `own`: this source's snapshots, newest first.
-pub fn way_back(own: &[BackupEntry], current_sha: &str) -> WayBack {
+pub fn way_back(own: &[&BackupEntry], current_sha: &str) -> WayBack {
     let Some(newest) = own.first() else {
         return WayBack::NoSnapshot;
     };
@@ -657,8 +662,11 @@ pub fn way_back(own: &[BackupEntry], current_sha: &str) -> WayBack {
 }
 
 /// The snapshot `restore latest` uses among `newest_first`.
-pub fn latest_of(newest_first: &[BackupEntry]) -> Option<BackupEntry> {
-    newest_first.iter().find(|b| !b.before_restore).cloned()
+pub fn latest_of(newest_first: &[&BackupEntry]) -> Option<BackupEntry> {
+    newest_first
+        .iter()
+        .find(|b| !b.before_restore)
+        .map(|b| (*b).clone())
 }
 
 /// Parse and check `index.json`: every entry must name only plain stored

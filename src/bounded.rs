@@ -45,6 +45,43 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// A regular file to read as a stream (a parser that need not hold the
+/// whole file), failing once it yields more than `cap` bytes.
+pub fn open_capped(path: &Path, cap: u64) -> io::Result<Capped> {
+    Ok(Capped {
+        inner: io::BufReader::new(open_regular(path)?),
+        left: cap,
+        cap,
+    })
+}
+
+pub struct Capped {
+    inner: io::BufReader<File>,
+    left: u64,
+    cap: u64,
+}
+
+impl Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // One byte past the cap is enough to know the file is too large.
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left + 1).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        if n as u64 > self.left {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "it is larger than {} bytes, the limit for this kind of file",
+                    self.cap
+                ),
+            ));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 /// `Ok` for a regular file; otherwise an error naming what it is.
 pub fn regular(meta: &fs::Metadata) -> io::Result<()> {
     let kind = meta.file_type();
@@ -91,6 +128,15 @@ mod tests {
         assert!(e.to_string().contains("larger than 99"), "{e}");
         let e = read_file(dir.path(), 99).unwrap_err();
         assert!(e.to_string().contains("a folder"), "{e}");
+        // The same cap when read as a stream.
+        let mut all = Vec::new();
+        open_capped(&p, 100).unwrap().read_to_end(&mut all).unwrap();
+        assert_eq!(all.len(), 100);
+        let e = open_capped(&p, 99)
+            .unwrap()
+            .read_to_end(&mut Vec::new())
+            .unwrap_err();
+        assert!(e.to_string().contains("larger than 99"), "{e}");
     }
 
     #[cfg(target_os = "linux")]

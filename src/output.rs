@@ -109,9 +109,16 @@ pub struct Report {
     /// Keys of the command's own (`mode`, `backups`, `sdk`, ...).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// A long list written as it is made, one row at a time (`backup list`
+    /// of 10,000 snapshots), instead of held in `extra`.
+    #[serde(flatten)]
+    pub streamed: Streamed,
     /// What a person sees on stdout before `msg`.
     #[serde(skip)]
     pub human: String,
+    /// A long table a person sees after `human`, written row by row.
+    #[serde(skip)]
+    pub table: StreamedTable,
     /// Exit code when the command itself succeeded (0, or 1 for findings).
     #[serde(skip)]
     pub exit: u8,
@@ -135,7 +142,9 @@ impl Report {
             findings: Vec::new(),
             warnings: Vec::new(),
             extra: Map::new(),
+            streamed: Streamed::default(),
             human: String::new(),
+            table: StreamedTable::default(),
             exit: 0,
             raw: None,
         }
@@ -164,6 +173,125 @@ impl Report {
         self.human.push_str(text.as_ref());
         self.human.push('\n');
     }
+}
+
+/// Rows made one at a time, for [`Streamed`].
+pub trait RowSource: Send + Sync {
+    /// Call `each` with every row, in order.
+    fn rows(&self, each: &mut dyn FnMut(Value));
+}
+
+/// One key of the report whose value is a list written row by row.
+#[derive(Default)]
+pub struct Streamed(Option<(&'static str, Box<dyn RowSource>)>);
+
+impl Streamed {
+    pub fn new(key: &'static str, rows: impl RowSource + 'static) -> Self {
+        Streamed(Some((key, Box::new(rows))))
+    }
+}
+
+impl std::fmt::Debug for Streamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Streamed")
+            .field(&self.0.as_ref().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+impl Serialize for Streamed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        /// The list itself: each row serialized, then dropped.
+        struct List<'a>(&'a dyn RowSource);
+        impl Serialize for List<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(None)?;
+                let mut failed = None;
+                self.0.rows(&mut |row| {
+                    if failed.is_none()
+                        && let Err(e) = seq.serialize_element(&row)
+                    {
+                        failed = Some(e);
+                    }
+                });
+                match failed {
+                    Some(e) => Err(e),
+                    None => seq.end(),
+                }
+            }
+        }
+        let mut map = s.serialize_map(None)?;
+        if let Some((key, rows)) = &self.0 {
+            map.serialize_entry(key, &List(rows.as_ref()))?;
+        }
+        map.end()
+    }
+}
+
+/// A table made one row at a time, for [`StreamedTable`].
+pub trait TableSource: Send + Sync {
+    fn header(&self) -> Vec<&'static str>;
+    /// Call `each` with every row's cells, in order; called twice (widths
+    /// first, then the text), so the rows are never all held.
+    fn rows(&self, each: &mut dyn FnMut(Vec<String>));
+}
+
+#[derive(Default)]
+pub struct StreamedTable(Option<Box<dyn TableSource>>);
+
+impl StreamedTable {
+    pub fn new(rows: impl TableSource + 'static) -> Self {
+        StreamedTable(Some(Box::new(rows)))
+    }
+}
+
+impl std::fmt::Debug for StreamedTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "StreamedTable(..)"
+        } else {
+            "StreamedTable(None)"
+        })
+    }
+}
+
+/// `src` in the frame the other tables have (comfy-table's
+/// UTF8_FULL_CONDENSED), written as it is made: comfy-table holds every
+/// cell of every row, 40 MiB for 10,000 backups.
+pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Result<()> {
+    let header = src.header();
+    let width = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    src.rows(&mut |cells| {
+        for (w, c) in widths.iter_mut().zip(&cells) {
+            *w = (*w).max(width(c));
+        }
+    });
+    let rule = |out: &mut dyn Write, (l, fill, mid, r): (&str, &str, &str, &str)| {
+        let parts: Vec<String> = widths.iter().map(|w| fill.repeat(w + 2)).collect();
+        writeln!(out, "{l}{}{r}", parts.join(mid))
+    };
+    let line = |out: &mut dyn Write, cells: &[&str]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!(" {c}{} ", " ".repeat(w - width(c))))
+            .collect();
+        writeln!(out, "│{}│", parts.join("┆"))
+    };
+    rule(out, ("┌", "─", "┬", "┐"))?;
+    line(out, &header)?;
+    rule(out, ("╞", "═", "╪", "╡"))?;
+    let mut result = Ok(());
+    src.rows(&mut |cells| {
+        if result.is_ok() {
+            let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+            result = line(out, &cells);
+        }
+    });
+    result?;
+    rule(out, ("└", "─", "┴", "┘"))
 }
 
 /// Write to stdout; a closed pipe (`mimmfa ... | head`) is not an error.
@@ -201,9 +329,13 @@ pub fn emit(ui: &Ui, report: &Report) {
     }
     match ui.format {
         Format::Json | Format::Sarif => {
-            let mut json = serde_json::to_string_pretty(report).unwrap_or_default();
-            json.push('\n');
-            print_stdout(&json);
+            // Written as it is made: a streamed list is never held whole.
+            // A closed stdout (`| head`) is not an error.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = serde_json::to_writer_pretty(&mut out, report)
+                .map_err(std::io::Error::from)
+                .and_then(|_| out.write_all(b"\n"))
+                .and_then(|_| out.flush());
         }
         Format::Human => {
             for w in &report.warnings {
@@ -221,6 +353,12 @@ pub fn emit(ui: &Ui, report: &Report) {
                     report.msg
                 ));
                 return;
+            }
+            if let Some(table) = &report.table.0 {
+                print_stdout(&text);
+                text.clear();
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                let _ = write_table(&mut out, table.as_ref()).and_then(|_| out.flush());
             }
             if !ui.quiet && !report.msg.is_empty() {
                 text.push_str(&report.msg);
@@ -307,6 +445,34 @@ pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct Two;
+    impl TableSource for Two {
+        fn header(&self) -> Vec<&'static str> {
+            vec!["id", "label"]
+        }
+        fn rows(&self, each: &mut dyn FnMut(Vec<String>)) {
+            each(vec![
+                "20261201T000000Z (latest)".into(),
+                "before change é".into(),
+            ]);
+            each(vec!["x".into(), String::new()]);
+        }
+    }
+
+    #[test]
+    fn a_streamed_table_looks_like_the_other_tables() {
+        let mut ours = Vec::new();
+        write_table(&mut ours, &Two).unwrap();
+        let mut theirs = comfy_table::Table::new();
+        theirs
+            .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_header(Two.header());
+        Two.rows(&mut |cells| {
+            theirs.add_row(cells);
+        });
+        assert_eq!(String::from_utf8(ours).unwrap(), format!("{theirs}\n"));
+    }
 
     #[test]
     fn masks_every_secret_spelling_and_broken_files() {

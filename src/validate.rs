@@ -736,7 +736,7 @@ fn security_and_backups(
     let checked: Vec<&crate::backup::BackupEntry> = if opts.deep {
         index.newest_first().collect()
     } else {
-        own.iter().take(VERIFIED_SNAPSHOTS).collect()
+        own.iter().take(VERIFIED_SNAPSHOTS).copied().collect()
     };
     let mut seen = std::collections::HashSet::new();
     for b in checked {

@@ -1,18 +1,24 @@
 //! `backup`, `backup list`, `backup prune`, `backup repair`, `restore`, `diff`.
 
-use crate::backup::{BackupEntry, BackupStore, Meta, Role, State, absolute_display};
+use crate::backup::{
+    BackupEntry, BackupStore, Index, Meta, Role, State, absolute_display, latest_of,
+};
 use crate::bounded;
 use crate::change::{self, Plan, SideFile};
 use crate::cli::ChangeArgs;
 use crate::context::{Ctx, Site};
 use crate::error::{exit, refused, usage};
 use crate::finding::tally;
-use crate::output::{Report, masked_diff, printable, render_findings};
+use crate::output::{
+    Report, RowSource, Streamed, StreamedTable, TableSource, masked_diff, printable,
+    render_findings,
+};
 use crate::secret::sha256_hex;
 use anyhow::Result;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Does snapshot `b` hold exactly `state` (settings and every side file)?
 fn holds_state(b: &BackupEntry, state: &State) -> bool {
@@ -102,64 +108,110 @@ struct Row<'a> {
     latest: bool,
 }
 
+/// `backup list`'s rows, made as they are written (10,000 snapshots are not
+/// held twice), each stored file hashed once though snapshots share them.
+struct Rows {
+    store: Arc<BackupStore>,
+    index: Arc<Index>,
+    all: bool,
+    current: Option<String>,
+    latest: Option<String>,
+    intact: Mutex<HashMap<String, bool>>,
+}
+
+impl Rows {
+    fn entries(&self) -> Vec<&BackupEntry> {
+        if self.all {
+            self.index.newest_first().collect()
+        } else {
+            self.store.own(&self.index)
+        }
+    }
+
+    fn each(&self, f: &mut dyn FnMut(Row<'_>)) {
+        let mut seen = self.intact.lock().unwrap_or_else(|e| e.into_inner());
+        let mut verified = |file: &str, sha: &str| -> bool {
+            *seen
+                .entry(file.to_string())
+                .or_insert_with(|| self.store.verifies(file, sha))
+        };
+        for b in self.entries() {
+            let intact = verified(&b.file, &b.sha256)
+                && b.side_files.iter().all(|f| verified(&f.file, &f.sha256));
+            f(Row {
+                entry: b,
+                matches_current: self.current.as_deref() == Some(b.sha256.as_str()),
+                intact,
+                latest: self.latest.as_deref() == Some(b.id.as_str()),
+            });
+        }
+    }
+}
+
+impl TableSource for Rows {
+    fn header(&self) -> Vec<&'static str> {
+        vec![
+            "id", "created", "holds", "sha256", "label", "reason", "current",
+        ]
+    }
+
+    fn rows(&self, each: &mut dyn FnMut(Vec<String>)) {
+        self.each(&mut |r| {
+            each(vec![
+                format!("{}{}", r.entry.id, if r.latest { " (latest)" } else { "" }),
+                r.entry.created.clone(),
+                r.entry.holds(),
+                format!(
+                    "{}{}",
+                    &r.entry.sha256[..12],
+                    if r.intact { "" } else { " DAMAGED" }
+                ),
+                printable(r.entry.label.as_deref().unwrap_or_default()),
+                printable(&r.entry.reason),
+                if r.matches_current {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
+            ])
+        });
+    }
+}
+
+impl RowSource for Rows {
+    fn rows(&self, each: &mut dyn FnMut(serde_json::Value)) {
+        self.each(&mut |row| each(serde_json::to_value(&row).unwrap_or_default()));
+    }
+}
+
 pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = Report::new("backup list");
     report.settings_file = Some(site.settings_display());
     let store = site.backups();
-    let current = site.read_settings().ok().map(|b| sha256_hex(&b));
-    let backups = if all {
-        store.list_all()?
-    } else {
-        store.list()?
+    let index = store.load()?;
+    let rows = Rows {
+        current: site.read_settings().ok().map(|b| sha256_hex(&b)),
+        latest: latest_of(&store.own(&index)).map(|b| b.id),
+        store: Arc::clone(&store),
+        index,
+        all,
+        intact: Mutex::default(),
     };
-    let latest = store.latest()?.map(|b| b.id);
-    let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).set_header([
-        "id", "created", "holds", "sha256", "label", "reason", "current",
-    ]);
-    let mut rows = Vec::new();
-    for b in &backups {
-        let intact = store.verifies(&b.file, &b.sha256)
-            && b.side_files
-                .iter()
-                .all(|f| store.verifies(&f.file, &f.sha256));
-        let matches = current.as_deref() == Some(b.sha256.as_str());
-        let is_latest = latest.as_deref() == Some(b.id.as_str());
-        table.add_row([
-            format!("{}{}", b.id, if is_latest { " (latest)" } else { "" }),
-            b.created.clone(),
-            b.holds(),
-            format!(
-                "{}{}",
-                &b.sha256[..12],
-                if intact { "" } else { " DAMAGED" }
-            ),
-            printable(b.label.as_deref().unwrap_or_default()),
-            printable(&b.reason),
-            if matches { "yes".into() } else { String::new() },
-        ]);
-        rows.push(Row {
-            entry: b,
-            matches_current: matches,
-            intact,
-            latest: is_latest,
-        });
-    }
-    report.set("backups", &rows);
-    if !backups.is_empty() {
-        report.line(table.to_string());
+    let count = rows.entries().len();
+    if ctx.ui.is_human() {
+        if count > 0 {
+            report.table = StreamedTable::new(rows);
+        }
+    } else {
+        report.streamed = Streamed::new("backups", rows);
     }
     let whose = if all {
         String::new()
     } else {
         format!(" of {}", store.source().settings_path)
     };
-    report.msg = format!(
-        "{} backup(s){whose} in {}",
-        backups.len(),
-        store.dir().display()
-    );
+    report.msg = format!("{count} backup(s){whose} in {}", store.dir().display());
     Ok(report)
 }
 

@@ -59,13 +59,9 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     // A damaged index does not stop the overview: `validate` (counted
     // above) reports it as MFA062, and this says how to fix it.
     let store = site.backups();
-    let (own, latest) = match store.list() {
-        Ok(own) => {
-            let latest = crate::backup::latest_of(&own);
-            (Some(own), latest)
-        }
-        Err(_) => (None, None),
-    };
+    let index = store.load().ok();
+    let own = index.as_deref().map(|index| store.own(index));
+    let latest = own.as_deref().and_then(crate::backup::latest_of);
     let current_sha = crate::secret::sha256_hex(&bytes);
     let way = own.as_deref().map(|own| way_back(own, &current_sha));
     let backup = latest.as_ref().map(|b| {
