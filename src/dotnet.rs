@@ -21,6 +21,13 @@ pub enum DotnetError {
     Damaged(String),
 }
 
+/// Deeper than any compiler's output for a provider; walks stop here so a
+/// hostile chain of types (each nested in, or derived from, the one before)
+/// costs a bounded walk per type instead of the whole chain: linear, where
+/// walking to the end made the reader quadratic.
+const MAX_NESTING: usize = 64;
+const MAX_INHERITANCE: usize = 256;
+
 fn damaged(what: impl Into<String>) -> DotnetError {
     DotnetError::Damaged(what.into())
 }
@@ -545,10 +552,15 @@ impl<'a> Metadata<'a> {
         let mut name = self.qualified(defs[i][2], defs[i][1])?;
         let mut at = i;
         // Bounded walk: a cycle in hostile metadata must not loop forever.
-        for _ in 0..defs.len() {
+        for depth in 0.. {
             let outer = enclosing[at] as usize;
             if outer == 0 || outer > defs.len() {
                 break;
+            }
+            if depth == MAX_NESTING {
+                return Err(damaged(format!(
+                    "a type nested more than {MAX_NESTING} deep (or nested in itself)"
+                )));
             }
             at = outer - 1;
             name = format!("{}+{name}", self.qualified(defs[at][2], defs[at][1])?);
@@ -560,7 +572,7 @@ impl<'a> Metadata<'a> {
 /// Public, or nested public all the way out to a public type.
 fn visible(i: usize, defs: &[Vec<u32>], enclosing: &[u32]) -> bool {
     let mut at = i;
-    for _ in 0..=defs.len() {
+    for _ in 0..=MAX_NESTING {
         match defs[at][0] & 0x7 {
             1 => return true, // Public
             2 => match enclosing[at] as usize {
@@ -578,7 +590,7 @@ fn visible(i: usize, defs: &[Vec<u32>], enclosing: &[u32]) -> bool {
 fn inherited(i: usize, defs: &[Vec<u32>], interfaces: &[Vec<String>]) -> Vec<String> {
     let mut out = Vec::new();
     let mut at = i;
-    for _ in 0..defs.len() {
+    for _ in 0..MAX_INHERITANCE.min(defs.len()) {
         let extends = defs[at][3];
         // Tag 0 = TypeDef (a base in this assembly).
         if extends & 0b11 != 0 || extends >> 2 == 0 || (extends >> 2) as usize > defs.len() {
@@ -595,6 +607,24 @@ mod tests {
     use super::*;
 
     const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dotnet/");
+
+    /// A chain of 20,000 types, each derived from (and nested in) the one
+    /// before: every walk stops at its cap, so reading it is linear.
+    #[test]
+    fn chains_of_types_are_walked_a_bounded_way() {
+        let n = 20_000u32;
+        // TypeDef rows: flags (NestedPublic), name, namespace, Extends = the
+        // previous TypeDef (coded index, tag 0).
+        let defs: Vec<Vec<u32>> = (1..=n).map(|r| vec![2, 0, 0, (r - 1) << 2]).collect();
+        let enclosing: Vec<u32> = (0..n).collect();
+        let interfaces = vec![vec!["I".to_string()]; n as usize];
+        let last = n as usize - 1;
+        assert_eq!(inherited(last, &defs, &interfaces).len(), MAX_INHERITANCE);
+        assert!(
+            !visible(last, &defs, &enclosing),
+            "no public type within the cap"
+        );
+    }
 
     fn read(name: &str) -> Result<Assembly, DotnetError> {
         read_assembly(&std::fs::read(format!("{FIX}{name}")).unwrap())
