@@ -23,6 +23,7 @@ pub mod sdk_zip;
 pub mod secret;
 pub mod settings;
 pub mod validate;
+pub mod xml_rules;
 
 use clap::{CommandFactory, Parser};
 use cli::{BackupAction, Cli, Command, ProviderCommand, SdkCommand};

@@ -5,6 +5,7 @@
 //! those spans, so every byte the edit does not target — BOM, declaration,
 //! CRLF, comments, attributes, unknown elements, order — stays as it was.
 
+use crate::xml_rules;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::fmt;
@@ -134,6 +135,9 @@ impl SettingsDoc {
         check_encoding(&bytes, bom_len)?;
         // Safe: check_encoding proved the body is UTF-8.
         let body = std::str::from_utf8(&bytes[bom_len..]).expect("checked UTF-8");
+        if let Some(b) = xml_rules::bad_char(body) {
+            return Err(error_at(&bytes, bom_len + b.at, "MFA002", b.message));
+        }
         let mut parser = Parser {
             bytes: &bytes,
             bom_len,
@@ -145,6 +149,8 @@ impl SettingsDoc {
             elements: Vec::new(),
             open: None,
             cursor: LineCursor::new(bom_len),
+            prefixes: std::collections::HashMap::new(),
+            scopes: Vec::new(),
         };
         parser.run(body)?;
         let root_name = parser.root_name.take().ok_or_else(|| {
@@ -224,9 +230,10 @@ impl SettingsDoc {
     /// file that declares a non-UTF-8 encoding, non-ASCII characters as
     /// character references (correct XML in any encoding).
     fn escape(&self, value: &str) -> String {
-        let escaped = quick_xml::escape::minimal_escape(value);
+        // `]]>` may only close a CDATA section: System.Xml refuses it in text.
+        let escaped = quick_xml::escape::minimal_escape(value).replace("]]>", "]]&gt;");
         if !self.ascii_only || escaped.is_ascii() {
-            return escaped.into_owned();
+            return escaped;
         }
         escaped.chars().fold(String::new(), |mut out, c| {
             if c.is_ascii() {
@@ -343,10 +350,8 @@ impl Edit<'_> {
 
     fn insert(&mut self, name: &str, value: &str) {
         let doc = self.doc;
-        let element = format!(
-            "<{name}>{}</{name}>",
-            quick_xml::escape::minimal_escape(value)
-        );
+        // Escaped like a changed value (`]]>`, and ASCII-only files).
+        let element = format!("<{name}>{}</{name}>", doc.escape(value));
         let (nl, indent) = (doc.newline, &doc.indent);
         match doc.root_close {
             Some(close) => {
@@ -461,6 +466,11 @@ struct Parser<'b> {
     open: Option<Element>,
     /// Line and column of each element, kept as the parse moves forward.
     cursor: LineCursor,
+    /// Namespace prefixes in scope (how many open elements declare each),
+    /// and what each open element declared: a look-up costs the same at
+    /// any depth.
+    prefixes: std::collections::HashMap<String, usize>,
+    scopes: Vec<Vec<String>>,
 }
 
 impl Parser<'_> {
@@ -490,12 +500,30 @@ impl Parser<'_> {
                         "a DOCTYPE (or entity declaration) is present; the stock MfaSettings.xml has none — delete it",
                     ));
                 }
-                Event::Decl(decl) => {
-                    if let Some(Ok(enc)) = decl.encoding() {
-                        let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
-                        // Any other declared encoding reads ASCII the same;
-                        // non-ASCII bytes would mean something else in it.
-                        self.ascii_only = !matches!(enc.as_str(), "utf-8" | "utf8");
+                Event::Decl(_) => {
+                    if before != self.bom_len {
+                        return Err(self.err(
+                            before,
+                            "MFA002",
+                            "the XML declaration must be the very first thing in the file, once (no blank line or space before it); System.Xml refuses the file",
+                        ));
+                    }
+                    let raw = &body[before - off..after - off];
+                    let declared = xml_rules::check_declaration(raw)
+                        .map_err(|b| self.err(before + b.at, "MFA002", b.message))?;
+                    if let Some(enc) = declared {
+                        if !xml_rules::ENCODINGS.contains(&enc.as_str()) {
+                            return Err(self.err(
+                                before,
+                                "MFA008",
+                                format!(
+                                    "the file declares encoding \"{enc}\"; write encoding=\"utf-8\" and save it as UTF-8 (System.Xml refuses a UTF-16 declaration on these bytes, and mimmfa reads no other encoding)"
+                                ),
+                            ));
+                        }
+                        // The others read ASCII the same; non-ASCII bytes
+                        // would mean something else in them.
+                        self.ascii_only = enc != "utf-8";
                         if self.ascii_only && !body.is_ascii() {
                             return Err(self.err(
                                 before,
@@ -508,16 +536,28 @@ impl Parser<'_> {
                     }
                 }
                 Event::Start(start) => {
+                    self.check_tag(&body[before - off..after - off], before, true)?;
                     let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
                     self.open_element(name, before, after, false)?;
                 }
                 Event::Empty(start) => {
+                    self.check_tag(&body[before - off..after - off], before, false)?;
                     let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
                     self.open_element(name, before, after, true)?;
                 }
-                Event::End(_) => self.close_element(before, after),
+                Event::End(_) => {
+                    for prefix in self.scopes.pop().unwrap_or_default() {
+                        if let Some(n) = self.prefixes.get_mut(&prefix) {
+                            *n -= 1;
+                        }
+                    }
+                    self.close_element(before, after)
+                }
                 Event::Text(text) => {
                     let raw = String::from_utf8_lossy(&text).into_owned();
+                    xml_rules::check_text(&raw)
+                        .and_then(|_| xml_rules::check_references(&raw))
+                        .map_err(|b| self.err(before + b.at, "MFA002", b.message))?;
                     self.text(&raw, before)?;
                 }
                 Event::CData(data) => {
@@ -537,7 +577,24 @@ impl Parser<'_> {
                     })?;
                     self.text(&resolved, before)?;
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                Event::PI(pi) => {
+                    let target = String::from_utf8_lossy(pi.target());
+                    if xml_rules::check_qname(&target).is_err() || target.contains(':') {
+                        return Err(self.err(
+                            before,
+                            "MFA002",
+                            format!("`<?{target}` is not a valid processing instruction name"),
+                        ));
+                    }
+                    if target.eq_ignore_ascii_case("xml") {
+                        return Err(self.err(
+                            before,
+                            "MFA002",
+                            "`<?xml` may only open the file (the XML declaration); a processing instruction may not be named xml",
+                        ));
+                    }
+                }
+                Event::Comment(_) => {}
             }
         }
         if self.depth != 0 {
@@ -546,6 +603,60 @@ impl Parser<'_> {
                 "MFA002",
                 "the file ends before the root element is closed",
             ));
+        }
+        Ok(())
+    }
+
+    /// A start tag's names, attributes and namespace prefixes, as a
+    /// namespace-aware reader (System.Xml) requires them.
+    fn check_tag(&mut self, raw: &str, at: usize, opens: bool) -> Result<(), DocError> {
+        let tag =
+            xml_rules::check_tag(raw).map_err(|b| self.err(at + b.at, "MFA002", b.message))?;
+        let mut declared = Vec::new();
+        for (name, value, offset) in &tag.attributes {
+            let Some(prefix) = name.strip_prefix("xmlns:") else {
+                continue;
+            };
+            let xml_ns = "http://www.w3.org/XML/1998/namespace";
+            let wrong = if value.is_empty() {
+                Some(format!(
+                    "`{name}=\"\"`: a prefix cannot be bound to an empty namespace"
+                ))
+            } else if prefix == "xmlns" || (prefix == "xml") != (*value == xml_ns) {
+                Some(format!("`{name}`: the prefixes xml and xmlns are reserved"))
+            } else {
+                None
+            };
+            if let Some(message) = wrong {
+                return Err(self.err(at + offset, "MFA002", message));
+            }
+            declared.push(prefix.to_string());
+        }
+        for p in &declared {
+            *self.prefixes.entry(p.clone()).or_default() += 1;
+        }
+        let known = |p: &str| p == "xml" || self.prefixes.get(p).is_some_and(|n| *n > 0);
+        let undeclared = std::iter::once((tag.name, 1))
+            .chain(tag.attributes.iter().map(|(n, _, o)| (*n, *o)))
+            .find_map(|(name, offset)| {
+                let p = xml_rules::prefix(name)?;
+                (p != "xmlns" && !known(p)).then(|| (p.to_string(), offset))
+            });
+        if let Some((p, offset)) = undeclared {
+            return Err(self.err(
+                at + offset,
+                "MFA002",
+                format!("the prefix `{p}:` is not declared (no xmlns:{p}=\"…\" on this element or one around it); System.Xml refuses the file"),
+            ));
+        }
+        if opens {
+            self.scopes.push(declared);
+        } else {
+            for p in declared {
+                if let Some(n) = self.prefixes.get_mut(&p) {
+                    *n -= 1;
+                }
+            }
         }
         Ok(())
     }
@@ -623,7 +734,8 @@ impl Parser<'_> {
 
     fn text(&mut self, text: &str, at: usize) -> Result<(), DocError> {
         if self.depth == 0 && !text.trim().is_empty() {
-            return Err(self.err(at, "MFA002", "text outside the root element"));
+            let lead = text.len() - text.trim_start().len();
+            return Err(self.err(at + lead, "MFA002", "text outside the root element"));
         }
         if self.depth == 2
             && let Some(open) = self.open.as_mut()

@@ -7,6 +7,8 @@ mod generated;
 mod hostile;
 mod json_schema;
 mod linear;
+#[cfg(unix)]
+mod oracle;
 mod provider;
 mod reliability;
 mod rollback;
