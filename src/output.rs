@@ -382,13 +382,18 @@ pub fn mask_secrets_in_text(text: &str) -> String {
             .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || c == ':'))
             .unwrap_or(tag.len());
         let name = &tag[..name_len];
-        let open_end = tag.find('>');
-        if name.is_empty() || !is_secret_name(name) || open_end.is_none() {
+        if name.is_empty() || !is_secret_name(name) {
             out.push('<');
             rest = tag;
             continue;
         }
-        let open_end = open_end.unwrap_or(0);
+        let Some(open_end) = tag.find('>') else {
+            // A secret's start tag that never ends: nothing after it is shown.
+            out.push('<');
+            out.push_str(name);
+            out.push_str(&mask(&tag[name_len..]));
+            return out;
+        };
         let after_open = &tag[open_end + 1..];
         if tag[..open_end].ends_with('/') {
             out.push('<');
@@ -396,14 +401,46 @@ pub fn mask_secrets_in_text(text: &str) -> String {
             rest = after_open;
             continue;
         }
-        // The value runs to the next `<`, or to the end of a broken file.
-        let value_len = after_open.find('<').unwrap_or(after_open.len());
+        // The value runs to its own end tag, whatever it holds (CDATA,
+        // comments, a raw `<`), or to the end of a broken file.
+        let value_len = after_open
+            .find(&format!("</{name}"))
+            .unwrap_or(after_open.len());
         out.push('<');
         out.push_str(&tag[..=open_end]);
-        out.push_str(&mask(&after_open[..value_len]));
+        out.push_str(&mask(&decoded(&after_open[..value_len])));
         rest = &after_open[value_len..];
     }
     out.push_str(rest);
+    out
+}
+
+/// An element's text as a reader gets it: comments and processing
+/// instructions dropped, CDATA unwrapped, references resolved. The mask's
+/// fingerprint is of this, so it is the same whichever form the file uses.
+fn decoded(raw: &str) -> String {
+    let mut out = String::new();
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let (skip, keep) = if let Some(r) = rest.strip_prefix("<!--") {
+            (r.find("-->").map_or(rest.len(), |e| 4 + e + 3), None)
+        } else if let Some(r) = rest.strip_prefix("<![CDATA[") {
+            let e = r.find("]]>").unwrap_or(r.len());
+            ((9 + e + 3).min(rest.len()), Some(&r[..e]))
+        } else if let Some(r) = rest.strip_prefix("<?") {
+            (r.find("?>").map_or(rest.len(), |e| 2 + e + 2), None)
+        } else {
+            let e = rest[1..].find(['<']).map_or(rest.len(), |e| e + 1);
+            let text = &rest[..e];
+            out.push_str(&quick_xml::escape::unescape(text).unwrap_or_else(|_| text.into()));
+            rest = &rest[e..];
+            continue;
+        };
+        if let Some(k) = keep {
+            out.push_str(k);
+        }
+        rest = &rest[skip.min(rest.len())..];
+    }
     out
 }
 

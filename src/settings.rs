@@ -478,7 +478,21 @@ impl Parser<'_> {
         error_at(self.bytes, offset, code, msg)
     }
 
+    /// Parse; an error met inside a secret's element says where, but not
+    /// what the parser saw there (that would be part of the secret).
     fn run(&mut self, body: &str) -> Result<(), DocError> {
+        self.run_events(body).map_err(|mut e| {
+            if let Some(open) = self.open.as_ref().filter(|o| crate::secret::is_secret_name(&o.name)) {
+                e.message = format!(
+                    "the value of <{}> is not well-formed XML (its text is not shown: it is a secret); a `<` or `&` in it must be written &lt; or &amp;",
+                    open.name
+                );
+            }
+            e
+        })
+    }
+
+    fn run_events(&mut self, body: &str) -> Result<(), DocError> {
         let mut reader = Reader::from_str(body);
         let config = reader.config_mut();
         config.check_comments = true;

@@ -13,6 +13,7 @@ mod provider;
 mod reliability;
 mod rollback;
 mod sdk;
+mod secrets;
 #[cfg(unix)]
 mod setup;
 mod util;
