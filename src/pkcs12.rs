@@ -7,7 +7,7 @@
 //! schemes and iteration counts, so a file demanding an absurd key-derivation
 //! cost is refused instead of burning minutes of CPU.
 
-use crate::secret::Secret;
+use crate::secret::{Secret, mask};
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -47,6 +47,45 @@ pub struct CertInfo {
     pub has_private_key: bool,
     /// E.g. `pbeWithSHAAnd40BitRC2-CBC, pbeWithSHAAnd3-KeyTripleDES-CBC; MAC SHA-1`.
     pub encryption: String,
+    /// (LICENSE_KEY, GROUP_KEY) when the subject CN has the shape an Azure
+    /// MFA SDK download gives it, `<LICENSE_KEY>-<GROUP_KEY>`. Never shown:
+    /// `subject` and `issuer` carry them masked.
+    #[serde(skip)]
+    pub sdk_keys: Option<(String, String)>,
+}
+
+/// `<12 letters/digits>-<32 hex>`: an SDK client certificate's CN.
+fn sdk_cn_keys(cn: &str) -> Option<(String, String)> {
+    let (license, group) = cn.split_once('-')?;
+    let ok = license.len() == 12
+        && license.bytes().all(|c| c.is_ascii_alphanumeric())
+        && group.len() == 32
+        && group.bytes().all(|c| c.is_ascii_hexdigit());
+    ok.then(|| (license.to_string(), group.to_string()))
+}
+
+/// A distinguished name with any SDK key shapes in it masked: the subject
+/// CN `<LICENSE_KEY>-<GROUP_KEY>` and the issuer CN `<GROUP_KEY>-GROUP-CA`.
+fn mask_sdk_keys(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, part) in name.split(", ").enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let Some(cn) = part.strip_prefix("CN=") else {
+            out.push_str(part);
+            continue;
+        };
+        let group_ca = cn
+            .strip_suffix("-GROUP-CA")
+            .filter(|g| g.len() == 32 && g.bytes().all(|c| c.is_ascii_hexdigit()));
+        match (sdk_cn_keys(cn), group_ca) {
+            (Some((l, g)), _) => out.push_str(&format!("CN={}-{}", mask(&l), mask(&g))),
+            (None, Some(g)) => out.push_str(&format!("CN={}-GROUP-CA", mask(g))),
+            _ => out.push_str(part),
+        }
+    }
+    out
 }
 
 impl CertInfo {
@@ -123,9 +162,15 @@ fn describe(der: &[u8], has_private_key: bool, encryption: String) -> Result<Cer
             .and_then(|d| d.format(&Rfc3339).ok())
             .unwrap_or_default()
     };
+    let cn = cert
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|cn| cn.as_str().ok().map(str::to_string));
     Ok(CertInfo {
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
+        subject: mask_sdk_keys(&cert.subject().to_string()),
+        issuer: mask_sdk_keys(&cert.issuer().to_string()),
+        sdk_keys: cn.as_deref().and_then(sdk_cn_keys),
         not_before: rfc(nb),
         not_after: rfc(na),
         not_before_unix: nb,

@@ -47,8 +47,14 @@ pub fn examine(zip: &Path, expiry_warning_days: i64) -> Result<Examination, ZipE
             None,
             expiry_warning_days,
         );
-        certificate = cert;
         findings.extend(found);
+        if let Some(info) = &cert {
+            let (license, group) = (keys.license_key.expose(), keys.group_key.expose());
+            if let Some(f) = cert_keys_finding(info, license, group, &files.cert_entry) {
+                findings.push(f.file(&zip_name));
+            }
+        }
+        certificate = cert;
     }
     Ok(Examination {
         files,
@@ -105,6 +111,28 @@ fn key_shape_findings(keys: &SdkKeys, file: &str, _line: Option<usize>) -> Vec<F
         .hint(shape_hint(name))
     })
     .collect()
+}
+
+/// MFA028: the certificate's CN names an SDK's keys (`<LICENSE_KEY>-
+/// <GROUP_KEY>`, as a real download's does) but not these: the keys and the
+/// certificate come from different downloads. Another CN shape: no finding.
+pub fn cert_keys_finding(
+    info: &CertInfo,
+    license: &str,
+    group: &str,
+    what: &str,
+) -> Option<Finding> {
+    let (cert_license, cert_group) = info.sdk_keys.as_ref()?;
+    if cert_license == license && cert_group.eq_ignore_ascii_case(group) {
+        return None;
+    }
+    Some(
+        Finding::warning(
+            "MFA028",
+            format!("the certificate in {what} was issued for other LICENSE_KEY/GROUP_KEY values than these (its subject names the keys of another SDK download)"),
+        )
+        .hint("take the keys and cert_key.p12 from the same SDK zip (`mimmfa sdk apply ZIP` does)"),
+    )
 }
 
 /// MFA023–MFA026 for a p12's bytes. `element` names the setting that

@@ -128,6 +128,11 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "the certificate file is outside the Service folder",
     ),
     (
+        "MFA028",
+        Severity::Warning,
+        "the certificate was issued for another SDK's keys",
+    ),
+    (
         "MFA030",
         Severity::Error,
         "DefaultCountryCode is not an assigned ITU calling code",
@@ -539,8 +544,16 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
             Some((el.line, el.column, &el.name)),
             opts.expiry_warning_days,
         );
-        a.certificate = info;
         a.findings.extend(found);
+        if let Some(cert) = &info {
+            let what = path.display().to_string();
+            let (license, group) = (doc.value(LICENSE_KEY), doc.value(GROUP_KEY));
+            if let Some(f) = crate::sdk::cert_keys_finding(cert, license, group, &what) {
+                let f = a.on(el, f);
+                a.push(f);
+            }
+        }
+        a.certificate = info;
     }
     Some(path)
 }

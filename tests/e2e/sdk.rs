@@ -482,3 +482,52 @@ fn apply_dry_run_touches_nothing_and_a_different_cert_is_saved_first() {
         b"the old certificate"
     );
 }
+
+/// A certificate named as a real SDK download names it (CN
+/// `<LICENSE_KEY>-<GROUP_KEY>`, issuer `<GROUP_KEY>-GROUP-CA`): its keys are
+/// never shown, and a certificate for other keys than pf_auth.cs's, or than
+/// the settings', is MFA028. The fixture keys' own certificate gives none.
+#[test]
+fn a_certificate_from_another_download_is_named_and_its_cn_is_masked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let own = sdk_zip(tmp.path(), "sdk-cn.p12");
+    let (_, v, out) = inspect(&own);
+    assert!(!finding_codes(&v).contains(&"MFA028".to_string()), "{v}");
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = sdk_zip(other_dir.path(), "sdk-cn-other.p12");
+    let (_, v2, out2) = inspect(&other);
+    assert!(finding_codes(&v2).contains(&"MFA028".to_string()), "{v2}");
+    for o in [
+        &out,
+        &out2,
+        &mimmfa(&["sdk", "inspect", own.to_str().unwrap()]),
+    ] {
+        let text = format!("{}{}", o.stdout, o.stderr);
+        for key in [
+            FIXTURE_LICENSE,
+            FIXTURE_GROUP,
+            "OTHERKEY0000",
+            "0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(!text.contains(key), "{key} shown:\n{text}");
+        }
+    }
+    // validate: the settings' keys against the certificate CertFilePath names.
+    let site = Site::with(
+        String::from_utf8(EXAMPLE_SETTINGS.to_vec())
+            .unwrap()
+            .replace(EXAMPLE_SECRETS[0], FIXTURE_LICENSE)
+            .replace(EXAMPLE_SECRETS[1], FIXTURE_GROUP)
+            .replace(EXAMPLE_SECRETS[2], FIXTURE_PASSWORD)
+            .as_bytes(),
+    );
+    site.write("MfaCerts/cert_key.p12", &p12("sdk-cn.p12"));
+    let (_, v) = site.json(&["validate"]);
+    assert!(!finding_codes(&v).contains(&"MFA023".to_string()), "{v}");
+    assert!(!finding_codes(&v).contains(&"MFA028".to_string()), "{v}");
+    site.write("MfaCerts/cert_key.p12", &p12("sdk-cn-other.p12"));
+    let (_, v) = site.json(&["validate"]);
+    assert!(finding_codes(&v).contains(&"MFA028".to_string()), "{v}");
+    let status = site.run(&["status"]);
+    assert!(!status.stdout.contains("OTHERKEY0000"), "{}", status.stdout);
+}

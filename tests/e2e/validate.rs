@@ -79,6 +79,10 @@ fn case(code: &str) -> (Site, Vec<String>) {
             let map = format!("D:\\Certs={}", site.path("elsewhere").display());
             (site, vec!["--path-map".into(), map])
         }
+        "MFA028" => (
+            sdk_site(sdk_settings(&stock_cert(), FIXTURE_PASSWORD, ""), "sdk-cn-other.p12"),
+            no_args,
+        ),
         "MFA030" => (Site::with(&provider_settings("x").replace_all(">1<", ">999<")), no_args),
         "MFA031" => (Site::with(b"<MfaSettings><LOCMFA>true</LOCMFA><LOCMFASRV>http://mfa/PfWsSdk.asmx</LOCMFASRV></MfaSettings>"), no_args),
         "MFA032" => {
