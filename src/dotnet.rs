@@ -1,5 +1,7 @@
 //! A small reader of .NET (ECMA-335) metadata: enough to tell which public
-//! classes of a DLL implement which interfaces, in declaration order.
+//! classes of a DLL implement which interfaces (in declaration order, and
+//! from which assembly), whether the CLR could create them, and what the
+//! assembly is built for (platform, runtime, references, strong name).
 //!
 //! PE headers come from the `object` crate; the CLR header, metadata root,
 //! `#~` tables and heaps are read here. Every read is bounds-checked:
@@ -41,46 +43,174 @@ pub struct TypeInfo {
     pub public: bool,
     pub is_abstract: bool,
     pub is_interface: bool,
+    /// Has generic parameters of its own (or of an enclosing type): an open
+    /// generic the CLR cannot create without type arguments.
+    pub is_generic: bool,
+    /// Declares a public instance constructor without parameters.
+    pub has_default_constructor: bool,
     /// Interfaces the type declares, in declaration (row) order.
-    pub interfaces: Vec<String>,
+    pub interfaces: Vec<InterfaceRef>,
     /// Interfaces inherited from base classes defined in this assembly.
-    pub inherited_interfaces: Vec<String>,
+    pub inherited_interfaces: Vec<InterfaceRef>,
+}
+
+/// An interface a type implements, and where the CLR will look for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterfaceRef {
+    pub name: String,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Defined in this assembly (a TypeDef): to the CLR a type of its own,
+    /// whatever its name.
+    Here,
+    /// A TypeRef resolved in the named assembly.
+    Assembly(String),
+    /// A generic instance, or a TypeRef of another module.
+    Other,
 }
 
 impl TypeInfo {
-    /// A class MIM could create: public, a class, not abstract.
+    /// A class MIM could create: public, a class, not abstract, not an open
+    /// generic, with a public parameterless constructor.
     pub fn is_creatable_class(&self) -> bool {
-        self.public && !self.is_abstract && !self.is_interface
+        self.public
+            && !self.is_abstract
+            && !self.is_interface
+            && !self.is_generic
+            && self.has_default_constructor
     }
 
-    pub fn implements(&self, interface: &str) -> bool {
-        self.interfaces
-            .iter()
-            .chain(&self.inherited_interfaces)
-            .any(|i| i == interface)
+    /// Every interface, declared ones first.
+    pub fn all_interfaces(&self) -> impl Iterator<Item = &InterfaceRef> {
+        self.interfaces.iter().chain(&self.inherited_interfaces)
     }
+
+    /// Implements the interface of this full name taken from another
+    /// assembly (a local copy of the interface is a different type).
+    pub fn implements(&self, interface: &str) -> bool {
+        self.all_interfaces()
+            .any(|i| i.name == interface && matches!(i.scope, Scope::Assembly(_)))
+    }
+
+    /// Implements a local copy of the interface of this full name.
+    pub fn implements_local_copy(&self, interface: &str) -> bool {
+        self.all_interfaces()
+            .any(|i| i.name == interface && i.scope == Scope::Here)
+    }
+}
+
+/// A reference to another assembly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssemblyRef {
+    pub name: String,
+    pub version: Version,
+    /// Lowercase hex, as the CLR prints it; `None` for an unsigned reference.
+    pub public_key_token: Option<String>,
+}
+
+/// An assembly version: major.minor.build.revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version(pub [u16; 4]);
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [a, b, c, d] = self.0;
+        write!(f, "{a}.{b}.{c}.{d}")
+    }
+}
+
+/// Which processes can load the assembly (CLR header flags and PE machine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// IL only, no bitness required: loads in a 64-bit process.
+    AnyCpu,
+    /// IL only but marked 32BITREQUIRED, or x86 native code.
+    X86Only,
+    X64,
+    /// Another machine (ARM64, Itanium...), by its PE machine number.
+    Other(u16),
+}
+
+/// Whether the assembly carries a public key, and is signed with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrongName {
+    None,
+    /// Public key, but the image was not signed (delay signing).
+    DelaySigned,
+    Signed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assembly {
     pub name: Option<String>,
-    pub references: Vec<String>,
+    pub version: Option<Version>,
+    /// Token of the assembly's own public key.
+    pub public_key_token: Option<String>,
+    pub strong_name: StrongName,
+    pub references: Vec<AssemblyRef>,
     pub types: Vec<TypeInfo>,
+    /// The metadata's runtime version string, `v4.0.30319` for .NET
+    /// Framework 4 (and for .NET Core, which keeps it).
+    pub runtime_version: String,
+    pub platform: Platform,
 }
 
 pub fn read_assembly(data: &[u8]) -> Result<Assembly, DotnetError> {
-    let metadata = match FileKind::parse(data) {
+    let clr = match FileKind::parse(data) {
         Ok(FileKind::Pe32) => clr_metadata::<ImageNtHeaders32>(data)?,
         Ok(FileKind::Pe64) => clr_metadata::<ImageNtHeaders64>(data)?,
         Ok(other) => return Err(DotnetError::NotPe(format!("it is a {other:?} file"))),
         Err(_) => return Err(DotnetError::NotPe("no PE header".into())),
     };
-    Metadata::parse(metadata)?.assembly()
+    let mut assembly = Metadata::parse(clr.metadata)?.assembly()?;
+    assembly.platform = clr.platform();
+    if assembly.strong_name == StrongName::Signed
+        && clr.flags & COMIMAGE_FLAGS_STRONGNAMESIGNED == 0
+    {
+        assembly.strong_name = StrongName::DelaySigned;
+    }
+    Ok(assembly)
 }
 
-/// The metadata block the CLR header points at.
-fn clr_metadata<H: ImageNtHeaders>(data: &[u8]) -> Result<&[u8], DotnetError> {
+const COMIMAGE_FLAGS_ILONLY: u32 = 0x1;
+const COMIMAGE_FLAGS_32BITREQUIRED: u32 = 0x2;
+const COMIMAGE_FLAGS_STRONGNAMESIGNED: u32 = 0x8;
+const COMIMAGE_FLAGS_32BITPREFERRED: u32 = 0x2_0000;
+
+struct Clr<'a> {
+    metadata: &'a [u8],
+    flags: u32,
+    machine: u16,
+}
+
+impl Clr<'_> {
+    fn platform(&self) -> Platform {
+        use object::pe::{IMAGE_FILE_MACHINE_AMD64, IMAGE_FILE_MACHINE_I386};
+        let il_only = self.flags & COMIMAGE_FLAGS_ILONLY != 0;
+        // 32BITPREFERRED with 32BITREQUIRED is "Any CPU, prefer 32-bit",
+        // which only an exe honours; a DLL with it loads in 64 bits.
+        let requires_32 = self.flags & COMIMAGE_FLAGS_32BITREQUIRED != 0
+            && self.flags & COMIMAGE_FLAGS_32BITPREFERRED == 0;
+        match self.machine {
+            IMAGE_FILE_MACHINE_I386 if il_only && !requires_32 => Platform::AnyCpu,
+            IMAGE_FILE_MACHINE_I386 => Platform::X86Only,
+            IMAGE_FILE_MACHINE_AMD64 => Platform::X64,
+            other => Platform::Other(other),
+        }
+    }
+}
+
+/// The metadata block the CLR header points at, and the header's flags.
+fn clr_metadata<H: ImageNtHeaders>(data: &[u8]) -> Result<Clr<'_>, DotnetError> {
     let pe = PeFile::<H>::parse(data).map_err(|e| DotnetError::NotPe(e.to_string()))?;
+    let machine = pe
+        .nt_headers()
+        .file_header()
+        .machine
+        .get(object::LittleEndian);
     let dir = pe
         .data_directory(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
         .ok_or(DotnetError::NotDotnet)?;
@@ -95,10 +225,15 @@ fn clr_metadata<H: ImageNtHeaders>(data: &[u8]) -> Result<&[u8], DotnetError> {
     let mut c = Cursor::new(cor);
     c.skip(8)?; // cb, runtime version
     let (md_rva, md_size) = (c.u32()?, c.u32()? as usize);
+    let flags = c.u32()?;
     let md = sections
         .pe_data_at(data, md_rva)
         .ok_or_else(|| damaged("the metadata is outside the file"))?;
-    Ok(&md[..md_size.min(md.len())])
+    Ok(Clr {
+        metadata: &md[..md_size.min(md.len())],
+        flags,
+        machine,
+    })
 }
 
 struct Cursor<'a> {
@@ -316,6 +451,8 @@ fn schema(table: usize) -> &'static [Col] {
 
 struct Metadata<'a> {
     strings: &'a [u8],
+    blobs: &'a [u8],
+    runtime_version: String,
     rows: [u32; 64],
     wide_str: bool,
     wide_guid: bool,
@@ -333,10 +470,12 @@ impl<'a> Metadata<'a> {
         }
         c.skip(8)?; // major, minor, reserved
         let version_len = c.u32()? as usize;
-        c.skip(version_len)?;
+        let version = c.bytes(version_len)?;
+        let version = version.split(|b| *b == 0).next().unwrap_or_default();
+        let runtime_version = String::from_utf8_lossy(version).into_owned();
         c.skip(2)?; // flags
         let stream_count = c.u16()?;
-        let (mut tables, mut strings) = (None, None);
+        let (mut tables, mut strings, mut blobs) = (None, None, None);
         for _ in 0..stream_count {
             let (offset, size) = (c.u32()? as usize, c.u32()? as usize);
             let name_start = c.pos;
@@ -361,12 +500,18 @@ impl<'a> Metadata<'a> {
             match name.as_slice() {
                 b"#~" | b"#-" => tables = Some(body),
                 b"#Strings" => strings = Some(body),
+                b"#Blob" => blobs = Some(body),
                 _ => {}
             }
         }
         let tables = tables.ok_or_else(|| damaged("no #~ table stream"))?;
         let strings = strings.ok_or_else(|| damaged("no #Strings heap"))?;
-        Self::parse_tables(tables, strings)
+        let mut md = Self::parse_tables(tables, strings)?;
+        // A compiler always writes #Blob (signatures live there); without
+        // one every blob reads as empty.
+        md.blobs = blobs.unwrap_or_default();
+        md.runtime_version = runtime_version;
+        Ok(md)
     }
 
     fn parse_tables(stream: &'a [u8], strings: &'a [u8]) -> Result<Self, DotnetError> {
@@ -387,6 +532,8 @@ impl<'a> Metadata<'a> {
         }
         let mut md = Metadata {
             strings,
+            blobs: &[],
+            runtime_version: String::new(),
             rows,
             wide_str: heap_sizes & 0x01 != 0,
             wide_guid: heap_sizes & 0x02 != 0,
@@ -465,6 +612,14 @@ impl<'a> Metadata<'a> {
         Ok(String::from_utf8_lossy(&tail[..end]).into_owned())
     }
 
+    /// A blob: compressed length (ECMA-335 II.24.2.4), then the bytes.
+    fn blob(&self, index: u32) -> Result<&'a [u8], DotnetError> {
+        let outside = || damaged(format!("blob index {index} is outside the #Blob heap"));
+        let tail = self.blobs.get(index as usize..).ok_or_else(outside)?;
+        let (len, used) = compressed(tail).ok_or_else(outside)?;
+        tail.get(used..used + len as usize).ok_or_else(outside)
+    }
+
     fn qualified(&self, namespace: u32, name: u32) -> Result<String, DotnetError> {
         let (ns, name) = (self.string(namespace)?, self.string(name)?);
         Ok(if ns.is_empty() {
@@ -474,32 +629,154 @@ impl<'a> Metadata<'a> {
         })
     }
 
-    /// Full name of a TypeDefOrRef coded index.
-    fn type_name(&self, coded: u32) -> Result<String, DotnetError> {
+    /// Full name and scope of a TypeDefOrRef coded index.
+    fn interface_ref(&self, coded: u32) -> Result<InterfaceRef, DotnetError> {
         let (tag, row) = (coded & 0b11, coded >> 2);
         match tag {
             0 => {
                 let r = self.row(TYPE_DEF, row)?;
-                self.qualified(r[2], r[1])
+                Ok(InterfaceRef {
+                    name: self.qualified(r[2], r[1])?,
+                    scope: Scope::Here,
+                })
             }
             1 => {
                 let r = self.row(TYPE_REF, row)?;
-                self.qualified(r[2], r[1])
+                Ok(InterfaceRef {
+                    name: self.qualified(r[2], r[1])?,
+                    scope: self.resolution_scope(r[0])?,
+                })
             }
-            2 => Ok("(generic interface instance)".into()),
+            2 => Ok(InterfaceRef {
+                name: "(generic interface instance)".into(),
+                scope: Scope::Other,
+            }),
             _ => Err(damaged("a bad TypeDefOrRef tag")),
         }
     }
 
-    fn assembly(&self) -> Result<Assembly, DotnetError> {
-        let name = if self.rows[ASSEMBLY] > 0 {
-            Some(self.string(self.row(ASSEMBLY, 1)?[7])?)
-        } else {
-            None
+    /// The assembly a TypeRef resolves in; a nested TypeRef (tag 3) in its
+    /// enclosing one's.
+    fn resolution_scope(&self, mut coded: u32) -> Result<Scope, DotnetError> {
+        for _ in 0..MAX_NESTING {
+            let (tag, row) = (coded & 0b11, coded >> 2);
+            match tag {
+                2 => {
+                    let r = self.row(ASSEMBLY_REF, row)?;
+                    return Ok(Scope::Assembly(self.string(r[6])?));
+                }
+                3 => coded = self.row(TYPE_REF, row)?[0],
+                _ => return Ok(Scope::Other),
+            }
+        }
+        Err(damaged(format!(
+            "a type reference nested more than {MAX_NESTING} deep"
+        )))
+    }
+
+    fn version(row: &[u32]) -> Version {
+        Version([row[0], row[1], row[2], row[3]].map(|v| v as u16))
+    }
+
+    fn references(&self) -> Result<Vec<AssemblyRef>, DotnetError> {
+        (1..=self.rows[ASSEMBLY_REF])
+            .map(|r| {
+                let row = self.row(ASSEMBLY_REF, r)?;
+                let key = self.blob(row[5])?;
+                // Flag 0x1: the blob is the full public key, else its token.
+                let public_key_token = match (key.is_empty(), row[4] & 1 != 0) {
+                    (true, _) => None,
+                    (false, true) => Some(key_token(key)),
+                    (false, false) => Some(hex(key)),
+                };
+                Ok(AssemblyRef {
+                    name: self.string(row[6])?,
+                    version: Self::version(&row[..4]),
+                    public_key_token,
+                })
+            })
+            .collect()
+    }
+
+    /// The base class (`Extends`) as a TypeDef index of this assembly: a
+    /// TypeDef, or a generic instance of one (`class Gate : GateBase<string>`
+    /// extends a TypeSpec whose blob is GENERICINST CLASS <TypeDef> ...).
+    fn base_type_def(&self, extends: u32, count: usize) -> Option<usize> {
+        let typedef = |coded: u32| match (coded & 0b11, (coded >> 2) as usize) {
+            (0, row) if row >= 1 && row <= count => Some(row - 1),
+            _ => None,
         };
-        let references = (1..=self.rows[ASSEMBLY_REF])
-            .map(|r| self.string(self.row(ASSEMBLY_REF, r)?[6]))
-            .collect::<Result<_, _>>()?;
+        match extends & 0b11 {
+            0 => typedef(extends),
+            2 => {
+                let spec = self.row(TYPE_SPEC, extends >> 2).ok()?;
+                let sig = self.blob(spec[0]).ok()?;
+                // ELEMENT_TYPE_GENERICINST, then CLASS or VALUETYPE.
+                if sig.len() < 3 || sig[0] != 0x15 || !matches!(sig[1], 0x12 | 0x11) {
+                    return None;
+                }
+                typedef(compressed(&sig[2..])?.0)
+            }
+            _ => None,
+        }
+    }
+
+    /// Which TypeDefs declare a public instance constructor without
+    /// parameters (index = TypeDef row - 1).
+    fn default_constructors(&self, defs: &[Vec<u32>]) -> Result<Vec<bool>, DotnetError> {
+        let methods = self.rows[METHOD_DEF];
+        let mut out = vec![false; defs.len()];
+        for (i, def) in defs.iter().enumerate() {
+            // A type owns the methods from its MethodList up to the next
+            // type's (ECMA-335 II.22.37).
+            let first = def[5].max(1);
+            let end = defs.get(i + 1).map_or(methods + 1, |next| next[5]);
+            for m in first..end.min(methods + 1) {
+                let row = self.row(METHOD_DEF, m)?;
+                let flags = row[2];
+                let public_instance = flags & 0x7 == 0x6 && flags & 0x10 == 0;
+                if public_instance && self.string(row[3])? == ".ctor" {
+                    let sig = self.blob(row[4])?;
+                    if sig.len() >= 2 && compressed(&sig[1..]).is_some_and(|(n, _)| n == 0) {
+                        out[i] = true;
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Which TypeDefs have generic parameters of their own.
+    fn generic_types(&self, count: usize) -> Result<Vec<bool>, DotnetError> {
+        let mut out = vec![false; count];
+        for r in 1..=self.rows[GENERIC_PARAM] {
+            let owner = self.row(GENERIC_PARAM, r)?[2];
+            // TypeOrMethodDef: tag bit 0 clear for a TypeDef.
+            if owner & 1 == 0
+                && let Some(slot) = out.get_mut(((owner >> 1) as usize).wrapping_sub(1))
+            {
+                *slot = true;
+            }
+        }
+        Ok(out)
+    }
+
+    fn assembly(&self) -> Result<Assembly, DotnetError> {
+        let (mut name, mut version, mut public_key_token) = (None, None, None);
+        let mut strong_name = StrongName::None;
+        if self.rows[ASSEMBLY] > 0 {
+            let row = self.row(ASSEMBLY, 1)?;
+            name = Some(self.string(row[7])?);
+            version = Some(Self::version(&row[1..5]));
+            let key = self.blob(row[6])?;
+            if !key.is_empty() {
+                public_key_token = Some(key_token(key));
+                // Signed or delay-signed: read_assembly tells them apart.
+                strong_name = StrongName::Signed;
+            }
+        }
+        let references = self.references()?;
 
         let type_count = self.rows[TYPE_DEF] as usize;
         // Enclosing type of each nested type (index = TypeDef row - 1).
@@ -513,14 +790,20 @@ impl<'a> Metadata<'a> {
         let mut interfaces = vec![Vec::new(); type_count];
         for r in 1..=self.rows[INTERFACE_IMPL] {
             let row = self.row(INTERFACE_IMPL, r)?;
-            let name = self.type_name(row[1])?;
+            let interface = self.interface_ref(row[1])?;
             if let Some(list) = interfaces.get_mut((row[0] as usize).wrapping_sub(1)) {
-                list.push(name);
+                list.push(interface);
             }
         }
         let defs: Vec<Vec<u32>> = (1..=self.rows[TYPE_DEF])
             .map(|r| self.row(TYPE_DEF, r))
             .collect::<Result<_, _>>()?;
+        let bases: Vec<Option<usize>> = defs
+            .iter()
+            .map(|d| self.base_type_def(d[3], defs.len()))
+            .collect();
+        let constructors = self.default_constructors(&defs)?;
+        let generic = self.generic_types(type_count)?;
 
         let mut types = Vec::with_capacity(type_count);
         for (i, def) in defs.iter().enumerate() {
@@ -530,16 +813,23 @@ impl<'a> Metadata<'a> {
                 public: visible(i, &defs, &enclosing),
                 is_abstract: flags & 0x80 != 0,
                 is_interface: flags & 0x20 != 0,
+                is_generic: any_enclosing(i, &enclosing, |at| generic[at]),
+                has_default_constructor: constructors[i],
                 interfaces: interfaces[i].clone(),
-                inherited_interfaces: inherited(i, &defs, &interfaces),
+                inherited_interfaces: inherited(i, &bases, &interfaces),
             });
         }
         // `<Module>` is the pseudo-type holding globals.
         types.retain(|t| t.full_name != "<Module>");
         Ok(Assembly {
             name,
+            version,
+            public_key_token,
+            strong_name,
             references,
             types,
+            runtime_version: self.runtime_version.clone(),
+            platform: Platform::AnyCpu,
         })
     }
 
@@ -569,6 +859,41 @@ impl<'a> Metadata<'a> {
     }
 }
 
+/// An unsigned compressed integer and the bytes it took (ECMA-335 II.23.2).
+fn compressed(b: &[u8]) -> Option<(u32, usize)> {
+    let first = *b.first()?;
+    if first & 0x80 == 0 {
+        Some((u32::from(first), 1))
+    } else if first & 0xC0 == 0x80 {
+        Some(((u32::from(first & 0x3F) << 8) | u32::from(*b.get(1)?), 2))
+    } else if first & 0xE0 == 0xC0 {
+        let rest = b.get(1..4)?;
+        let v = (u32::from(first & 0x1F) << 24)
+            | (u32::from(rest[0]) << 16)
+            | (u32::from(rest[1]) << 8)
+            | u32::from(rest[2]);
+        Some((v, 4))
+    } else {
+        None
+    }
+}
+
+/// The token the CLR shows for a public key: the last 8 bytes of its SHA-1,
+/// reversed.
+fn key_token(public_key: &[u8]) -> String {
+    use sha1::Digest;
+    let hash = sha1::Sha1::digest(public_key);
+    hash[hash.len() - 8..]
+        .iter()
+        .rev()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Public, or nested public all the way out to a public type.
 fn visible(i: usize, defs: &[Vec<u32>], enclosing: &[u32]) -> bool {
     let mut at = i;
@@ -586,17 +911,32 @@ fn visible(i: usize, defs: &[Vec<u32>], enclosing: &[u32]) -> bool {
     false
 }
 
+/// Whether the type or a type it is nested in (up to the cap) passes `test`.
+fn any_enclosing(i: usize, enclosing: &[u32], test: impl Fn(usize) -> bool) -> bool {
+    let mut at = i;
+    for _ in 0..=MAX_NESTING {
+        if test(at) {
+            return true;
+        }
+        match enclosing[at] as usize {
+            outer if outer >= 1 && outer <= enclosing.len() => at = outer - 1,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Interfaces of base classes defined in this assembly (walk `Extends`).
-fn inherited(i: usize, defs: &[Vec<u32>], interfaces: &[Vec<String>]) -> Vec<String> {
+fn inherited(
+    i: usize,
+    bases: &[Option<usize>],
+    interfaces: &[Vec<InterfaceRef>],
+) -> Vec<InterfaceRef> {
     let mut out = Vec::new();
     let mut at = i;
-    for _ in 0..MAX_INHERITANCE.min(defs.len()) {
-        let extends = defs[at][3];
-        // Tag 0 = TypeDef (a base in this assembly).
-        if extends & 0b11 != 0 || extends >> 2 == 0 || (extends >> 2) as usize > defs.len() {
-            break;
-        }
-        at = (extends >> 2) as usize - 1;
+    for _ in 0..MAX_INHERITANCE.min(bases.len()) {
+        let Some(base) = bases[at] else { break };
+        at = base;
         out.extend(interfaces[at].iter().cloned());
     }
     out
@@ -614,12 +954,17 @@ mod tests {
     fn chains_of_types_are_walked_a_bounded_way() {
         let n = 20_000u32;
         // TypeDef rows: flags (NestedPublic), name, namespace, Extends = the
-        // previous TypeDef (coded index, tag 0).
+        // previous TypeDef (coded index, tag 0); its base is the one before.
         let defs: Vec<Vec<u32>> = (1..=n).map(|r| vec![2, 0, 0, (r - 1) << 2]).collect();
         let enclosing: Vec<u32> = (0..n).collect();
-        let interfaces = vec![vec!["I".to_string()]; n as usize];
+        let i = InterfaceRef {
+            name: "I".into(),
+            scope: Scope::Here,
+        };
+        let interfaces = vec![vec![i]; n as usize];
+        let bases: Vec<Option<usize>> = (0..n as usize).map(|i| i.checked_sub(1)).collect();
         let last = n as usize - 1;
-        assert_eq!(inherited(last, &defs, &interfaces).len(), MAX_INHERITANCE);
+        assert_eq!(inherited(last, &bases, &interfaces).len(), MAX_INHERITANCE);
         assert!(
             !visible(last, &defs, &enclosing),
             "no public type within the cap"
@@ -636,21 +981,35 @@ mod tests {
     fn reads_the_good_provider() {
         let a = read("CustomPhoneGate.dll").unwrap();
         assert_eq!(a.name.as_deref(), Some("CustomPhoneGate"));
-        assert!(
-            a.references
-                .iter()
-                .any(|r| r == "Microsoft.IdentityManagement.PhoneServiceProviderContract")
-        );
+        let contract = a
+            .references
+            .iter()
+            .find(|r| r.name == "Microsoft.IdentityManagement.PhoneServiceProviderContract")
+            .unwrap();
+        // The token the fixtures' test key gives (build.sh), as the CLR
+        // prints it; the contract's own token must be the same.
+        let token = read("Microsoft.IdentityManagement.PhoneServiceProviderContract.dll")
+            .unwrap()
+            .public_key_token
+            .unwrap();
+        assert_eq!(contract.public_key_token.as_deref(), Some(token.as_str()));
+        assert_eq!(contract.version.to_string(), "0.0.0.0");
+        assert_eq!(a.strong_name, StrongName::None);
+        assert_eq!(a.platform, Platform::AnyCpu);
+        assert_eq!(a.runtime_version, "v4.0.30319");
         let gate = a
             .types
             .iter()
             .find(|t| t.full_name == "Contoso.Mim.CustomPhoneGate")
             .unwrap();
         assert!(gate.is_creatable_class());
+        let names: Vec<&str> = gate.interfaces.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, vec!["System.IDisposable", PHONE]);
         assert_eq!(
-            gate.interfaces,
-            vec!["System.IDisposable".to_string(), PHONE.to_string()]
+            gate.interfaces[1].scope,
+            Scope::Assembly("Microsoft.IdentityManagement.PhoneServiceProviderContract".into())
         );
+        assert!(gate.has_default_constructor && !gate.is_generic);
         let helper = a
             .types
             .iter()
@@ -698,8 +1057,71 @@ mod tests {
                 .interfaces
                 .clone()
         };
-        assert_eq!(class(&first)[0], sms);
-        assert_eq!(class(&second)[1], sms);
+        assert_eq!(class(&first)[0].name, sms);
+        assert_eq!(class(&second)[1].name, sms);
+    }
+
+    fn find<'a>(a: &'a Assembly, name: &str) -> &'a TypeInfo {
+        a.types.iter().find(|t| t.full_name == name).unwrap()
+    }
+
+    #[test]
+    fn a_copied_interface_is_not_the_contract() {
+        let a = read("OwnInterfacePhone.dll").unwrap();
+        let gate = find(&a, "Contoso.Copied.Gate");
+        assert!(gate.is_creatable_class());
+        assert!(!gate.implements(PHONE) && gate.implements_local_copy(PHONE));
+    }
+
+    #[test]
+    fn constructors_and_generics() {
+        let a = read("NoDefaultCtorPhone.dll").unwrap();
+        for name in ["Contoso.Configured.Gate", "Contoso.Configured.Singleton"] {
+            let t = find(&a, name);
+            assert!(t.public && !t.has_default_constructor, "{name}");
+        }
+        let a = read("GenericPhone.dll").unwrap();
+        assert!(find(&a, "Contoso.Generic.Gate`1").is_generic);
+        assert!(find(&a, "Contoso.Generic.Outer`1+Inner").is_generic);
+        let a = read("ClosedGenericPhone.dll").unwrap();
+        let gate = find(&a, "Contoso.Closed.Gate");
+        assert!(gate.is_creatable_class() && !gate.is_generic);
+        assert!(gate.implements(PHONE), "through the generic base class");
+        assert!(find(&a, "Contoso.Closed.GateBase`1").is_generic);
+    }
+
+    #[test]
+    fn platform_strong_name_and_version() {
+        assert_eq!(read("X86Phone.dll").unwrap().platform, Platform::X86Only);
+        assert_eq!(read("X64Phone.dll").unwrap().platform, Platform::X64);
+        let c = read("Microsoft.IdentityManagement.PhoneServiceProviderContract.dll").unwrap();
+        assert_eq!(c.strong_name, StrongName::Signed);
+        assert_eq!(c.version, Some(Version([0, 0, 0, 0])));
+        let net5 = read("targets/Net5Phone.dll").unwrap();
+        let runtime = net5
+            .references
+            .iter()
+            .find(|r| r.name == "System.Runtime")
+            .unwrap();
+        assert_eq!(runtime.version, Version([5, 0, 0, 0]));
+        assert_eq!(runtime.public_key_token, None);
+    }
+
+    /// The compressed integers of blobs, at each width's edges.
+    #[test]
+    fn compressed_integers() {
+        assert_eq!(compressed(&[0x03]), Some((3, 1)));
+        assert_eq!(compressed(&[0x7F]), Some((0x7F, 1)));
+        assert_eq!(compressed(&[0x80, 0x80]), Some((0x80, 2)));
+        assert_eq!(compressed(&[0xBF, 0xFF]), Some((0x3FFF, 2)));
+        assert_eq!(compressed(&[0xC0, 0x00, 0x40, 0x00]), Some((0x4000, 4)));
+        assert_eq!(
+            compressed(&[0xDF, 0xFF, 0xFF, 0xFF]),
+            Some((0x1FFF_FFFF, 4))
+        );
+        assert_eq!(compressed(&[0xC0, 0x00]), None);
+        assert_eq!(compressed(&[0xFF]), None);
+        assert_eq!(compressed(&[]), None);
     }
 
     #[test]

@@ -1,9 +1,17 @@
-//! Checks of custom provider DLLs (MFA041, MFA042, MFA044), shared by
-//! `provider check`, `provider set` and `validate`.
+//! Checks of custom provider DLLs (MFA041, MFA042, MFA044–MFA049, MFA070),
+//! shared by `provider check`, `provider set` and `validate`, and the search
+//! for the MIM assembly that defines the provider interfaces
+//! (`provider contract`).
+//!
+//! The rules are what the CLR needs to create the provider the way the MIM
+//! Service presumably does (Assembly.LoadFrom, a public concrete class
+//! assignable to the contract interface, Activator.CreateInstance); the
+//! harness in tests/clr-oracle checks them against mono.
 
-use crate::dotnet::{Assembly, read_assembly};
+use crate::dotnet::{Assembly, Platform, Scope, StrongName, TypeInfo, Version, read_assembly};
 use crate::finding::Finding;
 use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 pub const PHONE_INTERFACE: &str =
     "Microsoft.IdentityManagement.PhoneServiceProvider.IPhoneServiceProvider";
@@ -18,19 +26,49 @@ pub enum Kind {
     Sms,
 }
 
+impl Kind {
+    pub fn interface(self) -> &'static str {
+        match self {
+            Kind::Phone => PHONE_INTERFACE,
+            Kind::Sms => SMS_INTERFACE,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ClassSummary {
     pub name: String,
     pub public: bool,
     #[serde(rename = "abstract")]
     pub is_abstract: bool,
+    pub generic: bool,
+    pub default_constructor: bool,
     pub interfaces: Vec<String>,
+}
+
+/// The assembly a DLL takes the provider interface from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ContractRef {
+    pub assembly: String,
+    pub version: String,
+    pub public_key_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct DllCheck {
     pub assembly: Option<String>,
+    pub version: Option<String>,
+    /// "signed", "delay-signed" or "none".
+    pub strong_name: Option<&'static str>,
+    pub public_key_token: Option<String>,
+    /// "AnyCPU", "x64", "x86" or "machine 0x....".
+    pub platform: Option<String>,
+    /// ".NET Framework", ".NET Standard 2.0", ".NET 5.0"...
+    pub target_framework: Option<String>,
     pub references: Vec<String>,
+    /// Where the provider interface comes from; `None` when no class
+    /// implements it from another assembly.
+    pub contract: Option<ContractRef>,
     /// Classes MIM could load as the provider.
     pub implementations: Vec<String>,
     pub classes: Vec<ClassSummary>,
@@ -46,7 +84,10 @@ impl DllCheck {
     }
 }
 
-pub fn check_dll(bytes: &[u8], file: &str, kind: Kind) -> DllCheck {
+/// Checks a provider DLL. `service_dir` is the MIM Service's folder, where
+/// the CLR resolves the DLL's references: when given, the contract the DLL
+/// references is compared with the one the folder holds.
+pub fn check_dll(bytes: &[u8], file: &str, kind: Kind, service_dir: Option<&Path>) -> DllCheck {
     let assembly = match read_assembly(bytes) {
         Ok(a) => a,
         Err(e) => {
@@ -59,81 +100,296 @@ pub fn check_dll(bytes: &[u8], file: &str, kind: Kind) -> DllCheck {
             };
         }
     };
-    let mut check = summarize(&assembly);
-    let found = list_types(&assembly);
-    match kind {
-        Kind::Phone => {
-            check.implementations = assembly
-                .types
-                .iter()
-                .filter(|t| t.is_creatable_class() && t.implements(PHONE_INTERFACE))
-                .map(|t| t.full_name.clone())
-                .collect();
-            if check.implementations.is_empty() {
-                let unusable: Vec<String> = assembly
-                    .types
-                    .iter()
-                    .filter(|t| t.implements(PHONE_INTERFACE))
-                    .map(|t| format!("{} ({})", t.full_name, why_not_creatable(t)))
-                    .collect();
-                let detail = if unusable.is_empty() {
-                    format!("types found: {found}")
-                } else {
-                    format!("implemented only by {}", unusable.join(", "))
-                };
-                check.findings.push(
-                    Finding::error("MFA042", format!("{file}: no public, non-abstract class implements {PHONE_INTERFACE}; {detail}"))
-                        .file(file)
-                        .hint("make the provider class `public class X : IPhoneServiceProvider` (not abstract, not internal, not nested in a non-public type)"),
-                );
-            }
-        }
-        Kind::Sms => {
-            check.implementations = assembly
-                .types
-                .iter()
-                .filter(|t| {
-                    t.is_creatable_class()
-                        && t.interfaces.first().is_some_and(|i| i == SMS_INTERFACE)
-                })
-                .map(|t| t.full_name.clone())
-                .collect();
-            if check.implementations.is_empty() {
-                let later: Vec<String> = assembly
-                    .types
-                    .iter()
-                    .filter(|t| t.is_creatable_class() && t.implements(SMS_INTERFACE))
-                    .map(|t| {
-                        format!(
-                            "{} (interfaces in order: {})",
-                            t.full_name,
-                            t.interfaces.join(", ")
-                        )
-                    })
-                    .collect();
-                let detail = if later.is_empty() {
-                    format!("types found: {found}")
-                } else {
-                    format!(
-                        "{SMS_INTERFACE} is not the first interface of {}",
-                        later.join("; ")
-                    )
-                };
-                check.findings.push(
-                    Finding::error("MFA044", format!("{file}: no public class has {SMS_INTERFACE} as its FIRST interface; {detail}"))
-                        .file(file)
-                        .hint("list ISmsServiceProvider first: `public class SmsServiceProvider : ISmsServiceProvider, IDisposable`; otherwise the MIM Service fails with \"TypeLoadException: The custom SMS provider DLL does not implement the required interface\""),
-                );
-            }
-        }
+    let mut check = summarize(&assembly, kind);
+    let mut findings = target_findings(&assembly, file);
+    findings.extend(platform_finding(&assembly, file));
+    check.implementations = assembly
+        .types
+        .iter()
+        .filter(|t| usable(t, kind))
+        .map(|t| t.full_name.clone())
+        .collect();
+    if check.implementations.is_empty() {
+        findings.push(no_implementation(&assembly, file, kind, service_dir));
+    } else if let (Some(contract), Some(dir)) = (&check.contract, service_dir) {
+        findings.extend(contract_finding(contract, file, kind, dir));
     }
+    for f in &mut findings {
+        f.file = Some(file.to_string());
+    }
+    check.findings = findings;
     check
 }
 
-fn summarize(a: &Assembly) -> DllCheck {
+/// Could the MIM Service create `t` as its provider?
+fn usable(t: &TypeInfo, kind: Kind) -> bool {
+    t.implements(kind.interface()) && t.is_creatable_class() && why_not(t, kind).is_none()
+}
+
+/// Why the service could not use a class that implements the interface,
+/// in the order the CLR meets the problems; the rank orders the codes.
+fn why_not(t: &TypeInfo, kind: Kind) -> Option<(u8, &'static str)> {
+    if !t.public {
+        Some((0, "not public"))
+    } else if t.is_abstract {
+        Some((1, "abstract"))
+    } else if t.is_generic {
+        Some((2, "an open generic"))
+    } else if !t.has_default_constructor {
+        Some((3, "no public parameterless constructor"))
+    } else if kind == Kind::Sms
+        && !t
+            .interfaces
+            .first()
+            .is_some_and(|i| i.name == SMS_INTERFACE && matches!(i.scope, Scope::Assembly(_)))
+    {
+        Some((4, "ISmsServiceProvider is not its first interface"))
+    } else {
+        None
+    }
+}
+
+fn no_implementation(a: &Assembly, file: &str, kind: Kind, service_dir: Option<&Path>) -> Finding {
+    let interface = kind.interface();
+    let short = short_name(interface);
+    let candidates: Vec<&TypeInfo> = a
+        .types
+        .iter()
+        .filter(|t| !t.is_interface && t.implements(interface))
+        .collect();
+    if candidates.is_empty() && a.types.iter().any(|t| t.implements_local_copy(interface)) {
+        let home = service_dir
+            .and_then(|dir| find_contracts(dir).into_iter().find(|c| c.interface == interface))
+            .map(|c| format!("{} ({})", c.assembly, c.path.display()))
+            .unwrap_or_else(|| "the MIM assembly that defines it (`mimmfa provider contract` on the server names it)".into());
+        return Finding::error(
+            "MFA045",
+            format!("{file} defines its own {interface}: the CLR sees a different type from the MIM Service's, whatever the name"),
+        )
+        .hint(format!("delete the copied {short} from the project and reference {home}"));
+    }
+    if candidates.is_empty() {
+        let (code, rule) = match kind {
+            Kind::Phone => (
+                "MFA042",
+                format!("no public, non-abstract class implements {interface}"),
+            ),
+            Kind::Sms => (
+                "MFA044",
+                format!("no public class has {interface} as its FIRST interface"),
+            ),
+        };
+        return Finding::error(code, format!("{file}: {rule}; types found: {}", list_types(a)))
+            .hint(format!("make the provider class `public class X : {short}` (not abstract, not internal, not nested in a non-public type)"));
+    }
+    let reasons: Vec<(u8, String)> = candidates
+        .iter()
+        .map(|t| {
+            let (rank, why) = why_not(t, kind).unwrap_or((0, "not creatable"));
+            (rank, format!("{} ({why})", t.full_name))
+        })
+        .collect();
+    let best = reasons.iter().map(|(rank, _)| *rank).max().unwrap_or(0);
+    let list = reasons
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (code, what, hint) = match best {
+        0 | 1 => (
+            "MFA042",
+            "no public, non-abstract class implements",
+            format!("make the provider class `public class X : {short}` (not abstract, not internal, not nested in a non-public type)"),
+        ),
+        2 => (
+            "MFA047",
+            "only open generic classes implement",
+            "the service has no type argument to give: derive a non-generic `public class X : Gate<Y>` and name that".to_string(),
+        ),
+        3 => (
+            "MFA046",
+            "no implementation of",
+            "the service creates the class with `new X()`: add a public constructor without parameters and read configuration elsewhere".to_string(),
+        ),
+        _ => (
+            "MFA044",
+            "no public class has as its FIRST interface",
+            "list ISmsServiceProvider first: `public class SmsServiceProvider : ISmsServiceProvider, IDisposable`; otherwise the MIM Service fails with \"TypeLoadException: The custom SMS provider DLL does not implement the required interface\"".to_string(),
+        ),
+    };
+    let message = match best {
+        3 => format!("{file}: {what} {interface} has a public parameterless constructor: {list}"),
+        4.. => format!("{file}: no public class has {interface} as its FIRST interface: {list}"),
+        _ => format!("{file}: {what} {interface}: {list}"),
+    };
+    Finding::error(code, message).hint(hint)
+}
+
+/// MFA045 for a DLL whose interface comes from another assembly than the
+/// MIM Service's own contract (found in the Service folder).
+fn contract_finding(used: &ContractRef, file: &str, kind: Kind, dir: &Path) -> Option<Finding> {
+    let interface = kind.interface();
+    let home = find_contract(dir, interface, &used.assembly)?;
+    let same_key = home.public_key_token == used.public_key_token;
+    if home.assembly == used.assembly && same_key {
+        return None;
+    }
+    let what = if home.assembly == used.assembly {
+        format!(
+            "with public key token {}, but the Service folder's copy has {}",
+            used.public_key_token.as_deref().unwrap_or("none"),
+            home.public_key_token.as_deref().unwrap_or("none")
+        )
+    } else {
+        format!(
+            "but the MIM Service's is {} ({})",
+            home.assembly,
+            home.path.display()
+        )
+    };
+    Some(
+        Finding::error(
+            "MFA045",
+            format!(
+                "{file} takes {} from {} {what}: to the CLR they are different types",
+                short_name(interface),
+                used.assembly
+            ),
+        )
+        .hint(format!(
+            "reference {} from the Service folder (not a copy of the interface) and rebuild",
+            home.path.display()
+        )),
+    )
+}
+
+fn short_name(interface: &str) -> &str {
+    interface.rsplit('.').next().unwrap_or(interface)
+}
+
+fn platform_finding(a: &Assembly, file: &str) -> Option<Finding> {
+    let what = match a.platform {
+        Platform::AnyCpu | Platform::X64 => return None,
+        Platform::X86Only => "is built for x86 only (32-bit)".to_string(),
+        Platform::Other(m) => format!("is built for another processor (PE machine 0x{m:04x})"),
+    };
+    Some(
+        Finding::error(
+            "MFA048",
+            format!("{file} {what}: the MIM Service is a 64-bit process and cannot load it (BadImageFormatException)"),
+        )
+        .hint("build it for Any CPU (Platform target: Any CPU, \"Prefer 32-bit\" off) or x64"),
+    )
+}
+
+/// What an assembly is built for, from the runtime it references.
+enum Target {
+    Framework,
+    Standard(Version),
+    /// .NET Core or .NET 5+, with how it shows.
+    Core(String),
+}
+
+impl Target {
+    fn of(a: &Assembly) -> Target {
+        let find = |name: &str| a.references.iter().find(|r| r.name == name);
+        if let Some(r) = find("System.Private.CoreLib") {
+            Target::Core(format!(
+                ".NET Core / .NET (System.Private.CoreLib {})",
+                r.version
+            ))
+        } else if let Some(r) =
+            find("System.Runtime").filter(|r| r.version >= Version([5, 0, 0, 0]))
+        {
+            Target::Core(format!(".NET {}.{}", r.version.0[0], r.version.0[1]))
+        } else if let Some(r) = find("netstandard") {
+            Target::Standard(r.version)
+        } else {
+            Target::Framework
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Target::Framework => ".NET Framework".into(),
+            Target::Standard(v) => format!(".NET Standard {}.{}", v.0[0], v.0[1]),
+            Target::Core(what) => what.clone(),
+        }
+    }
+}
+
+/// Runtimes the .NET Framework 4 CLR loads: its own metadata version and
+/// the older ones it runs in process (1.x, 2.0).
+fn framework_loads(runtime_version: &str) -> bool {
+    ["v4.0.", "v2.0.", "v1."]
+        .iter()
+        .any(|p| runtime_version.starts_with(p))
+}
+
+fn target_findings(a: &Assembly, file: &str) -> Vec<Finding> {
+    let rebuild = "build it as a .NET Framework 4.x class library (<TargetFramework>net472</TargetFramework> or later 4.x), which MIM 2016's service runs";
+    let error = |message: String| Finding::error("MFA049", message).hint(rebuild);
+    if !framework_loads(&a.runtime_version) {
+        return vec![error(format!(
+            "{file} has metadata version {:?}, which the .NET Framework 4 CLR of the MIM Service cannot load",
+            a.runtime_version
+        ))];
+    }
+    match Target::of(a) {
+        Target::Framework => vec![],
+        Target::Core(what) => vec![error(format!(
+            "{file} is built for {what}: the MIM Service runs on .NET Framework 4 and cannot load it"
+        ))],
+        Target::Standard(v) if v < Version([2, 1, 0, 0]) => vec![
+            Finding::warning(
+                "MFA070",
+                format!("{file} is built for .NET Standard {}.{}: the .NET Framework loads it from 4.7.2 on, but every netstandard dependency must then be deployed beside it", v.0[0], v.0[1]),
+            )
+            .hint(rebuild),
+        ],
+        Target::Standard(v) => vec![error(format!(
+            "{file} is built for .NET Standard {}.{}, which no .NET Framework version implements",
+            v.0[0], v.0[1]
+        ))],
+    }
+}
+
+fn summarize(a: &Assembly, kind: Kind) -> DllCheck {
+    let interface = kind.interface();
+    let contract = a
+        .types
+        .iter()
+        .flat_map(|t| t.all_interfaces())
+        .find_map(|i| match &i.scope {
+            Scope::Assembly(name) if i.name == interface => Some(name),
+            _ => None,
+        })
+        .map(|name| {
+            let r = a.references.iter().find(|r| &r.name == name);
+            ContractRef {
+                assembly: name.clone(),
+                version: r.map(|r| r.version.to_string()).unwrap_or_default(),
+                public_key_token: r.and_then(|r| r.public_key_token.clone()),
+            }
+        });
     DllCheck {
         assembly: a.name.clone(),
-        references: a.references.clone(),
+        version: a.version.map(|v| v.to_string()),
+        strong_name: Some(match a.strong_name {
+            StrongName::None => "none",
+            StrongName::DelaySigned => "delay-signed",
+            StrongName::Signed => "signed",
+        }),
+        public_key_token: a.public_key_token.clone(),
+        platform: Some(match a.platform {
+            Platform::AnyCpu => "AnyCPU".into(),
+            Platform::X64 => "x64".into(),
+            Platform::X86Only => "x86".into(),
+            Platform::Other(m) => format!("machine 0x{m:04x}"),
+        }),
+        target_framework: Some(Target::of(a).describe()),
+        references: a.references.iter().map(|r| r.name.clone()).collect(),
+        contract,
         classes: a
             .types
             .iter()
@@ -142,25 +398,12 @@ fn summarize(a: &Assembly) -> DllCheck {
                 name: t.full_name.clone(),
                 public: t.public,
                 is_abstract: t.is_abstract,
-                interfaces: t
-                    .interfaces
-                    .iter()
-                    .chain(&t.inherited_interfaces)
-                    .cloned()
-                    .collect(),
+                generic: t.is_generic,
+                default_constructor: t.has_default_constructor,
+                interfaces: t.all_interfaces().map(|i| i.name.clone()).collect(),
             })
             .collect(),
         ..DllCheck::default()
-    }
-}
-
-fn why_not_creatable(t: &crate::dotnet::TypeInfo) -> &'static str {
-    if !t.public {
-        "not public"
-    } else if t.is_abstract {
-        "abstract"
-    } else {
-        "an interface"
     }
 }
 
@@ -181,4 +424,82 @@ pub fn kind_for(file_name: &str, force_sms: bool) -> Kind {
     } else {
         Kind::Phone
     }
+}
+
+/// An assembly of the Service folder that defines a provider interface.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Contract {
+    pub interface: &'static str,
+    pub assembly: String,
+    pub version: String,
+    pub public_key_token: Option<String>,
+    pub path: PathBuf,
+}
+
+/// The contract assemblies of a folder: every .dll and .exe directly in it
+/// (where the CLR probes) that defines IPhoneServiceProvider or
+/// ISmsServiceProvider as a public interface. Unreadable files and native
+/// DLLs are skipped. Sorted so that Microsoft's own assemblies come first
+/// (a copy a developer dropped in the folder must not win), then by name.
+pub fn find_contracts(dir: &Path) -> Vec<Contract> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("dll") || e.eq_ignore_ascii_case("exe"))
+        })
+        .collect();
+    paths.sort();
+    let mut out: Vec<Contract> = paths.iter().flat_map(|p| contracts_in(p)).collect();
+    out.sort_by_key(|c| (!c.assembly.starts_with("Microsoft."), c.assembly.clone()));
+    out
+}
+
+fn contracts_in(path: &Path) -> Vec<Contract> {
+    let Ok(bytes) = crate::bounded::read_file(path, crate::bounded::DLL_CAP) else {
+        return vec![];
+    };
+    let Ok(a) = read_assembly(&bytes) else {
+        return vec![];
+    };
+    [PHONE_INTERFACE, SMS_INTERFACE]
+        .into_iter()
+        .filter(|i| {
+            a.types
+                .iter()
+                .any(|t| t.is_interface && t.public && t.full_name == *i)
+        })
+        .map(|interface| Contract {
+            interface,
+            assembly: a.name.clone().unwrap_or_default(),
+            version: a.version.map(|v| v.to_string()).unwrap_or_default(),
+            public_key_token: a.public_key_token.clone(),
+            path: path.to_path_buf(),
+        })
+        .collect()
+}
+
+/// The MIM Service's own definition of `interface` in `dir`. Fast path: the
+/// assembly the DLL references, probed by name as the CLR does, when it is
+/// one of Microsoft's; otherwise the whole folder is searched.
+fn find_contract(dir: &Path, interface: &str, referenced: &str) -> Option<Contract> {
+    if referenced.starts_with("Microsoft.") {
+        for ext in ["dll", "exe"] {
+            let probe = dir.join(format!("{referenced}.{ext}"));
+            if let Some(c) = contracts_in(&probe)
+                .into_iter()
+                .find(|c| c.interface == interface)
+            {
+                return Some(c);
+            }
+        }
+    }
+    find_contracts(dir)
+        .into_iter()
+        .find(|c| c.interface == interface)
 }

@@ -173,6 +173,31 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "SmsServiceProvider.dll has no public class whose first interface is ISmsServiceProvider",
     ),
     (
+        "MFA045",
+        Severity::Error,
+        "the provider interface is a copy, or comes from another assembly than the MIM Service's contract",
+    ),
+    (
+        "MFA046",
+        Severity::Error,
+        "no provider class has a public parameterless constructor",
+    ),
+    (
+        "MFA047",
+        Severity::Error,
+        "only open generic classes implement the provider interface",
+    ),
+    (
+        "MFA048",
+        Severity::Error,
+        "the provider DLL is 32-bit only (or for another processor)",
+    ),
+    (
+        "MFA049",
+        Severity::Error,
+        "the provider DLL is built for .NET Core / .NET 5+ or .NET Standard 2.1",
+    ),
+    (
         "MFA050",
         Severity::Warning,
         "the settings file is readable by other users",
@@ -201,6 +226,11 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "MFA062",
         Severity::Error,
         "the backup index is damaged or names files that are not the store's own",
+    ),
+    (
+        "MFA070",
+        Severity::Warning,
+        "the provider DLL is built for .NET Standard 2.0",
     ),
 ];
 
@@ -483,7 +513,12 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
     }
     let sms = a.site.service_dir.join(SMS_DLL_NAME);
     if let Ok(bytes) = std::fs::read(&sms) {
-        let check = check_dll(&bytes, &sms.display().to_string(), Kind::Sms);
+        let check = check_dll(
+            &bytes,
+            &sms.display().to_string(),
+            Kind::Sms,
+            Some(&a.site.service_dir),
+        );
         a.findings.extend(check.findings);
     }
     cert
@@ -683,7 +718,12 @@ fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
         .hint("copy it into the Service folder (`mimmfa provider set DLL` does)"),
     );
     if let Ok(bytes) = std::fs::read(&path) {
-        let check = check_dll(&bytes, &path.display().to_string(), Kind::Phone);
+        let check = check_dll(
+            &bytes,
+            &path.display().to_string(),
+            Kind::Phone,
+            Some(&a.site.service_dir),
+        );
         let placed: Vec<Finding> = check
             .findings
             .iter()

@@ -481,7 +481,7 @@ fn describe_side(role: Role, bytes: &[u8], settings: &[u8]) -> FileSide {
             }
         }
         _ => {
-            let check = crate::provider::check_dll(bytes, "", crate::provider::Kind::Phone);
+            let check = crate::provider::check_dll(bytes, "", crate::provider::Kind::Phone, None);
             check
                 .assembly
                 .map(|a| format!("assembly {a}"))

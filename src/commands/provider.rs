@@ -27,7 +27,22 @@ fn file_name(path: &Path) -> String {
 fn describe(report: &mut Report, check: &DllCheck) {
     report.set("assembly", check);
     if let Some(name) = &check.assembly {
-        report.line(format!("assembly: {name}"));
+        let mut facts = vec![name.clone()];
+        facts.extend(check.version.as_ref().map(|v| format!("version {v}")));
+        facts.extend(check.platform.clone());
+        facts.extend(check.target_framework.clone());
+        facts.extend(check.strong_name.map(|s| match s {
+            "none" => "not strong-named".to_string(),
+            other => format!("strong name: {other}"),
+        }));
+        report.line(format!("assembly: {}", facts.join(", ")));
+    }
+    if let Some(c) = &check.contract {
+        let token = c.public_key_token.as_deref().unwrap_or("null");
+        report.line(format!(
+            "contract: {} {} (PublicKeyToken={token})",
+            c.assembly, c.version
+        ));
     }
     for class in &check.implementations {
         report.line(format!("provider class: {class}"));
@@ -38,7 +53,15 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     let mut report = Report::new("provider check");
     let bytes = read_dll(dll)?;
     let kind = kind_for(&file_name(dll), sms);
-    let check = check_dll(&bytes, &dll.display().to_string(), kind);
+    // The contract is compared with the Service folder's when there is one
+    // here; an auditor checking a lone DLL still gets every other check.
+    let service_dir = ctx.service_dir().ok().filter(|d| d.is_dir());
+    let check = check_dll(
+        &bytes,
+        &dll.display().to_string(),
+        kind,
+        service_dir.as_deref(),
+    );
     describe(&mut report, &check);
     report
         .human
@@ -68,7 +91,12 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
     let mut report = Report::new("provider set");
     let _lock = change::begin(&site, dry_run, &mut report)?;
     let bytes = read_dll(dll)?;
-    let check = check_dll(&bytes, &dll.display().to_string(), Kind::Phone);
+    let check = check_dll(
+        &bytes,
+        &dll.display().to_string(),
+        Kind::Phone,
+        Some(&site.service_dir),
+    );
     describe(&mut report, &check);
     report
         .human

@@ -75,7 +75,12 @@ fn provider(ctx: &Ctx) -> Result<Report> {
     let Some(dll) = ask(&ctx.ui, "Path of the provider DLL", |s| {
         let path = PathBuf::from(s);
         let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {s}: {e}"))?;
-        let check = crate::provider::check_dll(&bytes, s, crate::provider::Kind::Phone);
+        let check = crate::provider::check_dll(
+            &bytes,
+            s,
+            crate::provider::Kind::Phone,
+            None, // provider set checks again, against the Service folder
+        );
         match check.findings.first() {
             Some(f) if !check.ok() => Err(format!("[{}] {}", f.code, f.message)),
             _ => Ok(()),

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real `mimmfa` binary on real files in temp folders.
 
+mod clr_oracle;
 mod document;
 mod foundation;
 mod fuzz_regressions;

@@ -19,27 +19,7 @@ const STRICTER: [&str; 2] = ["char-ref-to-nul", "char-ref-to-surrogate"];
 /// The oracle's verdict per file: `None` loads, `Some(line)` refused there
 /// (0 when it names no line).
 fn oracle(files: &[PathBuf]) -> Option<Vec<Option<usize>>> {
-    let have = |tool: &str| Command::new(tool).arg("--version").output().is_ok();
-    if !have("mcs") || !have("mono") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "mcs and mono are needed in CI (apt-get install mono-mcs; .ci/run does)"
-        );
-        eprintln!("SKIPPED: the System.Xml oracle needs mcs and mono (apt-get install mono-mcs)");
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let exe = dir.path().join("XmlOracle.exe");
-    let built = Command::new("mcs")
-        .arg(format!("-out:{}", exe.display()))
-        .arg(Path::new(ROOT).join("XmlOracle.cs"))
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "mcs: {}",
-        String::from_utf8_lossy(&built.stdout)
-    );
+    let (_dir, exe) = crate::util::mono_oracle(&Path::new(ROOT).join("XmlOracle.cs"))?;
     let out = Command::new("mono").arg(&exe).args(files).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();

@@ -299,3 +299,41 @@ pub fn finding_codes(v: &Value) -> Vec<String> {
         .map(|f| f["code"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// A C# test oracle compiled by `mcs` into a temp folder, run with `mono`
+/// (Debian's mono-mcs, installed by .ci/run). `None`, said loudly, where
+/// they are missing; in CI their absence fails the test (on Linux: the
+/// Windows build under Wine has no mono to call).
+pub fn mono_oracle(source: &Path) -> Option<(tempfile::TempDir, PathBuf)> {
+    let have = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok()
+    };
+    if !have("mcs") || !have("mono") {
+        assert!(
+            cfg!(windows) || std::env::var_os("CI").is_none(),
+            "mcs and mono are needed in CI (apt-get install mono-mcs; .ci/run does)"
+        );
+        eprintln!(
+            "SKIPPED: the oracle {} needs mcs and mono (apt-get install mono-mcs)",
+            source.display()
+        );
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let exe = dir.path().join("oracle.exe");
+    let built = std::process::Command::new("mcs")
+        .arg("-nologo")
+        .arg(format!("-out:{}", exe.display()))
+        .arg(source)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "mcs: {}",
+        String::from_utf8_lossy(&built.stdout)
+    );
+    Some((dir, exe))
+}

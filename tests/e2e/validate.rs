@@ -104,6 +104,12 @@ fn case(code: &str) -> (Site, Vec<String>) {
             site.write("SmsServiceProvider.dll", &std::fs::read(dll("sms-second/SmsServiceProvider.dll")).unwrap());
             (site, no_args)
         }
+        "MFA045" => (provider_site("OwnInterfacePhone.dll"), no_args),
+        "MFA046" => (provider_site("NoDefaultCtorPhone.dll"), no_args),
+        "MFA047" => (provider_site("GenericPhone.dll"), no_args),
+        "MFA048" => (provider_site("X86Phone.dll"), no_args),
+        "MFA049" => (provider_site("targets/Net5Phone.dll"), no_args),
+        "MFA070" => (provider_site("targets/NetStandardPhone.dll"), no_args),
         "MFA050" => {
             let site = provider_site("CustomPhoneGate.dll");
             readable_by_all(&site.path("MfaSettings.xml"));
