@@ -325,6 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'mimmfa' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Check a DLL, copy it into the service folder and make it the phone provider')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Empty the CustomPhoneProvider entry')
+            [CompletionResult]::new('contract', 'contract', [CompletionResultType]::ParameterValue, 'Name the MIM assemblies that define IPhoneServiceProvider and ISmsServiceProvider: what a provider project must reference')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'The DLL checks alone (phone provider, or SMS provider with --sms)')
             break
         }
@@ -363,6 +364,27 @@ Register-ArgumentCompleter -Native -CommandName 'mimmfa' -ScriptBlock {
             [CompletionResult]::new('--windows-service-dir', '--windows-service-dir', [CompletionResultType]::ParameterName, 'The service folder as the MIM server sees it, when not the stock one (written into the file)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Do every check and show the diff, but touch nothing')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Less human output (never changes JSON)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less human output (never changes JSON)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More human output (never changes JSON)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More human output (never changes JSON)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mimmfa;provider;contract' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]')
+            [CompletionResult]::new('--service-dir', '--service-dir', [CompletionResultType]::ParameterName, 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'The settings file [default: <service-dir>/MfaSettings.xml]')
+            [CompletionResult]::new('--backup-dir', '--backup-dir', [CompletionResultType]::ParameterName, 'Where backups live [default: <service-dir>/MfaBackups]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (`sarif` is for `validate` only)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in human output')
+            [CompletionResult]::new('--path-map', '--path-map', [CompletionResultType]::ParameterName, 'Resolve Windows paths starting with FROM under TO (repeatable)')
+            [CompletionResult]::new('--windows-service-dir', '--windows-service-dir', [CompletionResultType]::ParameterName, 'The service folder as the MIM server sees it, when not the stock one (written into the file)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')

@@ -58,6 +58,9 @@ _mimmfa() {
             mimmfa__subcmd__provider,clear)
                 cmd="mimmfa__subcmd__provider__subcmd__clear"
                 ;;
+            mimmfa__subcmd__provider,contract)
+                cmd="mimmfa__subcmd__provider__subcmd__contract"
+                ;;
             mimmfa__subcmd__provider,set)
                 cmd="mimmfa__subcmd__provider__subcmd__set"
                 ;;
@@ -404,7 +407,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help set clear check"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help set clear contract check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,6 +500,52 @@ _mimmfa() {
             ;;
         mimmfa__subcmd__provider__subcmd__clear)
             opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mimmfa__subcmd__provider__subcmd__contract)
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

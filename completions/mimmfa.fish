@@ -259,26 +259,27 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subco
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
 json\t''
 sarif\t''"
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -l color -d 'Colour in human output' -r -f -a "auto\t''
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l color -d 'Colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -l json -d 'Short for --format json'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -s v -l verbose -d 'More human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -f -a "set" -d 'Check a DLL, copy it into the service folder and make it the phone provider'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -f -a "clear" -d 'Empty the CustomPhoneProvider entry'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear check" -f -a "check" -d 'The DLL checks alone (phone provider, or SMS provider with --sms)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "set" -d 'Check a DLL, copy it into the service folder and make it the phone provider'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "clear" -d 'Empty the CustomPhoneProvider entry'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "contract" -d 'Name the MIM assemblies that define IPhoneServiceProvider and ISmsServiceProvider: what a provider project must reference'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "check" -d 'The DLL checks alone (phone provider, or SMS provider with --sms)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
@@ -318,6 +319,23 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'More human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l color -d 'Colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F

@@ -247,6 +247,11 @@ pub enum ProviderCommand {
         #[command(flatten)]
         change: ChangeArgs,
     },
+    /// Name the MIM assemblies that define IPhoneServiceProvider and ISmsServiceProvider: what a provider project must reference
+    #[command(
+        after_help = "Scans the .dll and .exe files of the Service folder.\n\nExample:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' provider contract"
+    )]
+    Contract,
     /// The DLL checks alone (phone provider, or SMS provider with --sms)
     #[command(after_help = "Example:\n  mimmfa provider check CustomPhoneGate.dll --json")]
     Check {

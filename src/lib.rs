@@ -85,6 +85,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
                 change: flags,
             } => provider::set(ctx, &dll, no_copy, flags),
             ProviderCommand::Clear { change: flags } => provider::clear(ctx, flags),
+            ProviderCommand::Contract => provider::contract(ctx),
         },
         Command::Validate(args) => validate::run(ctx, &args),
         Command::Sdk(SdkCommand::Inspect { zip }) => sdk::inspect(ctx, &zip),
@@ -178,6 +179,7 @@ fn command_name(command: &Command) -> String {
         Command::Provider(P::Set { .. }) => "provider set",
         Command::Provider(P::Clear { .. }) => "provider clear",
         Command::Provider(P::Check { .. }) => "provider check",
+        Command::Provider(P::Contract) => "provider contract",
         Command::Setup => "setup",
         Command::Completions { .. } => "completions",
     }

@@ -439,8 +439,9 @@ pub struct Contract {
 /// The contract assemblies of a folder: every .dll and .exe directly in it
 /// (where the CLR probes) that defines IPhoneServiceProvider or
 /// ISmsServiceProvider as a public interface. Unreadable files and native
-/// DLLs are skipped. Sorted so that Microsoft's own assemblies come first
-/// (a copy a developer dropped in the folder must not win), then by name.
+/// DLLs are skipped. Sorted by interface (phone first), Microsoft's own
+/// assemblies first (a copy a developer dropped in the folder must not
+/// win), then by name.
 pub fn find_contracts(dir: &Path) -> Vec<Contract> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return vec![];
@@ -456,7 +457,13 @@ pub fn find_contracts(dir: &Path) -> Vec<Contract> {
         .collect();
     paths.sort();
     let mut out: Vec<Contract> = paths.iter().flat_map(|p| contracts_in(p)).collect();
-    out.sort_by_key(|c| (!c.assembly.starts_with("Microsoft."), c.assembly.clone()));
+    out.sort_by_key(|c| {
+        (
+            c.interface != PHONE_INTERFACE,
+            !c.assembly.starts_with("Microsoft."),
+            c.assembly.clone(),
+        )
+    });
     out
 }
 
@@ -502,4 +509,37 @@ fn find_contract(dir: &Path, interface: &str, referenced: &str) -> Option<Contra
     find_contracts(dir)
         .into_iter()
         .find(|c| c.interface == interface)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dotnet/");
+
+    fn codes(bytes: &[u8]) -> Vec<&'static str> {
+        check_dll(bytes, "x.dll", Kind::Phone, None)
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    /// The metadata version string the runtime reads first: one the .NET
+    /// Framework 4 CLR does not know is refused, same length so the rest of
+    /// the real file stays as mcs wrote it.
+    #[test]
+    fn an_unknown_metadata_version_is_mfa049() {
+        let good = std::fs::read(format!("{FIX}CustomPhoneGate.dll")).unwrap();
+        assert_eq!(codes(&good), Vec::<&str>::new());
+        let at = good
+            .windows(10)
+            .position(|w| w == b"v4.0.30319")
+            .expect("mcs writes v4.0.30319");
+        let mut bad = good.clone();
+        bad[at..at + 10].copy_from_slice(b"v9.9.99999");
+        assert_eq!(codes(&bad), vec!["MFA049"]);
+        bad[at..at + 10].copy_from_slice(b"v2.0.50727");
+        assert_eq!(codes(&bad), Vec::<&str>::new(), "CLR 4 runs 2.0 assemblies");
+    }
 }

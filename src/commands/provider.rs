@@ -7,7 +7,9 @@ use crate::context::{Ctx, Site};
 use crate::error::{exit, refused};
 use crate::finding::tally;
 use crate::output::{Report, render_findings};
-use crate::provider::{DllCheck, Kind, check_dll, kind_for};
+use crate::provider::{
+    DllCheck, Kind, PHONE_INTERFACE, SMS_INTERFACE, check_dll, find_contracts, kind_for,
+};
 use crate::settings::*;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -239,5 +241,90 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
     if report.changed {
         report.warn("the MIM Service now has no phone provider: run `mimmfa sdk apply ZIP`, `mimmfa provider set DLL` or `mimmfa restore` before restarting it");
     }
+    Ok(report)
+}
+
+/// `provider contract`: which assemblies of the Service folder define the
+/// provider interfaces, with what a project reference needs (name, version,
+/// public key token) and where the file is.
+pub fn contract(ctx: &Ctx) -> Result<Report> {
+    let site = ctx.site()?;
+    let dir = &site.service_dir;
+    if !dir.is_dir() {
+        return Err(refused(format!(
+            "{} is not a folder: give the MIM Service folder with -s",
+            dir.display()
+        )));
+    }
+    let mut report = Report::new("provider contract");
+    let found = find_contracts(dir);
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        interface: &'a str,
+        assembly: &'a str,
+        version: &'a str,
+        public_key_token: Option<&'a str>,
+        path: String,
+        windows_path: Option<String>,
+        reference: String,
+    }
+    let rows: Vec<Row> = found
+        .iter()
+        .map(|c| {
+            let token = c.public_key_token.as_deref().unwrap_or("null");
+            Row {
+                interface: c.interface,
+                assembly: &c.assembly,
+                version: &c.version,
+                public_key_token: c.public_key_token.as_deref(),
+                path: c.path.display().to_string(),
+                windows_path: site.mapper.to_windows(&c.path),
+                reference: format!(
+                    "{}, Version={}, Culture=neutral, PublicKeyToken={token}",
+                    c.assembly, c.version
+                ),
+            }
+        })
+        .collect();
+    for interface in [PHONE_INTERFACE, SMS_INTERFACE] {
+        let short = interface.rsplit('.').next().unwrap_or(interface);
+        let mine: Vec<&Row> = rows.iter().filter(|r| r.interface == interface).collect();
+        if mine.is_empty() {
+            report.line(format!(
+                "{short}: no assembly in {} defines it",
+                dir.display()
+            ));
+        }
+        for r in &mine {
+            report.line(format!("{short}: {}", r.reference));
+            report.line(format!(
+                "  {}",
+                r.windows_path.as_deref().unwrap_or(&r.path)
+            ));
+        }
+        if mine.len() > 1 {
+            report.warn(format!(
+                "{} assemblies define {short}; the MIM Service uses its own (Microsoft's comes first above), a copy beside it only confuses the CLR",
+                mine.len()
+            ));
+        }
+    }
+    let phone = rows.iter().find(|r| r.interface == PHONE_INTERFACE);
+    match phone {
+        Some(r) => {
+            report.msg = format!(
+                "reference {} in the provider project (copy the DLL from the server, Copy Local: false), then run `mimmfa provider check`",
+                r.assembly
+            );
+        }
+        None => {
+            report.exit = exit::FINDINGS;
+            report.msg = format!(
+                "no assembly in {} defines {PHONE_INTERFACE}: is it the MIM Service folder, with MIM 2016 SP1 hotfix 4.5.202.0 or later?",
+                dir.display()
+            );
+        }
+    }
+    report.set("contracts", &rows);
     Ok(report)
 }

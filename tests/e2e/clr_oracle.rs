@@ -285,3 +285,90 @@ fn check_reports_identity_and_contract() {
         assert!(human.stdout.contains(shown), "{shown}: {}", human.stdout);
     }
 }
+
+/// `provider contract` names the assemblies that define the interfaces, with
+/// the identity the CLR gives them; Microsoft's comes first when a
+/// developer's copy lies beside it; a folder without any exits 1.
+#[test]
+fn contract_names_the_defining_assemblies() {
+    let site = Site::example();
+    let (code, v) = site.json(&["provider", "contract"]);
+    assert_eq!(code, 0, "{v}");
+    let rows = v["contracts"].as_array().unwrap();
+    let interfaces: Vec<&str> = rows
+        .iter()
+        .map(|r| r["interface"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        interfaces,
+        [
+            "Microsoft.IdentityManagement.PhoneServiceProvider.IPhoneServiceProvider",
+            "Microsoft.IdentityManagement.SmsServiceProvider.ISmsServiceProvider"
+        ]
+    );
+    if let Some((_tmp, exe)) = mono_oracle(Path::new(HARNESS)) {
+        for row in rows {
+            let identity = mono(&exe, &["--identity", row["path"].as_str().unwrap()]);
+            let clr: Vec<&str> = identity.split_whitespace().collect();
+            let ours = [&row["assembly"], &row["version"], &row["public_key_token"]];
+            assert_eq!(ours.map(|x| x.as_str().unwrap()), [clr[0], clr[1], clr[2]]);
+        }
+    }
+    let human = site.run(&["provider", "contract"]);
+    assert!(
+        human.stdout.contains("IPhoneServiceProvider: Microsoft.IdentityManagement.PhoneServiceProviderContract, Version=0.0.0.0, Culture=neutral, PublicKeyToken="),
+        "{}",
+        human.stdout
+    );
+
+    // A developer's copy of the interface beside Microsoft's: named after it.
+    site.write(
+        "AaaCopy.dll",
+        &std::fs::read(dll("OwnInterfacePhone.dll")).unwrap(),
+    );
+    let (code, v) = site.json(&["provider", "contract"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        v["contracts"][0]["assembly"],
+        "Microsoft.IdentityManagement.PhoneServiceProviderContract"
+    );
+    assert_eq!(v["contracts"][1]["assembly"], "OwnInterfacePhone");
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("2 assemblies define IPhoneServiceProvider")
+    );
+
+    let empty = Site::with(b"<MfaSettings/>");
+    empty.write("Other.dll", &std::fs::read(dll("NoInterface.dll")).unwrap());
+    empty.write("NotPe.dll", b"MZ junk");
+    let (code, v) = empty.json(&["provider", "contract"]);
+    assert_eq!(code, 1, "{v}");
+    assert!(v["msg"].as_str().unwrap().contains("no assembly in"));
+    assert_eq!(v["contracts"], serde_json::json!([]));
+    let out = mimmfa(&["-s", "/no/such/folder", "provider", "contract"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+}
+
+/// docs/providers.md's walk-through ends with two commands on the bundled
+/// example: they run as written, from the repository's root, and succeed.
+#[test]
+fn the_walk_through_commands_run_as_written() {
+    let doc = include_str!("../../docs/providers.md");
+    let block = doc
+        .split("Try it on the bundled example")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|code| code.split("```").next())
+        .expect("the walk-through's example block");
+    let lines: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 2, "{block}");
+    for line in lines {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(args[0], "mimmfa");
+        let out = mimmfa(&args[1..]);
+        assert_eq!(out.code, 0, "{line}: {}{}", out.stdout, out.stderr);
+        assert!(!out.stdout.contains("MFA0"), "{line}: {}", out.stdout);
+    }
+}

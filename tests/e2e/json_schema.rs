@@ -48,6 +48,7 @@ fn real_outputs_match_their_schemas() {
     assert_shape("backup_list", &j(&["backup", "list"]));
     assert_shape("sdk_inspect", &j(&["sdk", "inspect", z]));
     assert_shape("provider_check", &j(&["provider", "check", g]));
+    assert_shape("provider_contract", &j(&["provider", "contract"]));
     assert_shape("change", &j(&["provider", "set", "--dry-run", g]));
     assert_shape("change", &j(&["provider", "set", g]));
     assert_shape("status", &j(&["status"]));

@@ -16,6 +16,13 @@ pub const EXAMPLE_SECRETS: [&str; 3] = [
     "EXAMPLEPASSWD123",
 ];
 
+/// The MIM contract stand-ins of the example Service folder
+/// (tests/fixtures/dotnet/build.sh).
+pub const EXAMPLE_CONTRACTS: [&str; 2] = [
+    "Microsoft.IdentityManagement.PhoneServiceProviderContract.dll",
+    "Microsoft.IdentityManagement.SmsServiceProviderContract.dll",
+];
+
 pub struct Site {
     pub tmp: tempfile::TempDir,
 }
@@ -52,6 +59,12 @@ impl Site {
     pub fn example() -> Site {
         let s = Site::with(EXAMPLE_SETTINGS);
         s.write("MfaCerts/cert_key.p12", EXAMPLE_CERT);
+        for contract in EXAMPLE_CONTRACTS {
+            let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples/service")
+                .join(contract);
+            fs::copy(&from, s.path(contract)).unwrap();
+        }
         s
     }
 
