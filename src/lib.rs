@@ -12,6 +12,7 @@ pub mod error;
 pub mod finding;
 pub mod output;
 pub mod paths;
+pub mod pe_version;
 pub mod permissions;
 pub mod pfauth;
 pub mod pkcs12;

@@ -1,8 +1,15 @@
 //! Windows paths in MfaSettings.xml ↔ files on this machine.
 //!
-//! The file holds paths such as `C:\Program Files\...\Service\MfaCerts\cert_key.p12`.
-//! When a folder copied off a server is audited elsewhere, a path under the
-//! stock service folder is resolved under `--service-dir` instead.
+//! The file holds paths such as `C:\Program Files\...\Service\MfaCerts\cert_key.p12`,
+//! which the MIM Service opens literally. Two situations:
+//! - **On the server** (Windows, no `--windows-service-dir`): `--service-dir`
+//!   is the server's own folder. Paths are checked as the service opens
+//!   them, with no mapping, and paths written are the folder's real ones.
+//! - **Auditing a copy** (any other OS, or `--windows-service-dir` on
+//!   Windows): paths under the Windows folder the copy came from (by
+//!   default the stock one) are resolved under `--service-dir`.
+//!
+//! `--path-map FROM=TO` applies in both.
 
 use std::path::{Path, PathBuf};
 
@@ -11,9 +18,16 @@ pub const STOCK_SERVICE_DIR: &str =
 
 #[derive(Debug, Clone)]
 pub struct PathMapper {
+    /// Absolute.
     service_dir: PathBuf,
     /// The service folder as the MIM server sees it (written into the file).
     windows_service_dir: String,
+    /// An audit of a copy: paths under the stock folder follow
+    /// `service_dir` too.
+    copy: bool,
+    /// `windows_service_dir` is the stock folder by default, not a folder
+    /// anyone named: a guess, said so when written.
+    guessed: bool,
     /// `--path-map FROM=TO`, tried first.
     maps: Vec<(String, PathBuf)>,
 }
@@ -24,32 +38,63 @@ impl PathMapper {
         windows_service_dir: Option<String>,
         maps: Vec<(String, PathBuf)>,
     ) -> Self {
-        let windows_service_dir = windows_service_dir
-            .map(|d| d.trim_end_matches(['\\', '/']).to_string())
-            .unwrap_or_else(|| STOCK_SERVICE_DIR.to_string());
+        let service_dir = std::path::absolute(&service_dir).unwrap_or(service_dir);
+        let given = windows_service_dir.map(|d| d.trim_end_matches(['\\', '/']).to_string());
+        let on_server = cfg!(windows) && given.is_none();
+        let guessed = !on_server && given.is_none();
+        let windows_service_dir = match given {
+            Some(d) => d,
+            None if on_server => real_path(&service_dir),
+            None => STOCK_SERVICE_DIR.to_string(),
+        };
         PathMapper {
             service_dir,
             windows_service_dir,
+            copy: !on_server,
+            guessed,
             maps,
         }
+    }
+
+    /// The service folder as the MIM server sees it.
+    pub fn windows_service_dir(&self) -> &str {
+        &self.windows_service_dir
+    }
+
+    /// Auditing a copy (paths under the stock folder follow `--service-dir`)
+    /// rather than checking the server's own folder.
+    pub fn is_copy(&self) -> bool {
+        self.copy
+    }
+
+    /// Paths written are under the stock folder because nobody said
+    /// otherwise (off Windows, no `--windows-service-dir`).
+    pub fn is_guessed(&self) -> bool {
+        self.guessed
+    }
+
+    /// Folder prefixes a settings value may start with, and where they are
+    /// here: `--path-map`s, then the service folder (and, for a copy, the
+    /// stock one).
+    fn prefixes(&self) -> impl Iterator<Item = (&str, &Path)> {
+        let stock = self
+            .copy
+            .then_some((STOCK_SERVICE_DIR, self.service_dir.as_path()));
+        self.maps
+            .iter()
+            .map(|(from, to)| (from.as_str(), to.as_path()))
+            .chain([(
+                self.windows_service_dir.as_str(),
+                self.service_dir.as_path(),
+            )])
+            .chain(stock)
     }
 
     /// Where the file named by a settings value is on this machine, or
     /// `None` when it cannot be known here (an unmapped Windows path on
     /// another OS, or a `..` component).
     pub fn resolve(&self, value: &str) -> Option<PathBuf> {
-        let prefixes = self
-            .maps
-            .iter()
-            .map(|(from, to)| (from.as_str(), to.as_path()))
-            .chain([
-                (
-                    self.windows_service_dir.as_str(),
-                    self.service_dir.as_path(),
-                ),
-                (STOCK_SERVICE_DIR, self.service_dir.as_path()),
-            ]);
-        for (from, to) in prefixes {
+        for (from, to) in self.prefixes() {
             if let Some(rest) = strip_windows_prefix(value, from) {
                 let mut out = to.to_path_buf();
                 for part in rest
@@ -67,23 +112,65 @@ impl PathMapper {
         native_absolute(value)
     }
 
-    /// The Windows path to write into the file for a local file under the
-    /// service folder.
+    /// The Windows path to write into the file for a local file: under the
+    /// service folder (or a `--path-map` target) by that folder's Windows
+    /// name; on Windows anywhere else, its own absolute path.
     pub fn to_windows(&self, local: &Path) -> Option<String> {
-        let rel = local.strip_prefix(&self.service_dir).ok()?;
-        let mut out = self.windows_service_dir.clone();
-        for part in rel.components() {
-            out.push('\\');
-            out.push_str(&part.as_os_str().to_string_lossy());
+        let local = std::path::absolute(local).ok()?;
+        let targets = std::iter::once((
+            self.windows_service_dir.as_str(),
+            self.service_dir.as_path(),
+        ))
+        .chain(
+            self.maps
+                .iter()
+                .map(|(from, to)| (from.as_str(), to.as_path())),
+        );
+        for (from, to) in targets {
+            let to = std::path::absolute(to).unwrap_or_else(|_| to.to_path_buf());
+            if let Ok(rel) = local.strip_prefix(&to) {
+                let mut out = from.trim_end_matches(['\\', '/']).to_string();
+                for part in rel.components() {
+                    out.push('\\');
+                    out.push_str(&part.as_os_str().to_string_lossy());
+                }
+                return Some(out);
+            }
         }
-        Some(out)
+        cfg!(windows).then(|| real_path(&local))
     }
 
     /// Is a settings value a path inside the service folder?
     pub fn is_in_service_dir(&self, value: &str) -> bool {
-        [self.windows_service_dir.as_str(), STOCK_SERVICE_DIR]
-            .iter()
+        let stock = self.copy.then_some(STOCK_SERVICE_DIR);
+        std::iter::once(self.windows_service_dir.as_str())
+            .chain(stock)
             .any(|from| strip_windows_prefix(value, from).is_some_and(|r| !r.contains("..")))
+    }
+}
+
+/// A folder's path as Windows programs show it: canonical when that keeps
+/// its drive letter (the on-disk case of every component, no `\\?\`
+/// prefix), else as given (absolute). A mapped drive canonicalizes to a UNC
+/// path, which the MIM Service's account may not reach the same way.
+fn real_path(path: &Path) -> String {
+    let given = path.display().to_string();
+    let Ok(canonical) = std::fs::canonicalize(path) else {
+        return given;
+    };
+    let canonical = canonical.display().to_string();
+    let plain = match canonical.strip_prefix(r"\\?\UNC\") {
+        Some(unc) => format!(r"\\{unc}"),
+        None => canonical
+            .strip_prefix(r"\\?\")
+            .unwrap_or(&canonical)
+            .to_string(),
+    };
+    let drive = |p: &str| p.as_bytes().get(1) == Some(&b':');
+    if drive(&given) && !drive(&plain) {
+        given
+    } else {
+        plain
     }
 }
 

@@ -5,6 +5,7 @@ use crate::backup::{WayBack, way_back};
 use crate::context::Site;
 use crate::finding::{Finding, Severity};
 use crate::paths::is_absolute_windows;
+use crate::pe_version::FileVersion;
 use crate::permissions::{Reader, fix_hint, readable_by_others};
 use crate::provider::{Kind, SMS_DLL_NAME, check_dll};
 use crate::sdk::{certificate_findings, shape_hint, shape_ok};
@@ -90,6 +91,16 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "MFA013",
         Severity::Warning,
         "MFA Server mode: Azure MFA Server stopped servicing requests",
+    ),
+    (
+        "MFA014",
+        Severity::Error,
+        "custom provider or MFA Server mode on a MIM build older than 4.5.202.0",
+    ),
+    (
+        "MFA015",
+        Severity::Warning,
+        "DefaultCountryCode on a MIM build older than 4.4.1749.0, which ignores it",
     ),
     (
         "MFA020",
@@ -508,6 +519,7 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
         );
     }
     shared_checks(a, doc);
+    build_checks(a, doc, &modes);
     if modes.contains(&Mode::CustomProvider) {
         provider_checks(a, doc);
     }
@@ -619,16 +631,45 @@ fn resolve_file(
     match a.site.mapper.resolve(v) {
         Some(p) if p.is_file() => Some(p),
         Some(p) => {
+            // The classic non-stock install: the file is in the Service
+            // folder, the path names another folder (the stock one).
+            let name = v.rsplit(['\\', '/']).next().unwrap_or(v);
+            let beside = a.site.service_dir.join(name);
+            let (more, hint) = if beside.is_file() && beside != p {
+                let fix = if code == "MFA040" {
+                    "`mimmfa provider set DLL` rewrites the path"
+                } else {
+                    "`mimmfa sdk apply ZIP` rewrites the path"
+                };
+                (
+                    format!(
+                        "; a file of that name is in the Service folder: {}",
+                        beside.display()
+                    ),
+                    format!(
+                        "the MIM Service opens the path literally: write {} instead ({fix})",
+                        a.site
+                            .mapper
+                            .to_windows(&beside)
+                            .unwrap_or_else(|| beside.display().to_string())
+                    ),
+                )
+            } else {
+                (
+                    String::new(),
+                    "copy the file there, or correct the path".to_string(),
+                )
+            };
             let f = a.on(
                 el,
                 Finding::error(
                     code,
                     format!(
-                        "{what} names {value}, and there is no such file (looked at {})",
+                        "{what} names {value}, and there is no such file (looked at {}){more}",
                         p.display()
                     ),
                 )
-                .hint("copy the file there, or correct the path"),
+                .hint(hint),
             );
             a.push(f);
             None
@@ -645,6 +686,52 @@ fn resolve_file(
             a.push(f);
             None
         }
+    }
+}
+
+/// The MIM Service executable, whose file version is the MIM build.
+pub const MIM_SERVICE_EXE: &str = "Microsoft.ResourceManagement.Service.exe";
+/// The hotfix that brought the custom phone provider and MFA Server
+/// support (2018-08-30); Microsoft's custom-provider procedure names it.
+const PROVIDER_BUILD: FileVersion = FileVersion([4, 5, 202, 0]);
+/// Before this build DefaultCountryCode is ignored for msidmPhoneGatePhoneNumber.
+const COUNTRY_CODE_BUILD: FileVersion = FileVersion([4, 4, 1749, 0]);
+
+/// The MIM build of a Service folder: the file version of its service
+/// executable; `None` when it is absent (an audit of a partial copy) or has
+/// no version resource.
+pub fn mim_build(service_dir: &Path) -> Option<FileVersion> {
+    let exe = service_dir.join(MIM_SERVICE_EXE);
+    let bytes = crate::bounded::read_file(&exe, crate::bounded::DLL_CAP).ok()?;
+    crate::pe_version::file_version(&bytes)
+}
+
+fn build_checks(a: &mut Audit<'_>, doc: &SettingsDoc, modes: &[Mode]) {
+    let Some(build) = mim_build(&a.site.service_dir) else {
+        return;
+    };
+    for (mode, name) in [
+        (Mode::CustomProvider, CUSTOM_PHONE_PROVIDER),
+        (Mode::MfaServer, LOCMFA),
+    ] {
+        if modes.contains(&mode) && build < PROVIDER_BUILD {
+            let f = Finding::error(
+                "MFA014",
+                format!("{} mode needs MIM build {PROVIDER_BUILD} or later; {MIM_SERVICE_EXE} is {build}", mode.as_str()),
+            )
+            .hint(format!("install MIM 2016 SP1 hotfix {PROVIDER_BUILD} (2018-08-30) or later before restarting the MIM Service"));
+            let f = a.on_setting(doc, name, f);
+            a.push(f);
+        }
+    }
+    if doc.is_filled(DEFAULT_COUNTRY_CODE) && build < COUNTRY_CODE_BUILD {
+        let f = Finding::warning(
+            "MFA015",
+            format!("DefaultCountryCode is ignored for msidmPhoneGatePhoneNumber before MIM build {COUNTRY_CODE_BUILD}; {MIM_SERVICE_EXE} is {build}"),
+        )
+        .hint(format!("store phone numbers with their country code, or install MIM build {COUNTRY_CODE_BUILD} or later"));
+        let f = a.on_setting(doc, DEFAULT_COUNTRY_CODE, f);
+        a.push(f);
     }
 }
 

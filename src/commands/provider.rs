@@ -117,13 +117,14 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
 
     let before = site.read_settings()?;
     let (target, side_files) = placement(&site, &before, dll, bytes, no_copy)?;
-    let windows_path = site.mapper.to_windows(&target).or_else(|| native_windows_path(&target)).ok_or_else(|| {
+    let windows_path = site.mapper.to_windows(&target).ok_or_else(|| {
         refused(format!(
             "{} is outside the service folder {}; with --no-copy run this on the MIM server, or drop --no-copy to copy the DLL in",
             target.display(),
             site.service_dir.display()
         ))
     })?;
+    super::say_windows_path(&site, &mut report, CUSTOM_PHONE_PROVIDER, &windows_path);
     if !site.mapper.is_in_service_dir(&windows_path) {
         report.warn(format!("[MFA043] {windows_path} is not in the Service folder; Microsoft's procedure puts the DLL there"));
     }
@@ -204,16 +205,6 @@ fn placement(
             role: Role::Provider,
         }],
     ))
-}
-
-#[cfg(windows)]
-fn native_windows_path(p: &Path) -> Option<String> {
-    Some(p.display().to_string())
-}
-
-#[cfg(not(windows))]
-fn native_windows_path(_p: &Path) -> Option<String> {
-    None
 }
 
 pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {

@@ -115,16 +115,14 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     // The certificate the settings use already, if it holds these bytes;
     // else a name the current settings do not use (change::place).
     let cert_path = change::place(&site, &before, Role::Certificate, preferred, &ex.files.cert);
-    let service_dir = std::path::absolute(&site.service_dir)?;
-    let cert_windows = crate::paths::PathMapper::new(service_dir, ctx.global.windows_service_dir.clone(), vec![])
-        .to_windows(&cert_path)
-        .or_else(|| cfg!(windows).then(|| cert_path.display().to_string()))
-        .ok_or_else(|| {
+    let cert_windows = site.mapper.to_windows(&cert_path).ok_or_else(|| {
             refused(format!(
-                "--cert-dir {} is outside the service folder; off the server mimmfa cannot know its Windows path",
+                "--cert-dir {} is outside the service folder; off the server mimmfa cannot know its Windows path (map it with --path-map WINDOWS_FOLDER={})",
+                cert_dir.display(),
                 cert_dir.display()
             ))
         })?;
+    super::say_windows_path(&site, &mut report, CERT_FILE_PATH, &cert_windows);
 
     let doc = site.parse(before.clone())?;
     let username = pick_username(ctx, &doc, args.username, &mut report);

@@ -16,6 +16,8 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let doc = site.parse(bytes.clone())?;
     let mode = doc.mode();
     report.set("mode", mode.as_str());
+    let build = crate::validate::mim_build(&site.service_dir);
+    report.set("mim_build", build.map(|b| b.to_string()));
 
     let mut settings = Map::new();
     let mut table = Table::new();
@@ -75,6 +77,13 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
 
     report.line(format!("settings: {}", site.settings_display()));
     report.line(format!("mode:     {}", mode.as_str()));
+    report.line(match build {
+        Some(b) => format!("MIM build: {b}"),
+        None => format!(
+            "MIM build: unknown (no versioned {} in the Service folder)",
+            crate::validate::MIM_SERVICE_EXE
+        ),
+    });
     report.line(table.to_string());
     if let Some(c) = &cert {
         report.line(format!(

@@ -78,6 +78,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         );
     } else {
         report.settings_file = Some(sites[0].settings_display());
+        report.set("mim_build", build_of(&sites[0]));
         report.findings = results.into_iter().next().unwrap_or_default();
     }
     report.exit = worst;
@@ -210,7 +211,15 @@ fn folder_doc(site: &Site, findings: &[Finding], errors: usize, warnings: usize)
     r.msg = format!("{errors} error(s), {warnings} warning(s)");
     let mut v = serde_json::to_value(&r).unwrap_or(Value::Null);
     v["service_dir"] = site.service_dir.display().to_string().into();
+    v["mim_build"] = build_of(site);
     v
+}
+
+/// The MIM build as JSON: the file version, or null when unknown.
+fn build_of(site: &Site) -> Value {
+    crate::validate::mim_build(&site.service_dir)
+        .map(|b| b.to_string())
+        .into()
 }
 
 /// SARIF 2.1.0: one rule per check code, one result per finding.

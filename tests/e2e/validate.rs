@@ -6,6 +6,7 @@ use crate::sdk::{FIXTURE_GROUP, FIXTURE_LICENSE, FIXTURE_PASSWORD, p12, sdk_zip}
 use crate::util::*;
 use mimmfa::paths::STOCK_SERVICE_DIR as STOCK;
 use serde_json::Value;
+use std::path::Path;
 
 fn sdk_settings(cert_path: &str, password: &str, extra: &str) -> Vec<u8> {
     format!(
@@ -27,6 +28,14 @@ fn sdk_site(settings: Vec<u8>, cert: &str) -> Site {
     let site = Site::with(&settings);
     site.write("MfaCerts/cert_key.p12", &p12(cert));
     site
+}
+
+const MIM_EXE: &str = "Microsoft.ResourceManagement.Service.exe";
+
+/// A MIM Service stand-in of that file version (tests/fixtures/mim-build).
+fn mim_exe(version: &str) -> Vec<u8> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mim-build");
+    std::fs::read(dir.join(version).join(MIM_EXE)).unwrap()
 }
 
 fn provider_site(dll_name: &str) -> Site {
@@ -63,6 +72,16 @@ fn case(code: &str) -> (Site, Vec<String>) {
         "MFA011" => (sdk_site(sdk_settings(&stock_cert(), FIXTURE_PASSWORD, "  <CustomPhoneProvider>C:\\x.dll</CustomPhoneProvider>\r\n"), "aes256.p12"), no_args),
         "MFA012" => (sdk_site(sdk_settings(&stock_cert(), FIXTURE_PASSWORD, ""), "aes256.p12"), no_args),
         "MFA013" => (Site::with(b"<MfaSettings><LOCMFA>true</LOCMFA><LOCMFASRV>https://mfa:9999/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx</LOCMFASRV></MfaSettings>"), no_args),
+        "MFA014" => {
+            let site = provider_site("CustomPhoneGate.dll");
+            site.write(MIM_EXE, &mim_exe("4.4.1749.0"));
+            (site, no_args)
+        }
+        "MFA015" => {
+            let site = provider_site("CustomPhoneGate.dll");
+            site.write(MIM_EXE, &mim_exe("4.4.1459.0"));
+            (site, no_args)
+        }
         "MFA020" => (Site::with(b"<MfaSettings><LICENSE_KEY>FIXTURE12345</LICENSE_KEY></MfaSettings>"), no_args),
         "MFA021" => {
             let s = String::from_utf8(sdk_settings(&stock_cert(), FIXTURE_PASSWORD, "")).unwrap().replace(FIXTURE_LICENSE, "abc");
@@ -493,4 +512,74 @@ fn windows_acls_are_kept_and_backups_are_private() {
         1,
         "the certificate inherits the folder's ACL: {found:?}"
     );
+}
+
+/// The MIM build comes from the service executable's file version: shown by
+/// status and validate (null without the exe, or without a version
+/// resource, and then no finding), and it gates the modes that need
+/// 4.5.202.0 and DefaultCountryCode (4.4.1749.0).
+#[test]
+fn the_mim_build_gates_modes_and_is_shown() {
+    let cases: [(Option<&str>, &str, Option<&str>, Vec<&str>); 6] = [
+        (None, "provider", None, vec![]),
+        (Some("no-version"), "provider", None, vec![]),
+        (Some("4.5.202.0"), "provider", Some("4.5.202.0"), vec![]),
+        (
+            Some("4.4.1749.0"),
+            "provider",
+            Some("4.4.1749.0"),
+            vec!["MFA014"],
+        ),
+        (
+            Some("4.4.1459.0"),
+            "provider",
+            Some("4.4.1459.0"),
+            vec!["MFA014", "MFA015"],
+        ),
+        (
+            Some("4.4.1749.0"),
+            "locmfa",
+            Some("4.4.1749.0"),
+            vec!["MFA014"],
+        ),
+    ];
+    for (exe, mode, shown, expected) in cases {
+        let site = match mode {
+            "provider" => provider_site("CustomPhoneGate.dll"),
+            _ => Site::with(b"<MfaSettings>\r\n  <LOCMFA>true</LOCMFA>\r\n  <LOCMFASRV>https://mfa:9999/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx</LOCMFASRV>\r\n</MfaSettings>\r\n"),
+        };
+        if let Some(v) = exe {
+            site.write(MIM_EXE, &mim_exe(v));
+        }
+        let (_, v) = site.json(&["validate"]);
+        let codes: Vec<String> = finding_codes(&v)
+            .into_iter()
+            .filter(|c| c == "MFA014" || c == "MFA015")
+            .collect();
+        assert_eq!(codes, expected, "{exe:?} {mode}: {v}");
+        assert_eq!(v["mim_build"].as_str(), shown, "{exe:?}");
+        let (_, s) = site.json(&["status"]);
+        assert_eq!(s["mim_build"].as_str(), shown, "{exe:?}");
+        let human = site.run(&["status"]).stdout;
+        let line = match shown {
+            Some(b) => format!("MIM build: {b}"),
+            None => "MIM build: unknown".to_string(),
+        };
+        assert!(human.contains(&line), "{human}");
+        if expected.contains(&"MFA014") {
+            let f = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["code"] == "MFA014")
+                .unwrap();
+            let element = if mode == "provider" {
+                "CustomPhoneProvider"
+            } else {
+                "LOCMFA"
+            };
+            assert_eq!(f["element"], element);
+            assert!(f["hint"].as_str().unwrap().contains("4.5.202.0"));
+        }
+    }
 }
