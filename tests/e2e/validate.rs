@@ -520,7 +520,9 @@ fn windows_acls_are_kept_and_backups_are_private() {
 /// 4.5.202.0 and DefaultCountryCode (4.4.1749.0).
 #[test]
 fn the_mim_build_gates_modes_and_is_shown() {
-    let cases: [(Option<&str>, &str, Option<&str>, Vec<&str>); 6] = [
+    // (exe fixture, mode, build shown, codes expected)
+    type Case<'a> = (Option<&'a str>, &'a str, Option<&'a str>, Vec<&'a str>);
+    let cases: [Case; 6] = [
         (None, "provider", None, vec![]),
         (Some("no-version"), "provider", None, vec![]),
         (Some("4.5.202.0"), "provider", Some("4.5.202.0"), vec![]),
