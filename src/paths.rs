@@ -96,17 +96,7 @@ impl PathMapper {
     pub fn resolve(&self, value: &str) -> Option<PathBuf> {
         for (from, to) in self.prefixes() {
             if let Some(rest) = strip_windows_prefix(value, from) {
-                let mut out = to.to_path_buf();
-                for part in rest
-                    .split(['\\', '/'])
-                    .filter(|p| !p.is_empty() && *p != ".")
-                {
-                    if part == ".." {
-                        return None;
-                    }
-                    out.push(part);
-                }
-                return Some(out);
+                return join_rest(to, rest);
             }
         }
         native_absolute(value)
@@ -138,6 +128,16 @@ impl PathMapper {
             }
         }
         cfg!(windows).then(|| real_path(&local))
+    }
+
+    /// Where a value under the stock folder would be inside the service
+    /// folder: what the file names when the server's MIM is installed
+    /// elsewhere and the path was written for the stock layout.
+    pub fn stock_equivalent(&self, value: &str) -> Option<PathBuf> {
+        join_rest(
+            &self.service_dir,
+            strip_windows_prefix(value, STOCK_SERVICE_DIR)?,
+        )
     }
 
     /// Is a settings value a path inside the service folder?
@@ -172,6 +172,22 @@ fn real_path(path: &Path) -> String {
     } else {
         plain
     }
+}
+
+/// `base` joined with the rest of a Windows path; `None` for a `..`
+/// component (which could leave the folder).
+fn join_rest(base: &Path, rest: &str) -> Option<PathBuf> {
+    let mut out = base.to_path_buf();
+    for part in rest
+        .split(['\\', '/'])
+        .filter(|p| !p.is_empty() && *p != ".")
+    {
+        if part == ".." {
+            return None;
+        }
+        out.push(part);
+    }
+    Some(out)
 }
 
 /// `value` without the folder prefix `from`, compared as Windows does
@@ -227,6 +243,7 @@ pub fn parse_path_map(s: &str) -> Result<(String, PathBuf), String> {
 mod tests {
     use super::*;
 
+    #[cfg(not(windows))]
     fn mapper() -> PathMapper {
         PathMapper::new(
             PathBuf::from("/audit/srv1"),
@@ -235,6 +252,9 @@ mod tests {
         )
     }
 
+    // The audit of a copy, with Unix paths: the mapping of every OS but
+    // Windows (and of Windows with --windows-service-dir).
+    #[cfg(not(windows))]
     #[test]
     fn stock_paths_map_under_service_dir_whatever_the_case_or_slash() {
         let m = mapper();
@@ -251,6 +271,7 @@ mod tests {
         assert!(!m.is_in_service_dir(r"D:\Tools\x.dll"));
     }
 
+    #[cfg(not(windows))]
     #[test]
     fn a_longer_folder_name_is_not_a_prefix_match() {
         let m = mapper();
@@ -258,6 +279,7 @@ mod tests {
         assert_eq!(m.resolve(&format!("{STOCK_SERVICE_DIR}\\..\\x.dll")), None);
     }
 
+    #[cfg(not(windows))]
     #[test]
     fn to_windows_writes_under_the_stock_or_given_folder() {
         let m = mapper();
@@ -281,5 +303,61 @@ mod tests {
         assert!(is_absolute_windows(r"\\srv\share\x"));
         assert!(!is_absolute_windows(r"MfaCerts\x"));
         assert!(!is_absolute_windows("\"C:\\x\""));
+    }
+
+    #[cfg(not(windows))]
+    #[test]
+    fn relative_folders_and_path_maps_convert_both_ways() {
+        let cwd = std::env::current_dir().unwrap();
+        let m = PathMapper::new(PathBuf::from("svc"), None, vec![]);
+        assert_eq!(
+            m.to_windows(&cwd.join("svc/MfaCerts/cert_key.p12"))
+                .unwrap(),
+            format!("{STOCK_SERVICE_DIR}\\MfaCerts\\cert_key.p12")
+        );
+        assert!(m.is_guessed() && m.is_copy());
+        let m = mapper();
+        assert_eq!(
+            m.to_windows(Path::new("/audit/tools/x.dll")).unwrap(),
+            r"D:\Tools\x.dll"
+        );
+        assert_eq!(m.to_windows(Path::new("/elsewhere/x.dll")), None);
+        assert_eq!(
+            m.stock_equivalent(&format!("{STOCK_SERVICE_DIR}\\MfaCerts\\c.p12")),
+            Some(PathBuf::from("/audit/srv1/MfaCerts/c.p12"))
+        );
+    }
+
+    /// On the server: paths are literal, and written as the folder's real
+    /// path; a stock path means the stock folder, not `-s`.
+    #[cfg(windows)]
+    #[test]
+    fn on_windows_the_folder_is_the_servers_own() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("MIM Service");
+        std::fs::create_dir(&dir).unwrap();
+        let m = PathMapper::new(dir.clone(), None, vec![]);
+        assert!(!m.is_copy() && !m.is_guessed());
+        let real = m.windows_service_dir().to_string();
+        assert!(!real.starts_with(r"\\?\"), "{real}");
+        assert!(real.ends_with(r"\MIM Service"), "{real}");
+        assert_eq!(
+            m.to_windows(&dir.join("Gate.dll")).unwrap(),
+            format!("{real}\\Gate.dll")
+        );
+        let stock = format!("{STOCK_SERVICE_DIR}\\Gate.dll");
+        assert_eq!(m.resolve(&stock), Some(PathBuf::from(&stock)));
+        assert!(!m.is_in_service_dir(&stock));
+        assert_eq!(
+            m.stock_equivalent(&stock),
+            Some(std::path::absolute(&dir).unwrap().join("Gate.dll"))
+        );
+        // Declared a copy: the audit mapping again.
+        let m = PathMapper::new(dir.clone(), Some(STOCK_SERVICE_DIR.into()), vec![]);
+        assert!(m.is_copy());
+        assert_eq!(
+            m.resolve(&stock),
+            Some(std::path::absolute(&dir).unwrap().join("Gate.dll"))
+        );
     }
 }

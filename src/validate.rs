@@ -634,8 +634,14 @@ fn resolve_file(
             // The classic non-stock install: the file is in the Service
             // folder, the path names another folder (the stock one).
             let name = v.rsplit(['\\', '/']).next().unwrap_or(v);
-            let beside = a.site.service_dir.join(name);
-            let (more, hint) = if beside.is_file() && beside != p {
+            let beside = [
+                a.site.mapper.stock_equivalent(v),
+                Some(a.site.service_dir.join(name)),
+            ]
+            .into_iter()
+            .flatten()
+            .find(|b| b.is_file() && *b != p);
+            let (more, hint) = if let Some(beside) = beside {
                 let fix = if code == "MFA040" {
                     "`mimmfa provider set DLL` rewrites the path"
                 } else {

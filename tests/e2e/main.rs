@@ -19,3 +19,4 @@ mod secrets;
 mod setup;
 mod util;
 mod validate;
+mod windows_truth;

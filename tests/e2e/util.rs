@@ -91,7 +91,22 @@ impl Site {
     }
 
     /// Run mimmfa with `--service-dir` set to this folder.
+    /// mimmfa on this folder, which stands for the stock Service folder
+    /// (the settings name stock paths). Off Windows that is the default
+    /// audit mapping; on Windows, where `-s` is the server's own folder, it
+    /// is declared with `--windows-service-dir` (an audit of a copy).
+    /// `run_on_server` drops that: tests/e2e/windows_truth.rs.
     pub fn run(&self, args: &[&str]) -> Out {
+        let mut full = vec!["--service-dir", self.dir().to_str().unwrap()];
+        if cfg!(windows) {
+            full.extend(["--windows-service-dir", mimmfa::paths::STOCK_SERVICE_DIR]);
+        }
+        full.extend_from_slice(args);
+        mimmfa(&full)
+    }
+
+    /// mimmfa on this folder as the server's own (no mapping on Windows).
+    pub fn run_on_server(&self, args: &[&str]) -> Out {
         let mut full = vec!["--service-dir", self.dir().to_str().unwrap()];
         full.extend_from_slice(args);
         mimmfa(&full)
