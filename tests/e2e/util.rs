@@ -106,6 +106,7 @@ impl Site {
     }
 
     /// mimmfa on this folder as the server's own (no mapping on Windows).
+    #[cfg(windows)]
     pub fn run_on_server(&self, args: &[&str]) -> Out {
         let mut full = vec!["--service-dir", self.dir().to_str().unwrap()];
         full.extend_from_slice(args);
