@@ -38,6 +38,7 @@ fn temp_files(site: &Site) -> Vec<String> {
 
 fn spawn(site: &Site, args: &[&str]) -> std::process::Child {
     Command::new(assert_cmd::cargo::cargo_bin("mimmfa"))
+        .args(AS_STOCK_COPY)
         .arg("--service-dir")
         .arg(site.dir())
         .args(args)

@@ -280,6 +280,7 @@ fn devices_and_fifos_are_refused_quickly_by_every_reader() {
         &["restore", "latest"],
     ] {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mimmfa"))
+            .args(AS_STOCK_COPY)
             .arg("-s")
             .arg(site.dir())
             .args(args)
@@ -435,6 +436,7 @@ fn a_closed_stderr_or_stdout_never_panics_or_changes_the_exit_code() {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
     let status = Command::new(assert_cmd::cargo::cargo_bin("mimmfa"))
+        .args(AS_STOCK_COPY)
         .args([
             "-s",
             site.dir().to_str().unwrap(),

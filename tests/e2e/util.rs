@@ -91,16 +91,8 @@ impl Site {
     }
 
     /// Run mimmfa with `--service-dir` set to this folder.
-    /// mimmfa on this folder, which stands for the stock Service folder
-    /// (the settings name stock paths). Off Windows that is the default
-    /// audit mapping; on Windows, where `-s` is the server's own folder, it
-    /// is declared with `--windows-service-dir` (an audit of a copy).
-    /// `run_on_server` drops that: tests/e2e/windows_truth.rs.
     pub fn run(&self, args: &[&str]) -> Out {
         let mut full = vec!["--service-dir", self.dir().to_str().unwrap()];
-        if cfg!(windows) {
-            full.extend(["--windows-service-dir", mimmfa::paths::STOCK_SERVICE_DIR]);
-        }
         full.extend_from_slice(args);
         mimmfa(&full)
     }
@@ -110,7 +102,7 @@ impl Site {
     pub fn run_on_server(&self, args: &[&str]) -> Out {
         let mut full = vec!["--service-dir", self.dir().to_str().unwrap()];
         full.extend_from_slice(args);
-        mimmfa(&full)
+        run_binary(&full)
     }
 
     pub fn json(&self, args: &[&str]) -> (i32, Value) {
@@ -143,7 +135,30 @@ fn walk(dir: &Path, map: &mut BTreeMap<PathBuf, (String, SystemTime)>) {
     }
 }
 
+/// The suite's temp folders stand for the stock Service folder (their
+/// settings name stock paths). Off Windows that is the default audit
+/// mapping; on Windows, where `-s` is the server's own folder, it is
+/// declared with `--windows-service-dir` (an audit of a copy). Tests of the
+/// server case (tests/e2e/windows_truth.rs) run without it.
+pub const AS_STOCK_COPY: &[&str] = if cfg!(windows) {
+    &["--windows-service-dir", mimmfa::paths::STOCK_SERVICE_DIR]
+} else {
+    &[]
+};
+
+/// The binary with `args`, its folders taken as copies of the stock one
+/// (AS_STOCK_COPY) unless the args name their own Windows folder.
 pub fn mimmfa(args: &[&str]) -> Out {
+    let mut full: Vec<&str> = Vec::new();
+    if !args.contains(&"--windows-service-dir") {
+        full.extend(AS_STOCK_COPY);
+    }
+    full.extend_from_slice(args);
+    run_binary(&full)
+}
+
+/// The binary with exactly `args`.
+pub fn run_binary(args: &[&str]) -> Out {
     let out = Command::cargo_bin("mimmfa")
         .unwrap()
         .args(args)

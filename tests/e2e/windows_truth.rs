@@ -65,8 +65,10 @@ fn provider_set_writes_the_servers_real_path() {
     );
     // Restore brings back the SDK settings; the stock certificate path in
     // them names the stock folder, which this server does not have.
+    // Restore checks the state it brought back and exits 1 for its errors.
     let (code, v) = json_on_server(&site, &["restore", "latest", "--yes"]);
-    assert_eq!(code, 0, "{v}");
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["changed"], true, "{v}");
     assert_eq!(site.settings(), EXAMPLE_SETTINGS);
     let (code, v) = json_on_server(&site, &["validate"]);
     assert_eq!(code, 1, "{v}");
