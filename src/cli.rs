@@ -59,9 +59,9 @@ pub struct GlobalArgs {
     /// Less human output (never changes JSON)
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// More human output (never changes JSON)
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
+    /// More human output (never changes JSON); repeatable, one level so far
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Resolve Windows paths starting with FROM under TO (repeatable)
     #[arg(long = "path-map", value_name = "FROM=TO", global = true, value_parser = crate::paths::parse_path_map)]
     pub path_map: Vec<(String, PathBuf)>,
@@ -122,6 +122,12 @@ pub enum Command {
         after_help = "Example:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' setup\n\nWithout a terminal it exits 2; scripts use provider set, sdk apply or restore."
     )]
     Setup,
+    /// A check's full entry: why it matters, how to fix it, an example
+    #[command(after_help = "Example:\n  mimmfa explain MFA023\n  mimmfa explain MFA023 --json")]
+    Explain {
+        /// The check's code, as findings show it (e.g. MFA023)
+        code: String,
+    },
     /// Print shell completions
     #[command(after_help = "Example:\n  mimmfa completions powershell >> $PROFILE")]
     Completions {
@@ -195,6 +201,7 @@ pub enum BackupAction {
     /// Delete all but the newest N backups
     #[command(after_help = "Example:\n  mimmfa backup prune --keep 20 --dry-run")]
     Prune {
+        /// How many of this settings file's newest backups to keep (1 or more)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         keep: u32,
         #[command(flatten)]
@@ -206,12 +213,16 @@ pub enum BackupAction {
 pub enum SdkCommand {
     /// What the Azure MFA SDK zip holds, and whether MIM can use it
     #[command(after_help = "Example:\n  mimmfa sdk inspect sdk_aspnet_csharp.zip")]
-    Inspect { zip: PathBuf },
+    Inspect {
+        /// The Azure MFA SDK zip (the ASP.NET C# one, e.g. sdk_aspnet_csharp.zip)
+        zip: PathBuf,
+    },
     /// Write the SDK's keys and certificate into the service folder
     #[command(
         after_help = "Example:\n  mimmfa -s ./Service sdk apply sdk.zip --username svc-mim@contoso.com --country-code 1 --dry-run"
     )]
     Apply {
+        /// The Azure MFA SDK zip (the ASP.NET C# one, e.g. sdk_aspnet_csharp.zip)
         zip: PathBuf,
         /// Username to set when the file has none
         #[arg(long)]
@@ -234,6 +245,7 @@ pub enum ProviderCommand {
         after_help = "Example:\n  mimmfa -s ./Service provider set CustomPhoneGate.dll --dry-run"
     )]
     Set {
+        /// The provider DLL (a .NET Framework class library)
         dll: PathBuf,
         /// Use the DLL where it is instead of copying it into the service folder
         #[arg(long)]
@@ -255,6 +267,7 @@ pub enum ProviderCommand {
     /// The DLL checks alone (phone provider, or SMS provider with --sms)
     #[command(after_help = "Example:\n  mimmfa provider check CustomPhoneGate.dll --json")]
     Check {
+        /// The DLL to check
         dll: PathBuf,
         /// Check as an SSPR SMS provider (ISmsServiceProvider first); automatic for SmsServiceProvider.dll
         #[arg(long)]

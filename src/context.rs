@@ -41,7 +41,7 @@ impl Ctx {
             format,
             global.color,
             global.quiet,
-            global.verbose,
+            global.verbose > 0,
             global.show_secrets,
             global.yes,
         );

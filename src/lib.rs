@@ -55,6 +55,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             )),
         );
     }
+    if ctx.ui.format == Format::Json && matches!(cli.command, Command::Completions { .. }) {
+        return fail(
+            &ctx.ui,
+            &name,
+            anyhow::Error::from(error::Failure::Usage(
+                "completions prints a shell script, not JSON: drop --json".into(),
+            )),
+        );
+    }
     match dispatch(&ctx, cli.command) {
         Ok(report) => {
             emit(&ctx.ui, &report);
@@ -107,6 +116,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
             },
         ),
         Command::Setup => setup::run(ctx),
+        Command::Explain { code } => commands::explain::run(&code),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);
@@ -140,12 +150,19 @@ fn usage_error(args: &[OsString], e: clap::Error) -> ExitCode {
         .any(|w| w[0] == "--format" && w[1] == "json")
         || args.iter().any(|a| a == "--json" || a == "--format=json");
     if wants_json {
-        let mut report = Report::new("");
+        let mut report = Report::new(&command_words(args));
         report.failed = true;
-        // clap's first line, without its "error: " prefix.
+        // clap's message up to its usage line, without the "error: "
+        // prefix: the missing argument is on the lines after the first.
         let rendered = e.to_string();
-        let first = rendered.lines().next().unwrap_or("usage error");
-        report.msg = first.strip_prefix("error: ").unwrap_or(first).to_string();
+        let said: Vec<&str> = rendered
+            .lines()
+            .take_while(|l| !l.starts_with("Usage:"))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let said = said.join(" ");
+        report.msg = said.strip_prefix("error: ").unwrap_or(&said).to_string();
         let _ = e.print();
         let ui = output::Ui::new(
             Format::Json,
@@ -160,6 +177,38 @@ fn usage_error(args: &[OsString], e: clap::Error) -> ExitCode {
         let _ = e.print();
     }
     ExitCode::from(exit::USAGE)
+}
+
+/// The (sub)command a command line names, as far as clap knows it, for a
+/// usage error's JSON: "provider check" for `mimmfa --json provider check`.
+fn command_words(args: &[OsString]) -> String {
+    let root = Cli::command();
+    let mut cmd = root.clone();
+    let mut words: Vec<String> = Vec::new();
+    let mut rest = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = rest.next() {
+        if let Some(flag) = arg.strip_prefix('-') {
+            // An option that takes a value, not given as --opt=value.
+            // Global options are the root's, until clap builds the tree.
+            let takes_value = cmd.get_arguments().chain(root.get_arguments()).any(|a| {
+                a.get_action().takes_values()
+                    && (a.get_long().is_some_and(|l| flag == format!("-{l}"))
+                        || a.get_short().is_some_and(|s| flag == s.to_string()))
+            });
+            if takes_value {
+                rest.next();
+            }
+            continue;
+        }
+        match cmd.find_subcommand(arg.as_ref()) {
+            Some(sub) => {
+                words.push(sub.get_name().to_string());
+                cmd = sub.clone();
+            }
+            None => break,
+        }
+    }
+    words.join(" ")
 }
 
 fn command_name(command: &Command) -> String {
@@ -183,6 +232,7 @@ fn command_name(command: &Command) -> String {
         Command::Provider(P::Contract) => "provider contract",
         Command::Setup => "setup",
         Command::Completions { .. } => "completions",
+        Command::Explain { .. } => "explain",
     }
     .to_string()
 }

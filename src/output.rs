@@ -41,7 +41,10 @@ impl Ui {
         show_secrets: bool,
         yes: bool,
     ) -> Self {
-        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // NO_COLOR (no-color.org), and a terminal that says it has no
+        // colours (TERM=dumb: Emacs shells, some CI consoles).
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         let color = match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -125,6 +128,17 @@ pub struct Report {
     /// A machine document that replaces the JSON report (SARIF).
     #[serde(skip)]
     pub raw: Option<String>,
+    /// `human` already says what `msg` says (status): a person is not told
+    /// twice.
+    #[serde(skip)]
+    pub msg_shown: bool,
+    /// The part of `human` that `-q` still prints when `quiet_findings` is
+    /// set: the findings, not the informational lines around them (a
+    /// command whose text is the answer, such as status, leaves it unset).
+    #[serde(skip)]
+    pub quiet_human: String,
+    #[serde(skip)]
+    pub quiet_findings: bool,
 }
 
 impl Report {
@@ -147,6 +161,9 @@ impl Report {
             table: StreamedTable::default(),
             exit: 0,
             raw: None,
+            msg_shown: false,
+            quiet_human: String::new(),
+            quiet_findings: false,
         }
     }
 
@@ -167,6 +184,12 @@ impl Report {
         self.changed = false;
         self.exit = crate::error::exit::REFUSED;
         self.msg = msg.into();
+    }
+
+    /// Findings as rendered for a person: shown with `-q` too.
+    pub fn show_findings(&mut self, text: &str) {
+        self.human.push_str(text);
+        self.quiet_human.push_str(text);
     }
 
     pub fn line(&mut self, text: impl AsRef<str>) {
@@ -344,7 +367,11 @@ pub fn emit(ui: &Ui, report: &Report) {
                     ui.paint("warning", Severity::Warning)
                 ));
             }
-            let mut text = report.human.clone();
+            let mut text = if ui.quiet && report.quiet_findings {
+                report.quiet_human.clone()
+            } else {
+                report.human.clone()
+            };
             if report.failed {
                 print_stdout(&text);
                 print_stderr(&format!(
@@ -360,7 +387,7 @@ pub fn emit(ui: &Ui, report: &Report) {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 let _ = write_table(&mut out, table.as_ref()).and_then(|_| out.flush());
             }
-            if !ui.quiet && !report.msg.is_empty() {
+            if !ui.quiet && !report.msg.is_empty() && !report.msg_shown {
                 text.push_str(&report.msg);
                 text.push('\n');
             }
@@ -475,6 +502,17 @@ pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
         if !f.hint.is_empty() {
             out.push_str(&format!("   = hint: {}\n", f.hint));
         }
+    }
+    // Once per run, however many folders or findings: where the full
+    // entry of a code is.
+    static MENTIONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if let Some(f) = findings.first()
+        && !MENTIONED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        out.push_str(&format!(
+            "more on a finding: `mimmfa explain {}` (any code)\n",
+            f.code
+        ));
     }
     out
 }

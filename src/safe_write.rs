@@ -50,10 +50,15 @@ pub fn acquire_lock(settings: &Path) -> Result<SettingsLock> {
         }
     }
     let took_over_from = read_pid(&mut file);
-    file.set_len(0)?;
-    file.seek(SeekFrom::Start(0))?;
-    write!(file, "{}", std::process::id())?;
-    file.flush()?;
+    // The holder's pid, for the next one's "busy" message. A full disk
+    // fails here first: say which file.
+    (|| {
+        file.set_len(0)?;
+        file.seek(SeekFrom::Start(0))?;
+        write!(file, "{}", std::process::id())?;
+        file.flush()
+    })()
+    .with_context(|| format!("cannot write the lock file {}", path.display()))?;
     Ok(SettingsLock {
         file,
         path,

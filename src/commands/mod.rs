@@ -1,6 +1,7 @@
 //! One module per command; each returns a `Report`.
 
 pub mod backup;
+pub mod explain;
 pub mod provider;
 pub mod sdk;
 pub mod setup;

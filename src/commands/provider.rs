@@ -53,6 +53,7 @@ fn describe(report: &mut Report, check: &DllCheck) {
 
 pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     let mut report = Report::new("provider check");
+    report.quiet_findings = true;
     let bytes = read_dll(dll)?;
     let kind = kind_for(&file_name(dll), sms);
     // The contract is compared with the Service folder's when there is one
@@ -65,9 +66,7 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
         service_dir.as_deref(),
     );
     describe(&mut report, &check);
-    report
-        .human
-        .push_str(&render_findings(&ctx.ui, &check.findings));
+    report.show_findings(&render_findings(&ctx.ui, &check.findings));
     let (errors, warnings) = tally(&check.findings);
     report.findings = check.findings;
     let what = if kind == Kind::Sms {
@@ -91,6 +90,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
     let (force, dry_run) = (flags.force, flags.dry_run);
     let site = ctx.site()?;
     let mut report = Report::new("provider set");
+    report.quiet_findings = true;
     let _lock = change::begin(&site, dry_run, &mut report)?;
     let bytes = read_dll(dll)?;
     let check = check_dll(
@@ -100,9 +100,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         Some(&site.service_dir),
     );
     describe(&mut report, &check);
-    report
-        .human
-        .push_str(&render_findings(&ctx.ui, &check.findings));
+    report.show_findings(&render_findings(&ctx.ui, &check.findings));
     if !check.ok() {
         report.findings = check.findings;
         if !force {

@@ -55,7 +55,7 @@ fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
         table.add_row(["encryption", &c.encryption]);
     }
     report.line(table.to_string());
-    report.human.push_str(&render_findings(ui, &ex.findings));
+    report.show_findings(&render_findings(ui, &ex.findings));
 }
 
 pub fn inspect(ctx: &Ctx, zip: &Path) -> Result<Report> {
@@ -87,6 +87,7 @@ pub struct ApplyArgs<'a> {
 pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = Report::new("sdk apply");
+    report.quiet_findings = true;
     if let Some(cc) = args.country_code
         && let Some(problem) = country_code_problem(cc)
     {

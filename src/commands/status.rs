@@ -119,5 +119,6 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         ));
     }
     report.msg = format!("mode {}", mode.as_str());
+    report.msg_shown = true; // the "mode:" line above
     Ok(report)
 }

@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
                 },
             ]);
         }
-        report.human.push_str(&render_findings(&ctx.ui, findings));
+        report.show_findings(&render_findings(&ctx.ui, findings));
     }
     if fleet {
         report.line(table.to_string());
@@ -244,6 +244,7 @@ fn sarif(findings: &[Finding]) -> String {
                 "ruleIndex": CHECKS.iter().position(|c| c.0 == f.code).unwrap_or(0),
                 "level": f.severity.as_str(),
                 "message": {"text": if f.hint.is_empty() { f.message.clone() } else { format!("{} (hint: {})", f.message, f.hint) }},
+                "partialFingerprints": {"mimmfaFinding/v1": fingerprint(f)},
             });
             if let Some(file) = &f.file {
                 let mut loc = json!({"physicalLocation": {"artifactLocation": {"uri": file_uri(file)}}});
@@ -268,7 +269,38 @@ fn sarif(findings: &[Finding]) -> String {
     s
 }
 
-/// A relative URI reference for a local path (SARIF wants URIs, `/` separated).
+/// An absolute `file:` URI for a local path (`file:///Z:/...` on Windows,
+/// `file:///srv/...` elsewhere), percent-encoding what a URI may not hold.
 fn file_uri(path: &str) -> String {
-    path.replace('\\', "/").replace(' ', "%20")
+    let absolute = std::path::absolute(path)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.to_string());
+    let slashed = absolute.replace('\\', "/");
+    let slashed = slashed.strip_prefix("//?/").unwrap_or(&slashed);
+    let mut out = String::from("file://");
+    if !slashed.starts_with('/') {
+        out.push('/'); // a drive letter: file:///C:/...
+    }
+    for b in slashed.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b':' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// What identifies a finding across runs (code, file, and the element or
+/// place it is on, not the message, whose details change), for the
+/// code-scanning services that track results by `partialFingerprints`.
+fn fingerprint(f: &Finding) -> String {
+    let place = f
+        .element
+        .clone()
+        .or_else(|| f.line.map(|l| l.to_string()))
+        .unwrap_or_default();
+    let key = format!("{}|{}|{place}", f.code, f.file.as_deref().unwrap_or(""));
+    crate::secret::sha256_hex(key.as_bytes())[..32].to_string()
 }

@@ -1,0 +1,91 @@
+//! `explain CODE`: a check's full entry — what it means, why it matters,
+//! how to fix it, an example — from docs/checks.md, the same text the user
+//! docs show. The catalogue in validate.rs gives the code's severity and
+//! title; a test keeps the two in step.
+
+use crate::error::usage;
+use crate::output::Report;
+use crate::validate::CHECKS;
+use anyhow::Result;
+use serde::Serialize;
+
+const CHECKS_MD: &str = include_str!("../../docs/checks.md");
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Entry {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub title: &'static str,
+    pub why: String,
+    pub fix: String,
+    pub example: String,
+    pub docs: String,
+}
+
+/// The rows of docs/checks.md for `code`: the table row (code, severity,
+/// why, fix) and the example row (code, example).
+pub fn entry(code: &str) -> Option<Entry> {
+    let (code, severity, title) = CHECKS
+        .iter()
+        .find(|(c, _, _)| c.eq_ignore_ascii_case(code))
+        .map(|(c, s, t)| (*c, s.as_str(), *t))?;
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let rows: Vec<Vec<String>> = CHECKS_MD
+        .lines()
+        .filter(|l| l.starts_with(&format!("| {code} |")))
+        .map(cells)
+        .collect();
+    let main = rows.iter().find(|r| r.len() == 4)?;
+    let example = rows.iter().find(|r| r.len() == 2)?;
+    Some(Entry {
+        code,
+        severity,
+        title,
+        why: main[2].clone(),
+        fix: main[3].clone(),
+        example: example[1].clone(),
+        docs: format!(
+            "docs/checks.md#{}",
+            section_of(code).to_ascii_lowercase().replace(' ', "-")
+        ),
+    })
+}
+
+/// The `## ` heading above the code's row.
+fn section_of(code: &str) -> &'static str {
+    let mut section = "";
+    for line in CHECKS_MD.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            section = h;
+        }
+        if line.starts_with(&format!("| {code} |")) {
+            break;
+        }
+    }
+    section
+}
+
+pub fn run(code: &str) -> Result<Report> {
+    let Some(e) = entry(code) else {
+        let codes: Vec<&str> = CHECKS.iter().map(|(c, _, _)| *c).collect();
+        return Err(usage(format!(
+            "no check {code:?}; the codes are {}",
+            codes.join(", ")
+        )));
+    };
+    let mut report = Report::new("explain");
+    report.line(format!("{} ({}): {}", e.code, e.severity, e.title));
+    report.line(format!("Why it matters: {}", e.why));
+    report.line(format!("How to fix:     {}", e.fix));
+    report.line(format!("Example:        {}", e.example));
+    report.line(format!("More:           {}", e.docs));
+    report.msg = format!("{}: {}", e.code, e.title);
+    report.set("check", &e);
+    Ok(report)
+}
