@@ -39,7 +39,7 @@ complete -c mimmfa -n "__fish_mimmfa_needs_command" -l json -d 'Short for --form
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_needs_command" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_needs_command" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -s V -l version -d 'Print version'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "status" -d 'The active mode, each setting (secrets masked), and the newest backup'
@@ -50,6 +50,7 @@ complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "diff" -d 'Unified dif
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "sdk" -d 'The Azure MFA SDK zip: inspect it, or apply it to MfaSettings.xml'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "provider" -d 'A custom phone provider DLL: check it, switch to it, or clear it'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "setup" -d 'An interactive wizard: custom provider, SDK zip, or restore (terminal only)'
+complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "explain" -d 'A check\'s full entry: why it matters, how to fix it, an example'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -66,7 +67,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l json -d 'Short 
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l dirs-from -d 'Read more folders from FILE, one per line (`-`: stdin); for fleets too large for a command line (Windows allows 32,767 characters)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l expiry-warning-days -d 'Warn when the certificate expires within N days' -r
@@ -87,7 +88,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l json -d 'Shor
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l label -d 'A note stored with the backup' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
@@ -106,7 +107,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_see
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -f -a "list" -d 'The backups of this settings file, newest first, with what each holds'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -f -a "repair" -d 'Rebuild a damaged index.json from the backups present (each verified)'
@@ -127,7 +128,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_su
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -144,9 +145,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_su
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l keep -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l keep -d 'How many of this settings file\'s newest backups to keep (1 or more)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
@@ -163,7 +164,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_su
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -182,7 +183,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l json -d 'Short
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -199,7 +200,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l json -d 'Short fo
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -216,7 +217,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_s
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -f -a "inspect" -d 'What the Azure MFA SDK zip holds, and whether MIM can use it'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -f -a "apply" -d 'Write the SDK\'s keys and certificate into the service folder'
@@ -235,7 +236,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subco
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l username -d 'Username to set when the file has none' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l country-code -d 'DefaultCountryCode to set when the file has none (digits, no +)' -r
@@ -257,7 +258,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subco
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -274,7 +275,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_s
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "set" -d 'Check a DLL, copy it into the service folder and make it the phone provider'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "clear" -d 'Empty the CustomPhoneProvider entry'
@@ -298,7 +299,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -317,7 +318,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -334,7 +335,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -352,7 +353,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -369,8 +370,25 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l json -d 'Short f
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l color -d 'Colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
@@ -386,5 +404,5 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l json -d 'S
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -s v -l verbose -d 'More human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -s h -l help -d 'Print help'

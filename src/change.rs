@@ -240,7 +240,9 @@ pub fn commit(
     if settings_change {
         let name = site.settings_display();
         let diff = masked_diff(&plan.before, &plan.after, &name, &format!("{name} (new)"));
-        if dry_run || ui.verbose {
+        if dry_run {
+            report.answer(&diff.unified); // what a dry run is asked for
+        } else if ui.verbose {
             report.human.push_str(&diff.unified);
         }
         report.diff = Some(diff);

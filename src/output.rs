@@ -186,8 +186,9 @@ impl Report {
         self.msg = msg.into();
     }
 
-    /// Findings as rendered for a person: shown with `-q` too.
-    pub fn show_findings(&mut self, text: &str) {
+    /// Text that is the answer (findings, a dry run's diff): shown with
+    /// `-q` too.
+    pub fn answer(&mut self, text: &str) {
         self.human.push_str(text);
         self.quiet_human.push_str(text);
     }

@@ -355,7 +355,7 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
     // A restore is only done when the MIM Service would start on it.
     let audit = crate::validate::audit_site(&site, crate::validate::Options::default());
     let (errors, warnings) = tally(&audit.findings);
-    report.show_findings(&render_findings(&ctx.ui, &audit.findings));
+    report.answer(&render_findings(&ctx.ui, &audit.findings));
     report.findings = audit.findings;
     let undo = outcome
         .snapshot

@@ -66,7 +66,7 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
         service_dir.as_deref(),
     );
     describe(&mut report, &check);
-    report.show_findings(&render_findings(&ctx.ui, &check.findings));
+    report.answer(&render_findings(&ctx.ui, &check.findings));
     let (errors, warnings) = tally(&check.findings);
     report.findings = check.findings;
     let what = if kind == Kind::Sms {
@@ -100,7 +100,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         Some(&site.service_dir),
     );
     describe(&mut report, &check);
-    report.show_findings(&render_findings(&ctx.ui, &check.findings));
+    report.answer(&render_findings(&ctx.ui, &check.findings));
     if !check.ok() {
         report.findings = check.findings;
         if !force {

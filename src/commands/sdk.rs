@@ -55,7 +55,7 @@ fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
         table.add_row(["encryption", &c.encryption]);
     }
     report.line(table.to_string());
-    report.show_findings(&render_findings(ui, &ex.findings));
+    report.answer(&render_findings(ui, &ex.findings));
 }
 
 pub fn inspect(ctx: &Ctx, zip: &Path) -> Result<Report> {

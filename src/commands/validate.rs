@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
                 },
             ]);
         }
-        report.show_findings(&render_findings(&ctx.ui, findings));
+        report.answer(&render_findings(&ctx.ui, findings));
     }
     if fleet {
         report.line(table.to_string());

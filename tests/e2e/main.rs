@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `mimmfa` binary on real files in temp folders.
 
 mod clr_oracle;
+mod console;
 mod document;
 mod foundation;
 mod fuzz_regressions;
