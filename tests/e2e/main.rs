@@ -2,6 +2,8 @@
 
 mod clr_oracle;
 mod console;
+#[cfg(unix)]
+mod docs_commands;
 mod document;
 mod foundation;
 mod fuzz_regressions;
