@@ -26,6 +26,14 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
             "setup is interactive and needs a terminal; in scripts use `mimmfa provider set DLL`, `mimmfa sdk apply ZIP` or `mimmfa restore ID`",
         ));
     }
+    // dialoguer hides the cursor while a menu is up; Ctrl-C would end the
+    // process with it hidden. Nothing is written before the final answer,
+    // so exiting here changes nothing.
+    let _ = ctrlc::set_handler(|| {
+        let _ = dialoguer::console::Term::stderr().show_cursor();
+        eprintln!("\ninterrupted: nothing was changed");
+        std::process::exit(130);
+    });
     let site = ctx.site()?;
     let doc = site.load()?;
     print_stderr(&format!(

@@ -115,3 +115,39 @@ fn without_a_terminal_setup_exits_2_and_names_the_commands() {
         out.stderr
     );
 }
+
+/// Ctrl-C at the menu: the terminal gets its cursor back (dialoguer hid
+/// it), the exit code is 130, and nothing was written.
+#[test]
+fn ctrl_c_at_the_menu_restores_the_cursor_and_changes_nothing() {
+    let site = Site::example();
+    let mut p = wizard(&site);
+    await_prompt(&mut p, "Quit without changes");
+    p.send_control('c').unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(rest.contains("\x1b[?25h"), "cursor shown again: {rest:?}");
+    assert!(rest.contains("nothing was changed"), "{rest:?}");
+    match p.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => assert_eq!(code, 130),
+        other => panic!("not an exit: {other:?}"),
+    }
+    assert_eq!(site.settings(), EXAMPLE_SETTINGS);
+}
+
+/// A path as Explorer's "Copy as path" gives it, in double quotes, is taken.
+#[test]
+fn a_quoted_path_is_accepted() {
+    let site = Site::example();
+    let mut p = wizard(&site);
+    await_prompt(&mut p, "Quit without changes");
+    key(&mut p, "\r");
+    await_prompt(&mut p, "Path of the provider DLL");
+    p.send_line(&format!("\"{}\"", dll("CustomPhoneGate.dll").display()))
+        .unwrap();
+    p.exp_string("preview: nothing has been written yet")
+        .unwrap();
+    await_prompt(&mut p, "Write these changes?");
+    key(&mut p, "n");
+    p.exp_eof().unwrap();
+    assert_eq!(site.settings(), EXAMPLE_SETTINGS);
+}
