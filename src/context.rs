@@ -1,11 +1,11 @@
 //! What every command needs: resolved folders, the path mapper, the UI.
 
-use crate::backup::{BackupStore, Source};
 use crate::cli::GlobalArgs;
 use crate::error::{refused, usage};
+use crate::formats::settings_xml::SettingsDoc;
 use crate::output::{Format, Ui};
 use crate::paths::PathMapper;
-use crate::settings::SettingsDoc;
+use crate::store::snapshots::{BackupStore, Source};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -125,7 +125,7 @@ impl Site {
     }
 
     pub fn read_settings(&self) -> Result<Vec<u8>> {
-        crate::settings::read_settings_file(&self.settings).map_err(|e| {
+        crate::formats::settings_xml::read_settings_file(&self.settings).map_err(|e| {
             refused(format!(
                 "cannot read {}: {e}; check --service-dir (or --settings)",
                 self.settings.display()

@@ -1,30 +1,18 @@
 //! mimmfa: safe, repeatable MFA configuration for Microsoft Identity
 //! Manager 2016. `run` is the whole program; `main.rs` only calls it.
 
-pub mod backup;
-pub mod bounded;
-pub mod change;
+// The layers, bottom up (docs/design.md): formats read files and know
+// nothing above them; store writes and keeps snapshots; checks judge and
+// never write; output renders; commands tie them together.
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod context;
-pub mod dotnet;
 pub mod error;
-pub mod finding;
+pub mod formats;
 pub mod output;
 pub mod paths;
-pub mod pe_version;
-pub mod permissions;
-pub mod pfauth;
-pub mod pkcs12;
-pub mod prompt;
-pub mod provider;
-pub mod safe_write;
-pub mod sdk;
-pub mod sdk_zip;
-pub mod secret;
-pub mod settings;
-pub mod validate;
-pub mod xml_rules;
+pub mod store;
 
 use clap::{CommandFactory, Parser};
 use cli::{BackupAction, Cli, Command, ProviderCommand, SdkCommand};

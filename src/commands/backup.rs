@@ -1,19 +1,19 @@
 //! `backup`, `backup list`, `backup prune`, `backup repair`, `restore`, `diff`.
 
-use crate::backup::{
-    BackupEntry, BackupStore, Index, Meta, Role, State, absolute_display, latest_of,
-};
-use crate::bounded;
-use crate::change::{self, Plan, SideFile};
+use crate::checks::finding::tally;
 use crate::cli::ChangeArgs;
 use crate::context::{Ctx, Site};
 use crate::error::{exit, refused, usage};
-use crate::finding::tally;
+use crate::formats::bounded;
+use crate::formats::secret::sha256_hex;
 use crate::output::{
     Report, RowSource, Streamed, StreamedTable, TableSource, masked_diff, printable,
     render_findings,
 };
-use crate::secret::sha256_hex;
+use crate::store::change::{self, Plan, SideFile};
+use crate::store::snapshots::{
+    BackupEntry, BackupStore, Index, Meta, Role, State, absolute_display, latest_of,
+};
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -263,7 +263,10 @@ pub fn repair(ctx: &Ctx) -> Result<Report> {
     if store.load().is_ok() {
         report.msg = format!(
             "{} is sound: nothing to repair",
-            store.dir().join(crate::backup::INDEX_FILE).display()
+            store
+                .dir()
+                .join(crate::store::snapshots::INDEX_FILE)
+                .display()
         );
         return Ok(report);
     }
@@ -273,7 +276,7 @@ pub fn repair(ctx: &Ctx) -> Result<Report> {
     report.files_written.push(
         store
             .dir()
-            .join(crate::backup::INDEX_FILE)
+            .join(crate::store::snapshots::INDEX_FILE)
             .display()
             .to_string(),
     );
@@ -353,7 +356,7 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
         return Ok(report);
     }
     // A restore is only done when the MIM Service would start on it.
-    let audit = crate::validate::audit_site(&site, crate::validate::Options::default());
+    let audit = crate::checks::audit::audit_site(&site, crate::checks::audit::Options::default());
     let (errors, warnings) = tally(&audit.findings);
     report.answer(&render_findings(&ctx.ui, &audit.findings));
     report.findings = audit.findings;
@@ -470,16 +473,27 @@ fn describe_side(role: Role, bytes: &[u8], settings: &[u8]) -> FileSide {
     let sha256 = sha256_hex(bytes);
     let summary = match role {
         Role::Certificate => {
-            let password = crate::settings::SettingsDoc::parse(settings.to_vec())
-                .map(|d| d.value(crate::settings::CERT_PASSWORD).to_string())
+            let password = crate::formats::settings_xml::SettingsDoc::parse(settings.to_vec())
+                .map(|d| {
+                    d.value(crate::formats::settings_xml::CERT_PASSWORD)
+                        .to_string()
+                })
                 .unwrap_or_default();
-            match crate::pkcs12::open(bytes, &crate::secret::Secret::new(password)) {
+            match crate::formats::pkcs12::open(
+                bytes,
+                &crate::formats::secret::Secret::new(password),
+            ) {
                 Ok(Some(c)) => format!("{}, expires {}", c.subject, c.not_after),
                 _ => "a certificate file (does not open with this version's CERT_PASSWORD)".into(),
             }
         }
         _ => {
-            let check = crate::provider::check_dll(bytes, "", crate::provider::Kind::Phone, None);
+            let check = crate::checks::provider_dll::check_dll(
+                bytes,
+                "",
+                crate::checks::provider_dll::Kind::Phone,
+                None,
+            );
             check
                 .assembly
                 .map(|a| format!("assembly {a}"))

@@ -3,9 +3,9 @@
 //! docs show. The catalogue in validate.rs gives the code's severity and
 //! title; a test keeps the two in step.
 
+use crate::checks::audit::CHECKS;
 use crate::error::usage;
 use crate::output::Report;
-use crate::validate::CHECKS;
 use anyhow::Result;
 use serde::Serialize;
 

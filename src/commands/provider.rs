@@ -1,21 +1,21 @@
 //! `provider check | set | clear`: the custom phone provider path.
 
-use crate::backup::Role;
-use crate::change::{self, Plan, SideFile};
+use crate::checks::finding::tally;
+use crate::checks::provider_dll::{
+    DllCheck, Kind, PHONE_INTERFACE, SMS_INTERFACE, check_dll, find_contracts, kind_for,
+};
 use crate::cli::ChangeArgs;
 use crate::context::{Ctx, Site};
 use crate::error::{exit, refused};
-use crate::finding::tally;
+use crate::formats::settings_xml::*;
 use crate::output::{Report, render_findings};
-use crate::provider::{
-    DllCheck, Kind, PHONE_INTERFACE, SMS_INTERFACE, check_dll, find_contracts, kind_for,
-};
-use crate::settings::*;
+use crate::store::change::{self, Plan, SideFile};
+use crate::store::snapshots::Role;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
 fn read_dll(path: &Path) -> Result<Vec<u8>> {
-    crate::bounded::read_file(path, crate::bounded::DLL_CAP)
+    crate::formats::bounded::read_file(path, crate::formats::bounded::DLL_CAP)
         .map_err(|e| refused(format!("cannot read {}: {e}", path.display())))
 }
 

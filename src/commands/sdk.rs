@@ -1,16 +1,16 @@
 //! `sdk inspect ZIP` and `sdk apply ZIP`.
 
-use crate::backup::Role;
-use crate::change::{self, Plan, SideFile};
+use crate::checks::audit::country_code_problem;
+use crate::checks::finding::tally;
+use crate::checks::sdk_files::{Examination, examine};
 use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::{exit, refused, usage};
-use crate::finding::tally;
+use crate::formats::pf_auth::SdkKeys;
+use crate::formats::settings_xml::*;
 use crate::output::{Report, Ui, render_findings};
-use crate::pfauth::SdkKeys;
-use crate::sdk::{Examination, examine};
-use crate::settings::*;
-use crate::validate::country_code_problem;
+use crate::store::change::{self, Plan, SideFile};
+use crate::store::snapshots::Role;
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::json;
@@ -22,7 +22,7 @@ pub const DEFAULT_USERNAME: &str = "MIMService";
 const EXPIRY_WARNING_DAYS: i64 = 30;
 
 fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
-    let shown = |s: &crate::secret::Secret| s.shown(ui.show_secrets);
+    let shown = |s: &crate::formats::secret::Secret| s.shown(ui.show_secrets);
     let keys = ex.keys.as_ref();
     report.set(
         "sdk",
@@ -191,7 +191,7 @@ fn pick_username(ctx: &Ctx, doc: &SettingsDoc, flag: Option<&str>, report: &mut 
     if let Some(f) = flag {
         return f.to_string();
     }
-    crate::prompt::ask(&ctx.ui, "Username for the Azure MFA SDK (any name; e.g. the MIM service account)", |s| {
+    crate::output::prompt::ask(&ctx.ui, "Username for the Azure MFA SDK (any name; e.g. the MIM service account)", |s| {
         if s.is_empty() { Err("a username is needed".into()) } else { Ok(()) }
     })
     .unwrap_or_else(|| {
@@ -208,7 +208,7 @@ fn pick_country_code(ctx: &Ctx, doc: &SettingsDoc, flag: Option<&str>) -> Result
     if let Some(f) = flag {
         return Ok(f.to_string());
     }
-    crate::prompt::ask(
+    crate::output::prompt::ask(
         &ctx.ui,
         "DefaultCountryCode (calling code for numbers stored without one, e.g. 1)",
         |s| country_code_problem(s).map_or(Ok(()), Err),

@@ -2,13 +2,13 @@
 //! the work is done by the same functions as `provider set`, `sdk apply`
 //! and `restore`, first as a dry run to show the diff, then for real.
 
+use crate::checks::audit::country_code_problem;
 use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::usage;
+use crate::formats::settings_xml::{DEFAULT_COUNTRY_CODE, USERNAME};
+use crate::output::prompt::ask;
 use crate::output::{Report, emit, print_stderr};
-use crate::prompt::ask;
-use crate::settings::{DEFAULT_COUNTRY_CODE, USERNAME};
-use crate::validate::country_code_problem;
 use anyhow::Result;
 use dialoguer::{Confirm, Select};
 use std::path::PathBuf;
@@ -83,10 +83,10 @@ fn provider(ctx: &Ctx) -> Result<Report> {
     let Some(dll) = ask(&ctx.ui, "Path of the provider DLL", |s| {
         let path = PathBuf::from(s);
         let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {s}: {e}"))?;
-        let check = crate::provider::check_dll(
+        let check = crate::checks::provider_dll::check_dll(
             &bytes,
             s,
-            crate::provider::Kind::Phone,
+            crate::checks::provider_dll::Kind::Phone,
             None, // provider set checks again, against the Service folder
         );
         match check.findings.first() {
@@ -110,16 +110,17 @@ fn provider(ctx: &Ctx) -> Result<Report> {
     })
 }
 
-fn sdk(ctx: &Ctx, doc: &crate::settings::SettingsDoc) -> Result<Report> {
+fn sdk(ctx: &Ctx, doc: &crate::formats::settings_xml::SettingsDoc) -> Result<Report> {
     let Some(zip) = ask(
         &ctx.ui,
         "Path of the Azure MFA SDK zip (SDK for ASP.net 2.0 C#)",
         |s| {
-            let ex = crate::sdk::examine(std::path::Path::new(s), 30).map_err(|e| e.to_string())?;
+            let ex = crate::checks::sdk_files::examine(std::path::Path::new(s), 30)
+                .map_err(|e| e.to_string())?;
             match ex
                 .findings
                 .iter()
-                .find(|f| f.severity == crate::finding::Severity::Error)
+                .find(|f| f.severity == crate::checks::finding::Severity::Error)
             {
                 Some(f) => Err(format!("[{}] {}", f.code, f.message)),
                 None => Ok(()),

@@ -1,9 +1,9 @@
 //! `mimmfa status`: what the service folder is set to, at a glance.
 
-use crate::backup::{WayBack, way_back};
 use crate::context::Ctx;
+use crate::formats::secret::{is_secret_name, mask};
 use crate::output::Report;
-use crate::secret::{is_secret_name, mask};
+use crate::store::snapshots::{WayBack, way_back};
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::{Map, Value};
@@ -16,7 +16,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let doc = site.parse(bytes.clone())?;
     let mode = doc.mode();
     report.set("mode", mode.as_str());
-    let build = crate::validate::mim_build(&site.service_dir);
+    let build = crate::checks::audit::mim_build(&site.service_dir);
     report.set("mim_build", build.map(|b| b.to_string()));
 
     let mut settings = Map::new();
@@ -36,10 +36,10 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     report.set("settings", settings);
 
     // What the settings point at, audited from the bytes read above.
-    let audit = crate::validate::audit_read(
+    let audit = crate::checks::audit::audit_read(
         &site,
         Ok(bytes.clone()),
-        crate::validate::Options::default(),
+        crate::checks::audit::Options::default(),
     );
     let cert = audit.certificate;
     report.set("certificate", &cert);
@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         })
     });
     report.set("provider", &provider);
-    let (errors, warnings) = crate::finding::tally(&audit.findings);
+    let (errors, warnings) = crate::checks::finding::tally(&audit.findings);
     report.set(
         "validation",
         serde_json::json!({"errors": errors, "warnings": warnings}),
@@ -63,8 +63,8 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let store = site.backups();
     let index = store.load().ok();
     let own = index.as_deref().map(|index| store.own(index));
-    let latest = own.as_deref().and_then(crate::backup::latest_of);
-    let current_sha = crate::secret::sha256_hex(&bytes);
+    let latest = own.as_deref().and_then(crate::store::snapshots::latest_of);
+    let current_sha = crate::formats::secret::sha256_hex(&bytes);
     let way = own.as_deref().map(|own| way_back(own, &current_sha));
     let backup = latest.as_ref().map(|b| {
         serde_json::json!({
@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         Some(b) => format!("MIM build: {b}"),
         None => format!(
             "MIM build: unknown (no versioned {} in the Service folder)",
-            crate::validate::MIM_SERVICE_EXE
+            crate::checks::audit::MIM_SERVICE_EXE
         ),
     });
     report.line(table.to_string());

@@ -1,12 +1,12 @@
 //! `validate [DIR...]`: the audit before a MIM Service restart, for one
 //! folder or a fleet (in parallel, results in the order given).
 
+use crate::checks::audit::{CHECKS, Options, validate_site};
+use crate::checks::finding::{Finding, tally};
 use crate::cli::ValidateArgs;
 use crate::context::{Ctx, Site};
 use crate::error::exit;
-use crate::finding::{Finding, tally};
 use crate::output::{Format, Report, render_findings};
-use crate::validate::{CHECKS, Options, validate_site};
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::{Value, json};
@@ -104,7 +104,8 @@ fn read_dir_list(list: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
     let read = if list.as_os_str() == "-" {
         std::io::stdin().read_to_end(&mut bytes).map(|_| ())
     } else {
-        crate::bounded::read_file(list, crate::bounded::INDEX_CAP).map(|b| bytes = b)
+        crate::formats::bounded::read_file(list, crate::formats::bounded::INDEX_CAP)
+            .map(|b| bytes = b)
     };
     let cannot = |e: &dyn std::fmt::Display| {
         crate::error::refused(format!(
@@ -217,7 +218,7 @@ fn folder_doc(site: &Site, findings: &[Finding], errors: usize, warnings: usize)
 
 /// The MIM build as JSON: the file version, or null when unknown.
 fn build_of(site: &Site) -> Value {
-    crate::validate::mim_build(&site.service_dir)
+    crate::checks::audit::mim_build(&site.service_dir)
         .map(|b| b.to_string())
         .into()
 }
@@ -302,5 +303,5 @@ fn fingerprint(f: &Finding) -> String {
         .or_else(|| f.line.map(|l| l.to_string()))
         .unwrap_or_default();
     let key = format!("{}|{}|{place}", f.code, f.file.as_deref().unwrap_or(""));
-    crate::secret::sha256_hex(key.as_bytes())[..32].to_string()
+    crate::formats::secret::sha256_hex(key.as_bytes())[..32].to_string()
 }

@@ -8,7 +8,7 @@ use crate::util::*;
 /// usage error that lists the codes.
 #[test]
 fn explain_gives_every_codes_full_entry() {
-    for (code, severity, title) in mimmfa::validate::CHECKS {
+    for (code, severity, title) in mimmfa::checks::audit::CHECKS {
         let out = mimmfa(&["explain", code, "--json"]);
         assert_eq!(out.code, 0, "{code}: {}", out.stdout);
         let v = out.json();

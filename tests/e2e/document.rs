@@ -1,6 +1,6 @@
 //! Property tests of the settings document (library level).
 
-use mimmfa::settings::SettingsDoc;
+use mimmfa::formats::settings_xml::SettingsDoc;
 use proptest::prelude::*;
 
 const NAMES: [&str; 8] = [

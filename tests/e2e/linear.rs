@@ -33,10 +33,10 @@ mod timing {
         (0..5)
             .map(|_| {
                 let start = Instant::now();
-                let audit = mimmfa::validate::audit_read(
+                let audit = mimmfa::checks::audit::audit_read(
                     site,
                     Ok(bytes.to_vec()),
-                    mimmfa::validate::Options::default(),
+                    mimmfa::checks::audit::Options::default(),
                 );
                 assert!(
                     !audit.findings.is_empty(),
@@ -60,7 +60,7 @@ mod timing {
         for one_line in [false, true] {
             let small = bloated(64 << 10, one_line);
             let big = bloated(1 << 20, one_line);
-            assert!(big.len() <= mimmfa::bounded::SETTINGS_CAP as usize);
+            assert!(big.len() <= mimmfa::formats::bounded::SETTINGS_CAP as usize);
             let (t_small, t_big) = (audit_time(&site, &small), audit_time(&site, &big));
             let ratio = t_big.as_secs_f64() / t_small.as_secs_f64().max(1e-6);
             println!(
@@ -80,7 +80,7 @@ mod timing {
 #[test]
 fn validate_verifies_the_newest_snapshots_and_deep_verifies_all() {
     let site = crate::util::Site::example();
-    let n = mimmfa::validate::VERIFIED_SNAPSHOTS + 2;
+    let n = mimmfa::checks::audit::VERIFIED_SNAPSHOTS + 2;
     for i in 0..n {
         let settings = String::from_utf8(crate::util::EXAMPLE_SETTINGS.to_vec())
             .unwrap()

@@ -10,6 +10,7 @@ mod fuzz_regressions;
 mod generated;
 mod hostile;
 mod json_schema;
+mod layers;
 mod linear;
 #[cfg(unix)]
 mod oracle;

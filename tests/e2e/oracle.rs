@@ -5,8 +5,8 @@
 //! (Debian's mono-mcs, installed by .ci/run). Where mono is absent the test
 //! says so loudly and passes only outside CI.
 
+use mimmfa::checks::finding::Finding;
 use mimmfa::context::Site;
-use mimmfa::finding::Finding;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -47,7 +47,7 @@ fn refusal(settings: &Path) -> Option<(String, usize)> {
         mimmfa::paths::PathMapper::new(dir, None, vec![]),
     );
     let findings: Vec<Finding> =
-        mimmfa::validate::validate_site(&site, mimmfa::validate::Options::default());
+        mimmfa::checks::audit::validate_site(&site, mimmfa::checks::audit::Options::default());
     findings
         .iter()
         .find(|f| matches!(f.code, "MFA002" | "MFA003" | "MFA008"))
@@ -220,7 +220,7 @@ fn values_from_the_command_line_never_make_a_file_system_xml_refuses() {
 
     let out = site.run(&["sdk", "apply", zip, "--username", "a]]>b"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let doc = mimmfa::settings::SettingsDoc::parse(site.settings()).unwrap();
+    let doc = mimmfa::formats::settings_xml::SettingsDoc::parse(site.settings()).unwrap();
     assert_eq!(doc.value("Username"), "a]]>b");
     if let Some(verdicts) = oracle(&[site.path("MfaSettings.xml")]) {
         assert_eq!(verdicts, [None], "System.Xml loads what mimmfa wrote");

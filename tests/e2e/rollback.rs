@@ -387,7 +387,7 @@ fn a_shared_backup_folder_keeps_each_settings_file_apart() {
         own.iter().all(|e| e["settings_path"]
             .as_str()
             .unwrap()
-            .starts_with(&mimmfa::backup::absolute_display(one.dir()))),
+            .starts_with(&mimmfa::store::snapshots::absolute_display(one.dir()))),
         "{list}"
     );
     let (_, all) = one.json(&["--backup-dir", b, "backup", "list", "--all"]);

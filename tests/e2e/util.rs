@@ -211,7 +211,7 @@ pub fn assert_no_secrets(out: &Out, secrets: &[&str]) {
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
-    mimmfa::secret::sha256_hex(bytes)
+    mimmfa::formats::secret::sha256_hex(bytes)
 }
 
 /// Make a file readable by its owner only: on Unix mode 0600; on Windows a

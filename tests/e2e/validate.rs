@@ -186,7 +186,7 @@ impl ReplaceAll for Vec<u8> {
 
 #[test]
 fn every_check_code_is_triggered_by_a_fixture() {
-    for (code, severity, _) in mimmfa::validate::CHECKS {
+    for (code, severity, _) in mimmfa::checks::audit::CHECKS {
         let (site, args) = case(code);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (exit, found) = findings(&site, &args);
@@ -413,7 +413,7 @@ fn sarif_output_validates_against_the_official_schema() {
         let run = &doc["runs"][0];
         assert_eq!(
             run["tool"]["driver"]["rules"].as_array().unwrap().len(),
-            mimmfa::validate::CHECKS.len()
+            mimmfa::checks::audit::CHECKS.len()
         );
         for r in run["results"].as_array().unwrap() {
             assert!(r["ruleId"].as_str().unwrap().starts_with("MFA"));
@@ -454,7 +454,7 @@ fn sarif_output_validates_against_the_official_schema() {
 #[test]
 fn the_user_docs_explain_every_code() {
     let docs = include_str!("../../docs/checks.md");
-    for (code, severity, _) in mimmfa::validate::CHECKS {
+    for (code, severity, _) in mimmfa::checks::audit::CHECKS {
         let row = docs.lines().find(|l| l.starts_with(&format!("| {code} |")));
         let row = row.unwrap_or_else(|| panic!("docs/checks.md has no row for {code}"));
         assert!(

@@ -7,7 +7,7 @@
 //! schemes and iteration counts, so a file demanding an absurd key-derivation
 //! cost is refused instead of burning minutes of CPU.
 
-use crate::secret::{Secret, mask};
+use crate::formats::secret::{Secret, mask};
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

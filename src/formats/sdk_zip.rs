@@ -100,7 +100,7 @@ pub fn read_sdk(path: &Path) -> Result<SdkFiles, ZipError> {
         path: zip.clone(),
         detail: e.to_string(),
     };
-    let mut file = crate::bounded::open_regular(path).map_err(|e| not_zip(&e))?;
+    let mut file = crate::formats::bounded::open_regular(path).map_err(|e| not_zip(&e))?;
     let repeated = repeated_name(&mut file);
     let mut archive =
         zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| not_zip(&e))?;

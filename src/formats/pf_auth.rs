@@ -3,8 +3,8 @@
 //! (declarations inside them are decoys) and keeps string literals whole.
 //! Errors name the constant and line, never the value.
 
-use crate::secret::Secret;
-use crate::settings::{CERT_PASSWORD, GROUP_KEY, LICENSE_KEY};
+use crate::formats::secret::Secret;
+use crate::formats::settings_xml::{CERT_PASSWORD, GROUP_KEY, LICENSE_KEY};
 
 pub const KEY_NAMES: [&str; 3] = [LICENSE_KEY, GROUP_KEY, CERT_PASSWORD];
 

@@ -1,12 +1,12 @@
 //! The Azure MFA SDK: what a zip holds and what its keys and certificate
 //! are worth to MIM. Shared by `sdk inspect`, `sdk apply` and `validate`.
 
-use crate::finding::Finding;
-use crate::pfauth::{SdkKeys, read_keys};
-use crate::pkcs12::{self, CertInfo, P12Error};
-use crate::sdk_zip::{SdkFiles, ZipError, read_sdk};
-use crate::secret::Secret;
-use crate::settings::{CERT_PASSWORD, GROUP_KEY, LICENSE_KEY};
+use crate::checks::finding::Finding;
+use crate::formats::pf_auth::{SdkKeys, read_keys};
+use crate::formats::pkcs12::{self, CertInfo, P12Error};
+use crate::formats::sdk_zip::{SdkFiles, ZipError, read_sdk};
+use crate::formats::secret::Secret;
+use crate::formats::settings_xml::{CERT_PASSWORD, GROUP_KEY, LICENSE_KEY};
 use std::path::Path;
 use time::OffsetDateTime;
 

@@ -1,8 +1,10 @@
 //! Output shared by every command: one JSON document on stdout (on failure
 //! too), or human text; colour; whether prompts are allowed.
 
-use crate::finding::{Finding, Severity};
-use crate::secret::{is_secret_name, mask};
+pub mod prompt;
+
+use crate::checks::finding::{Finding, Severity};
+use crate::formats::secret::{is_secret_name, mask};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::{IsTerminal, Write};

@@ -10,14 +10,14 @@
 //! Only afterwards is a certificate the new settings no longer name moved
 //! out of the Service folder (it is in the snapshot).
 
-use crate::backup::{BackupEntry, Meta, Role, State, StoreLock};
-use crate::bounded;
 use crate::context::Site;
 use crate::error::refused;
+use crate::formats::bounded;
+use crate::formats::secret::sha256_hex;
+use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, SettingsDoc};
 use crate::output::{Report, Ui, masked_diff};
-use crate::safe_write::{SettingsLock, acquire_lock, remove_stale_temps, write_atomic};
-use crate::secret::sha256_hex;
-use crate::settings::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, SettingsDoc};
+use crate::store::safe_write::{SettingsLock, acquire_lock, remove_stale_temps, write_atomic};
+use crate::store::snapshots::{BackupEntry, Meta, Role, State, StoreLock};
 use anyhow::Result;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -453,7 +453,7 @@ fn write_file(path: &Path, bytes: &[u8], owner_only: bool, force: bool) -> Resul
 /// Write a side file and read it back: the copy must hash like the source.
 fn write_verified(f: &SideFile, force: bool) -> Result<()> {
     if let Some(dir) = f.target.parent() {
-        crate::safe_write::create_service_dir(dir)?;
+        crate::store::safe_write::create_service_dir(dir)?;
     }
     write_file(&f.target, &f.bytes, f.role == Role::Certificate, force)?;
     let back = read_side(&f.target, f.role)?;

@@ -9,10 +9,10 @@
 //! the folder (and the clean-up of temp files) happen under the folder's
 //! own lock, so service folders sharing one backup folder never collide.
 
-use crate::bounded;
 use crate::error::{Failure, refused};
-use crate::safe_write::{create_private_dir, remove_stale_temps, write_atomic};
-use crate::secret::sha256_hex;
+use crate::formats::bounded;
+use crate::formats::secret::sha256_hex;
+use crate::store::safe_write::{create_private_dir, remove_stale_temps, write_atomic};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;

@@ -1,16 +1,16 @@
 //! Every check of checks.md on one service folder. Never writes, never
 //! needs the network; reuses the readers of the other commands.
 
-use crate::backup::{WayBack, way_back};
+use crate::checks::finding::{Finding, Severity};
+use crate::checks::provider_dll::{Kind, SMS_DLL_NAME, check_dll};
+use crate::checks::sdk_files::{certificate_findings, shape_hint, shape_ok};
 use crate::context::Site;
-use crate::finding::{Finding, Severity};
+use crate::formats::pe_version::FileVersion;
+use crate::formats::secret::{Secret, sha256_hex};
+use crate::formats::settings_xml::*;
 use crate::paths::is_absolute_windows;
-use crate::pe_version::FileVersion;
-use crate::permissions::{Reader, fix_hint, readable_by_others};
-use crate::provider::{Kind, SMS_DLL_NAME, check_dll};
-use crate::sdk::{certificate_findings, shape_hint, shape_ok};
-use crate::secret::{Secret, sha256_hex};
-use crate::settings::*;
+use crate::store::permissions::{Reader, fix_hint, readable_by_others};
+use crate::store::snapshots::{WayBack, way_back};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy)]
@@ -311,7 +311,7 @@ pub fn near_known_name(name: &str) -> Option<&'static str> {
 #[derive(Debug, Default)]
 pub struct SiteAudit {
     pub findings: Vec<Finding>,
-    pub certificate: Option<crate::pkcs12::CertInfo>,
+    pub certificate: Option<crate::formats::pkcs12::CertInfo>,
     pub provider: Option<ProviderSeen>,
 }
 
@@ -320,7 +320,7 @@ pub struct SiteAudit {
 pub struct ProviderSeen {
     pub file: PathBuf,
     pub sha256: String,
-    pub check: crate::provider::DllCheck,
+    pub check: crate::checks::provider_dll::DllCheck,
 }
 
 /// Collects findings about one folder; `on` places one on an element.
@@ -328,7 +328,7 @@ struct Audit<'a> {
     site: &'a Site,
     file: String,
     findings: Vec<Finding>,
-    certificate: Option<crate::pkcs12::CertInfo>,
+    certificate: Option<crate::formats::pkcs12::CertInfo>,
     provider: Option<ProviderSeen>,
 }
 
@@ -595,7 +595,9 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
         if let Some(cert) = &info {
             let what = path.display().to_string();
             let (license, group) = (doc.value(LICENSE_KEY), doc.value(GROUP_KEY));
-            if let Some(f) = crate::sdk::cert_keys_finding(cert, license, group, &what) {
+            if let Some(f) =
+                crate::checks::sdk_files::cert_keys_finding(cert, license, group, &what)
+            {
                 let f = a.on(el, f);
                 a.push(f);
             }
@@ -708,8 +710,8 @@ const COUNTRY_CODE_BUILD: FileVersion = FileVersion([4, 4, 1749, 0]);
 /// no version resource.
 pub fn mim_build(service_dir: &Path) -> Option<FileVersion> {
     let exe = service_dir.join(MIM_SERVICE_EXE);
-    let bytes = crate::bounded::read_file(&exe, crate::bounded::DLL_CAP).ok()?;
-    crate::pe_version::file_version(&bytes)
+    let bytes = crate::formats::bounded::read_file(&exe, crate::formats::bounded::DLL_CAP).ok()?;
+    crate::formats::pe_version::file_version(&bytes)
 }
 
 fn build_checks(a: &mut Audit<'_>, doc: &SettingsDoc, modes: &[Mode]) {
@@ -870,7 +872,7 @@ fn security_and_backups(
         Err(e) => {
             a.push(
                 Finding::error("MFA062", format!("{e:#}"))
-                    .file(store.dir().join(crate::backup::INDEX_FILE).display().to_string())
+                    .file(store.dir().join(crate::store::snapshots::INDEX_FILE).display().to_string())
                     .hint("`mimmfa backup repair` (until then no command can snapshot, so none will change anything)"),
             );
             Default::default()
@@ -879,7 +881,7 @@ fn security_and_backups(
     // Every stored file once (snapshots share them): private, and intact.
     // Hashing the whole store on every run would grow with its history.
     let own = store.own(&index);
-    let checked: Vec<&crate::backup::BackupEntry> = if opts.deep {
+    let checked: Vec<&crate::store::snapshots::BackupEntry> = if opts.deep {
         index.newest_first().collect()
     } else {
         own.iter().take(VERIFIED_SNAPSHOTS).copied().collect()
@@ -968,7 +970,7 @@ fn sdk_zips_in(dir: &Path) -> Vec<PathBuf> {
             };
             (0..z.len()).any(|i| {
                 z.by_index_raw(i).is_ok_and(|e| {
-                    crate::sdk_zip::normalize(&String::from_utf8_lossy(e.name_raw()))
+                    crate::formats::sdk_zip::normalize(&String::from_utf8_lossy(e.name_raw()))
                         .ends_with("pf/certs/cert_key.p12")
                 })
             })

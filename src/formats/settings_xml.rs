@@ -5,7 +5,7 @@
 //! those spans, so every byte the edit does not target — BOM, declaration,
 //! CRLF, comments, attributes, unknown elements, order — stays as it was.
 
-use crate::xml_rules;
+use crate::formats::xml_rules;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::fmt;
@@ -38,12 +38,12 @@ pub const KNOWN_SETTINGS: [&str; 9] = [
 pub const SDK_SETTINGS: [&str; 4] = [LICENSE_KEY, GROUP_KEY, CERT_PASSWORD, CERT_FILE_PATH];
 
 /// The stock MfaSettings.xml is about 1 KB; anything past this is not one.
-pub const MAX_SETTINGS_BYTES: u64 = crate::bounded::SETTINGS_CAP;
+pub const MAX_SETTINGS_BYTES: u64 = crate::formats::bounded::SETTINGS_CAP;
 
 /// Read a settings file: a regular file only, refusing one too large to be
 /// real (counted while reading).
 pub fn read_settings_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    crate::bounded::read_file(path, MAX_SETTINGS_BYTES).map_err(|e| {
+    crate::formats::bounded::read_file(path, MAX_SETTINGS_BYTES).map_err(|e| {
         if e.kind() == std::io::ErrorKind::InvalidData {
             std::io::Error::new(
                 e.kind(),
@@ -482,7 +482,7 @@ impl Parser<'_> {
     /// what the parser saw there (that would be part of the secret).
     fn run(&mut self, body: &str) -> Result<(), DocError> {
         self.run_events(body).map_err(|mut e| {
-            if let Some(open) = self.open.as_ref().filter(|o| crate::secret::is_secret_name(&o.name)) {
+            if let Some(open) = self.open.as_ref().filter(|o| crate::formats::secret::is_secret_name(&o.name)) {
                 e.message = format!(
                     "the value of <{}> is not well-formed XML (its text is not shown: it is a secret); a `<` or `&` in it must be written &lt; or &amp;",
                     open.name

@@ -8,8 +8,10 @@
 //! assignable to the contract interface, Activator.CreateInstance); the
 //! harness in tests/clr-oracle checks them against mono.
 
-use crate::dotnet::{Assembly, Platform, Scope, StrongName, TypeInfo, Version, read_assembly};
-use crate::finding::Finding;
+use crate::checks::finding::Finding;
+use crate::formats::dotnet::{
+    Assembly, Platform, Scope, StrongName, TypeInfo, Version, read_assembly,
+};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -80,7 +82,7 @@ impl DllCheck {
     pub fn ok(&self) -> bool {
         self.findings
             .iter()
-            .all(|f| f.severity != crate::finding::Severity::Error)
+            .all(|f| f.severity != crate::checks::finding::Severity::Error)
     }
 }
 
@@ -468,7 +470,8 @@ pub fn find_contracts(dir: &Path) -> Vec<Contract> {
 }
 
 fn contracts_in(path: &Path) -> Vec<Contract> {
-    let Ok(bytes) = crate::bounded::read_file(path, crate::bounded::DLL_CAP) else {
+    let Ok(bytes) = crate::formats::bounded::read_file(path, crate::formats::bounded::DLL_CAP)
+    else {
         return vec![];
     };
     let Ok(a) = read_assembly(&bytes) else {

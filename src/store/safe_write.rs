@@ -107,7 +107,7 @@ pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()>
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temp file in {}", dir.display()))?;
     set_mode(tmp.path(), owner_only)?;
-    crate::permissions::keep_access(target, tmp.path()).with_context(|| {
+    crate::store::permissions::keep_access(target, tmp.path()).with_context(|| {
         format!(
             "cannot give the new {} the access rules (ACL) of the old one; nothing was changed",
             target.display()
@@ -200,7 +200,7 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
         return Ok(());
     }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    crate::permissions::make_dir_private(dir)
+    crate::store::permissions::make_dir_private(dir)
         .with_context(|| format!("cannot make {} private", dir.display()))
 }
 

@@ -1,0 +1,8 @@
+//! The checks: what a finding is, the catalogue of codes, the audit of a
+//! Service folder, and the rules for provider DLLs and SDK files. Checks
+//! read and judge; they never write.
+
+pub mod audit;
+pub mod finding;
+pub mod provider_dll;
+pub mod sdk_files;

@@ -1,0 +1,14 @@
+//! Readers (and the one writer) of the file formats mimmfa meets: the
+//! settings XML, the SDK zip and its pf_auth.cs, PKCS#12, .NET metadata and
+//! PE version resources. Pure: bytes in, values or errors out; nothing here
+//! prints, writes files or imports the layers above.
+
+pub mod bounded;
+pub mod dotnet;
+pub mod pe_version;
+pub mod pf_auth;
+pub mod pkcs12;
+pub mod sdk_zip;
+pub mod secret;
+pub mod settings_xml;
+pub mod xml_rules;

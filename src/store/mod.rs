@@ -1,0 +1,8 @@
+//! Disk policy: locks, safe writes (temp file and rename), permissions,
+//! snapshots of the MFA state, and the write pipeline that ties them
+//! together for every changing command.
+
+pub mod change;
+pub mod permissions;
+pub mod safe_write;
+pub mod snapshots;

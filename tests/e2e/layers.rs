@@ -1,0 +1,118 @@
+//! The rules of the house (docs/design.md, "The layers"), kept by reading
+//! the source: formats import nothing of ours above them; checks never
+//! write; only commands and output print; no module name twice.
+
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Lines of code, comments left out (unit tests count: they live in the
+/// layer too).
+fn code(path: &Path) -> Vec<(usize, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with("//"))
+        .map(|(i, l)| (i + 1, l.to_string()))
+        .collect()
+}
+
+fn breaches(dir: &str, forbidden: &[&str], allowed: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in sources(&src().join(dir)) {
+        for (n, line) in code(&file) {
+            for bad in forbidden {
+                if line.contains(bad) && !allowed.iter().any(|a| line.contains(a)) {
+                    out.push(format!("{}:{n}: {}", file.display(), line.trim()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn formats_import_nothing_above_them() {
+    let found = breaches("formats", &["crate::"], &["crate::formats::"]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn checks_never_write() {
+    let found = breaches(
+        "checks",
+        &[
+            "fs::write",
+            "File::create",
+            "OpenOptions",
+            "safe_write",
+            "store::change",
+            "remove_file",
+            "rename(",
+        ],
+        &[],
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn only_commands_and_output_print() {
+    let printing = [
+        "println!",
+        "eprintln!",
+        "print!(",
+        "eprint!(",
+        "print_stdout",
+        "print_stderr",
+        "stdout()",
+        "stderr()",
+    ];
+    let mut found = Vec::new();
+    for dir in ["formats", "checks", "store"] {
+        found.extend(breaches(dir, &printing, &[]));
+    }
+    for file in ["context.rs", "paths.rs", "error.rs", "cli.rs"] {
+        for (n, line) in code(&src().join(file)) {
+            if printing.iter().any(|p| line.contains(p)) {
+                found.push(format!("{file}:{n}: {}", line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn no_module_name_twice() {
+    let mut seen = std::collections::BTreeMap::new();
+    for file in sources(&src()) {
+        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+        if stem == "mod"
+            || file.parent() == Some(src().as_path()) && (stem == "lib" || stem == "main")
+        {
+            continue;
+        }
+        if let Some(other) = seen.insert(stem.clone(), file.clone()) {
+            panic!(
+                "module {stem} twice: {} and {}",
+                other.display(),
+                file.display()
+            );
+        }
+    }
+}
