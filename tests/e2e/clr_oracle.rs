@@ -103,6 +103,20 @@ fn deploy(case: &Case) -> (tempfile::TempDir, PathBuf) {
     (dir, to)
 }
 
+/// `provider check --json` of a DLL deployed in a service folder.
+fn check_in(service_dir: &Path, dll: &Path, extra: &[&str]) -> Out {
+    let mut args = vec![
+        "-s",
+        service_dir.to_str().unwrap(),
+        "provider",
+        "check",
+        dll.to_str().unwrap(),
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    mimmfa(&args)
+}
+
 fn mono(exe: &Path, args: &[&str]) -> String {
     let out = Command::new("mono").arg(exe).args(args).output().unwrap();
     assert!(
@@ -127,11 +141,7 @@ fn provider_check_agrees_with_the_clr() {
             .trim()
             .strip_prefix("usable ")
             .map(|types| types.split(' ').collect());
-        let mut args = vec!["-s", d, "provider", "check", t, "--json"];
-        if case.sms {
-            args.push("--sms");
-        }
-        let out = mimmfa(&args);
+        let out = check_in(dir.path(), &target, if case.sms { &["--sms"] } else { &[] });
         let v = out.json();
         let codes = finding_codes(&v);
         let ours: Option<Vec<&str>> = (out.code == 0).then(|| {
@@ -211,15 +221,7 @@ fn each_unusable_dll_gets_its_own_code() {
             beside,
             ..case(name)
         });
-        let d = dir.path().to_str().unwrap();
-        let out = mimmfa(&[
-            "-s",
-            d,
-            "provider",
-            "check",
-            target.to_str().unwrap(),
-            "--json",
-        ]);
+        let out = check_in(dir.path(), &target, &[]);
         let v = out.json();
         assert_eq!(finding_codes(&v), vec![code.to_string()], "{name}: {v}");
         let text = format!(
@@ -239,14 +241,7 @@ fn each_unusable_dll_gets_its_own_code() {
 fn check_reports_identity_and_contract() {
     let (dir, target) = deploy(&case("CustomPhoneGate.dll"));
     let d = dir.path().to_str().unwrap();
-    let out = mimmfa(&[
-        "-s",
-        d,
-        "provider",
-        "check",
-        target.to_str().unwrap(),
-        "--json",
-    ]);
+    let out = check_in(dir.path(), &target, &[]);
     let v = out.json();
     assert_eq!(out.code, 0, "{v}");
     let a = &v["assembly"];
