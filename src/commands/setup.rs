@@ -29,11 +29,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     // dialoguer hides the cursor while a menu is up; Ctrl-C would end the
     // process with it hidden. Nothing is written before the final answer,
     // so exiting here changes nothing.
-    let _ = ctrlc::set_handler(|| {
-        let _ = dialoguer::console::Term::stderr().show_cursor();
-        eprintln!("\ninterrupted: nothing was changed");
-        std::process::exit(130);
-    });
+    let _ = ctrlc::set_handler(|| crate::output::prompt::interrupted());
     let site = ctx.site()?;
     let doc = site.load()?;
     print_stderr(&format!(
@@ -45,7 +41,8 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         .with_prompt("What do you want to do?")
         .items(JOBS)
         .default(0)
-        .interact_opt()?;
+        .interact_opt()
+        .map_err(crate::output::prompt::interrupted_or)?;
     match job {
         Some(0) => provider(ctx),
         Some(1) => sdk(ctx, &doc),
@@ -72,7 +69,8 @@ fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Resu
         || Confirm::new()
             .with_prompt("Write these changes?")
             .default(false)
-            .interact()?;
+            .interact()
+            .map_err(crate::output::prompt::interrupted_or)?;
     if !go {
         return Ok(quit());
     }
@@ -193,7 +191,8 @@ fn restore(ctx: &Ctx) -> Result<Report> {
         .with_prompt("Which backup?")
         .items(&labels)
         .default(0)
-        .interact_opt()?
+        .interact_opt()
+        .map_err(crate::output::prompt::interrupted_or)?
     else {
         return Ok(quit());
     };

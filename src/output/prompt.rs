@@ -12,8 +12,31 @@ pub fn ask(ui: &Ui, question: &str, validate: fn(&str) -> Result<(), String>) ->
         .with_prompt(question)
         .validate_with(|s: &String| validate(unquote(s)))
         .interact_text()
+        .map_err(interrupted_or)
         .ok()
         .map(|s| unquote(&s).to_string())
+}
+
+/// Ctrl-C at a prompt: give the terminal its cursor back (dialoguer hides
+/// it), say nothing was changed, exit 130. Called from the prompt's own
+/// error (the read is interrupted) and from the SIGINT handler, whichever
+/// comes first; nothing is written before the final answer.
+pub fn interrupted() -> ! {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = dialoguer::console::Term::stderr().show_cursor();
+        eprintln!("\ninterrupted: nothing was changed");
+    });
+    std::process::exit(130);
+}
+
+/// A prompt's error, unless it is Ctrl-C, which ends the run here.
+pub fn interrupted_or(e: dialoguer::Error) -> dialoguer::Error {
+    let dialoguer::Error::IO(io) = &e;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        interrupted();
+    }
+    e
 }
 
 /// An answer without surrounding blanks and one pair of surrounding double
