@@ -313,6 +313,8 @@ pub struct SiteAudit {
     pub findings: Vec<Finding>,
     pub certificate: Option<crate::formats::pkcs12::CertInfo>,
     pub provider: Option<ProviderSeen>,
+    /// The MIM build (`mim_build`), read once for the checks and the report.
+    pub mim_build: Option<FileVersion>,
 }
 
 /// The provider DLL CustomPhoneProvider names, as the audit read it.
@@ -330,6 +332,7 @@ struct Audit<'a> {
     findings: Vec<Finding>,
     certificate: Option<crate::formats::pkcs12::CertInfo>,
     provider: Option<ProviderSeen>,
+    mim_build: Option<FileVersion>,
 }
 
 impl Audit<'_> {
@@ -365,6 +368,7 @@ pub fn audit_read(site: &Site, read: std::io::Result<Vec<u8>>, opts: Options) ->
         findings: Vec::new(),
         certificate: None,
         provider: None,
+        mim_build: mim_build(&site.service_dir),
     };
     let bytes = match read {
         Ok(b) => b,
@@ -408,6 +412,7 @@ impl Audit<'_> {
             findings: self.findings,
             certificate: self.certificate,
             provider: self.provider,
+            mim_build: self.mim_build,
         }
     }
 }
@@ -715,7 +720,7 @@ pub fn mim_build(service_dir: &Path) -> Option<FileVersion> {
 }
 
 fn build_checks(a: &mut Audit<'_>, doc: &SettingsDoc, modes: &[Mode]) {
-    let Some(build) = mim_build(&a.site.service_dir) else {
+    let Some(build) = a.mim_build else {
         return;
     };
     for (mode, name) in [

@@ -123,9 +123,10 @@ pub fn check_dll(bytes: &[u8], file: &str, kind: Kind, service_dir: Option<&Path
     check
 }
 
-/// Could the MIM Service create `t` as its provider?
+/// Could the MIM Service create `t` as its provider? (why_not holds the
+/// creatable-class rules, in the order the CLR meets them.)
 fn usable(t: &TypeInfo, kind: Kind) -> bool {
-    t.implements(kind.interface()) && t.is_creatable_class() && why_not(t, kind).is_none()
+    !t.is_interface && t.implements(kind.interface()) && why_not(t, kind).is_none()
 }
 
 /// Why the service could not use a class that implements the interface,
@@ -265,7 +266,8 @@ fn contract_finding(used: &ContractRef, file: &str, kind: Kind, dir: &Path) -> O
     )
 }
 
-fn short_name(interface: &str) -> &str {
+/// `IPhoneServiceProvider` for the full name.
+pub fn short_name(interface: &str) -> &str {
     interface.rsplit('.').next().unwrap_or(interface)
 }
 

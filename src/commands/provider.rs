@@ -276,7 +276,7 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
         })
         .collect();
     for interface in [PHONE_INTERFACE, SMS_INTERFACE] {
-        let short = interface.rsplit('.').next().unwrap_or(interface);
+        let short = crate::checks::provider_dll::short_name(interface);
         let mine: Vec<&Row> = rows.iter().filter(|r| r.interface == interface).collect();
         if mine.is_empty() {
             report.line(format!(

@@ -16,8 +16,6 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let doc = site.parse(bytes.clone())?;
     let mode = doc.mode();
     report.set("mode", mode.as_str());
-    let build = crate::checks::audit::mim_build(&site.service_dir);
-    report.set("mim_build", build.map(|b| b.to_string()));
 
     let mut settings = Map::new();
     let mut table = Table::new();
@@ -41,6 +39,8 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         Ok(bytes.clone()),
         crate::checks::audit::Options::default(),
     );
+    let build = audit.mim_build;
+    report.set("mim_build", build.map(|b| b.to_string()));
     let cert = audit.certificate;
     report.set("certificate", &cert);
     let provider = audit.provider.as_ref().map(|p| {

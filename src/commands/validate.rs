@@ -1,11 +1,12 @@
 //! `validate [DIR...]`: the audit before a MIM Service restart, for one
 //! folder or a fleet (in parallel, results in the order given).
 
-use crate::checks::audit::{CHECKS, Options, validate_site};
+use crate::checks::audit::{CHECKS, Options, audit_site};
 use crate::checks::finding::{Finding, tally};
 use crate::cli::ValidateArgs;
 use crate::context::{Ctx, Site};
 use crate::error::exit;
+use crate::formats::pe_version::FileVersion;
 use crate::output::{Format, Report, render_findings};
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
@@ -34,7 +35,10 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         && !ctx.ui.quiet
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let results = audit_all(&sites, opts, progress);
-    let sarif_doc = (ctx.ui.format == Format::Sarif).then(|| sarif(&results.concat()));
+    let sarif_doc = (ctx.ui.format == Format::Sarif).then(|| {
+        let all: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
+        sarif(&all)
+    });
 
     let mut report = Report::new("validate");
     let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
@@ -43,7 +47,14 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_header(["folder", "errors", "warnings", "result"]);
-    for (site, findings) in sites.iter().zip(&results) {
+    for (
+        site,
+        Audited {
+            findings,
+            mim_build,
+        },
+    ) in sites.iter().zip(&results)
+    {
         let (e, w) = tally(findings);
         let code = if e > 0 || (args.strict && w > 0) {
             exit::FINDINGS
@@ -55,7 +66,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         warnings += w;
         if fleet {
             report.line(format!("== {}", site.service_dir.display()));
-            docs.push(folder_doc(site, findings, e, w));
+            docs.push(folder_doc(site, findings, *mim_build, e, w));
             table.add_row([
                 site.service_dir.display().to_string(),
                 e.to_string(),
@@ -78,8 +89,12 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         );
     } else {
         report.settings_file = Some(sites[0].settings_display());
-        report.set("mim_build", build_of(&sites[0]));
-        report.findings = results.into_iter().next().unwrap_or_default();
+        report.set("mim_build", build_json(results[0].mim_build));
+        report.findings = results
+            .into_iter()
+            .next()
+            .map(|r| r.findings)
+            .unwrap_or_default();
     }
     report.exit = worst;
     let verdict = if worst == exit::OK {
@@ -150,7 +165,7 @@ fn decode_list(bytes: &[u8]) -> std::result::Result<String, String> {
 }
 
 /// Audit each folder on all cores; results keep the order given.
-fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Vec<Finding>> {
+fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Audited> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let done = AtomicUsize::new(0);
     let tick = || {
@@ -173,15 +188,14 @@ fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Vec<Finding>>
         return sites
             .iter()
             .map(|s| {
-                let found = validate_site(s, opts);
+                let found = audited(s, opts);
                 tick();
                 found
             })
             .collect();
     }
     let next = AtomicUsize::new(0);
-    let mut results: Vec<Vec<Finding>> = vec![Vec::new(); sites.len()];
-    let slots: Vec<std::sync::Mutex<Option<Vec<Finding>>>> =
+    let slots: Vec<std::sync::Mutex<Option<Audited>>> =
         sites.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -189,7 +203,7 @@ fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Vec<Finding>>
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(site) = sites.get(i) else { break };
-                    let found = validate_site(site, opts);
+                    let found = audited(site, opts);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(found);
                     }
@@ -198,13 +212,19 @@ fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Vec<Finding>>
             });
         }
     });
-    for (out, slot) in results.iter_mut().zip(slots) {
-        *out = slot.into_inner().ok().flatten().unwrap_or_default();
-    }
-    results
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().ok().flatten().unwrap_or_default())
+        .collect()
 }
 
-fn folder_doc(site: &Site, findings: &[Finding], errors: usize, warnings: usize) -> Value {
+fn folder_doc(
+    site: &Site,
+    findings: &[Finding],
+    mim_build: Option<FileVersion>,
+    errors: usize,
+    warnings: usize,
+) -> Value {
     let mut r = Report::new("validate");
     r.settings_file = Some(site.settings_display());
     r.findings = findings.to_vec();
@@ -212,15 +232,28 @@ fn folder_doc(site: &Site, findings: &[Finding], errors: usize, warnings: usize)
     r.msg = format!("{errors} error(s), {warnings} warning(s)");
     let mut v = serde_json::to_value(&r).unwrap_or(Value::Null);
     v["service_dir"] = site.service_dir.display().to_string().into();
-    v["mim_build"] = build_of(site);
+    v["mim_build"] = build_json(mim_build);
     v
 }
 
 /// The MIM build as JSON: the file version, or null when unknown.
-fn build_of(site: &Site) -> Value {
-    crate::checks::audit::mim_build(&site.service_dir)
-        .map(|b| b.to_string())
-        .into()
+fn build_json(build: Option<FileVersion>) -> Value {
+    build.map(|b| b.to_string()).into()
+}
+
+/// What `validate` keeps of one folder's audit.
+#[derive(Default)]
+struct Audited {
+    findings: Vec<Finding>,
+    mim_build: Option<FileVersion>,
+}
+
+fn audited(site: &Site, opts: Options) -> Audited {
+    let a = audit_site(site, opts);
+    Audited {
+        findings: a.findings,
+        mim_build: a.mim_build,
+    }
 }
 
 /// SARIF 2.1.0: one rule per check code, one result per finding.

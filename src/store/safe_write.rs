@@ -25,15 +25,21 @@ pub fn lock_path(settings: &Path) -> PathBuf {
     settings.with_file_name(name)
 }
 
-pub fn acquire_lock(settings: &Path) -> Result<SettingsLock> {
-    let path = lock_path(settings);
-    let mut file = OpenOptions::new()
+/// A lock file, created if need be and never truncated on open: the pid in
+/// it is the holder's until the lock is ours.
+pub fn open_lock_file(path: &Path) -> Result<File> {
+    OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
-        .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        .open(path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))
+}
+
+pub fn acquire_lock(settings: &Path) -> Result<SettingsLock> {
+    let path = lock_path(settings);
+    let mut file = open_lock_file(&path)?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {

@@ -16,7 +16,7 @@ use crate::store::safe_write::{create_private_dir, remove_stale_temps, write_ato
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
@@ -223,13 +223,7 @@ impl BackupStore {
         }
         create_private_dir(&self.dir)?;
         let path = self.dir.join(LOCK_FILE);
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        let file = crate::store::safe_write::open_lock_file(&path)?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
