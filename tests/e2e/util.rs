@@ -1,6 +1,5 @@
 //! A service folder in a temp dir, and a runner for the built binary.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -159,18 +158,45 @@ pub fn mimmfa(args: &[&str]) -> Out {
 
 /// The binary with exactly `args`.
 pub fn run_binary(args: &[&str]) -> Out {
-    let out = Command::cargo_bin("mimmfa")
-        .unwrap()
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut command = std::process::Command::cargo_bin("mimmfa").unwrap();
+    command
         .args(args)
         .env_remove("MIMMFA_SERVICE_DIR")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+        .env("NO_COLOR", "1");
+    let out = output_of(&mut command);
     Out {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Runs `command` to its end. Wine's CreateProcess sometimes fails with
+/// ERROR_INTERNAL_ERROR (1359) when several tests start processes at once
+/// (a CI run saw it in the eight-writers test): the child never started, so
+/// starting it again is safe. Only a failed start is retried, a few times,
+/// and only under Wine; a child that ran is never run twice.
+pub fn output_of(command: &mut std::process::Command) -> std::process::Output {
+    use std::process::Stdio;
+    // As `Command::output` does: no stdin, both outputs captured.
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut attempt = 0;
+    let child = loop {
+        match command.spawn() {
+            Ok(child) => break child,
+            Err(e) if under_wine() && attempt < 5 => {
+                attempt += 1;
+                eprintln!("wine: starting {command:?} failed ({e}); try {attempt} of 5 again");
+                std::thread::sleep(std::time::Duration::from_millis(200 * attempt));
+            }
+            Err(e) => panic!("cannot start {command:?}: {e}"),
+        }
+    };
+    child.wait_with_output().unwrap()
 }
 
 pub const COMMON_KEYS: [&str; 12] = [
