@@ -142,7 +142,7 @@ impl Site {
                 e.line,
                 e.column,
                 e.message,
-                e.code
+                crate::checks::catalogue::of_fault(e.fault).code
             ))
         })
     }

@@ -1,7 +1,8 @@
 //! Every check of checks.md on one service folder. Never writes, never
 //! needs the network; reuses the readers of the other commands.
 
-use crate::checks::finding::{Finding, Severity};
+use crate::checks::catalogue::{self as check, Check};
+use crate::checks::finding::Finding;
 use crate::checks::provider_dll::{Kind, SMS_DLL_NAME, check_dll};
 use crate::checks::sdk_files::{certificate_findings, shape_hint, shape_ok};
 use crate::context::Site;
@@ -36,214 +37,6 @@ impl Default for Options {
 /// and other servers' are verified by `validate --deep`, and every restore
 /// verifies what it restores before writing anything.
 pub const VERIFIED_SNAPSHOTS: usize = 10;
-
-/// The catalogue: code, severity, short title (SARIF rules, docs).
-pub const CHECKS: &[(&str, Severity, &str)] = &[
-    (
-        "MFA001",
-        Severity::Error,
-        "settings file missing or unreadable",
-    ),
-    ("MFA002", Severity::Error, "not well-formed XML"),
-    (
-        "MFA003",
-        Severity::Error,
-        "DOCTYPE or entity declaration present",
-    ),
-    (
-        "MFA004",
-        Severity::Warning,
-        "root element is not MfaSettings",
-    ),
-    (
-        "MFA005",
-        Severity::Error,
-        "a setting element appears more than once",
-    ),
-    (
-        "MFA006",
-        Severity::Error,
-        "a misspelt or mis-cased setting the MIM Service would ignore",
-    ),
-    (
-        "MFA007",
-        Severity::Warning,
-        "an element mimmfa does not know",
-    ),
-    (
-        "MFA008",
-        Severity::Error,
-        "not valid UTF-8, or an unreadable declared encoding",
-    ),
-    (
-        "MFA009",
-        Severity::Error,
-        "a value with surrounding whitespace or quotes",
-    ),
-    ("MFA010", Severity::Error, "no provider configured"),
-    ("MFA011", Severity::Error, "more than one mode configured"),
-    (
-        "MFA012",
-        Severity::Warning,
-        "Azure MFA SDK mode: the cloud SDK was retired",
-    ),
-    (
-        "MFA013",
-        Severity::Warning,
-        "MFA Server mode: Azure MFA Server stopped servicing requests",
-    ),
-    (
-        "MFA014",
-        Severity::Error,
-        "custom provider or MFA Server mode on a MIM build older than 4.5.202.0",
-    ),
-    (
-        "MFA015",
-        Severity::Warning,
-        "DefaultCountryCode on a MIM build older than 4.4.1749.0, which ignores it",
-    ),
-    (
-        "MFA020",
-        Severity::Error,
-        "a required Azure MFA SDK entry is missing or empty",
-    ),
-    (
-        "MFA021",
-        Severity::Warning,
-        "a key does not have the shape of real SDK keys",
-    ),
-    (
-        "MFA022",
-        Severity::Error,
-        "CertFilePath is not an absolute Windows path, or names no file",
-    ),
-    (
-        "MFA023",
-        Severity::Error,
-        "the certificate file is not PKCS#12, or CERT_PASSWORD does not open it",
-    ),
-    (
-        "MFA024",
-        Severity::Error,
-        "the PKCS#12 holds no certificate, or no private key",
-    ),
-    (
-        "MFA025",
-        Severity::Error,
-        "the certificate has expired or is not yet valid",
-    ),
-    ("MFA026", Severity::Warning, "the certificate expires soon"),
-    (
-        "MFA027",
-        Severity::Warning,
-        "the certificate file is outside the Service folder",
-    ),
-    (
-        "MFA028",
-        Severity::Warning,
-        "the certificate was issued for another SDK's keys",
-    ),
-    (
-        "MFA030",
-        Severity::Error,
-        "DefaultCountryCode is not an assigned ITU calling code",
-    ),
-    (
-        "MFA031",
-        Severity::Error,
-        "LOCMFA / LOCMFASRV are not usable",
-    ),
-    (
-        "MFA032",
-        Severity::Warning,
-        "local MFA Server with an SMS provider DLL: the SSPR OTP SMS gate fails",
-    ),
-    (
-        "MFA040",
-        Severity::Error,
-        "CustomPhoneProvider is not an absolute Windows path, or names no file",
-    ),
-    (
-        "MFA041",
-        Severity::Error,
-        "the provider file is not a PE file or not a .NET assembly",
-    ),
-    (
-        "MFA042",
-        Severity::Error,
-        "no public, non-abstract class implements IPhoneServiceProvider",
-    ),
-    (
-        "MFA043",
-        Severity::Warning,
-        "the provider DLL is not in the Service folder",
-    ),
-    (
-        "MFA044",
-        Severity::Error,
-        "SmsServiceProvider.dll has no public class whose first interface is ISmsServiceProvider",
-    ),
-    (
-        "MFA045",
-        Severity::Error,
-        "the provider interface is a copy, or comes from another assembly than the MIM Service's contract",
-    ),
-    (
-        "MFA046",
-        Severity::Error,
-        "no provider class has a public parameterless constructor",
-    ),
-    (
-        "MFA047",
-        Severity::Error,
-        "only open generic classes implement the provider interface",
-    ),
-    (
-        "MFA048",
-        Severity::Error,
-        "the provider DLL is 32-bit only (or for another processor)",
-    ),
-    (
-        "MFA049",
-        Severity::Error,
-        "the provider DLL is built for .NET Core / .NET 5+ or .NET Standard 2.1",
-    ),
-    (
-        "MFA050",
-        Severity::Warning,
-        "the settings file is readable by other users",
-    ),
-    (
-        "MFA051",
-        Severity::Warning,
-        "the certificate file or a backup is readable by other users",
-    ),
-    (
-        "MFA052",
-        Severity::Warning,
-        "an Azure MFA SDK zip lies in the Service or backup folder",
-    ),
-    (
-        "MFA060",
-        Severity::Warning,
-        "no backup of the current settings file",
-    ),
-    (
-        "MFA061",
-        Severity::Error,
-        "a backup's bytes do not match its recorded sha256",
-    ),
-    (
-        "MFA062",
-        Severity::Error,
-        "the backup index is damaged or names files that are not the store's own",
-    ),
-    (
-        "MFA070",
-        Severity::Warning,
-        "the provider DLL is built for .NET Standard 2.0",
-    ),
-];
 
 /// Assigned ITU-T E.164 country calling codes, as listed by Google's
 /// libphonenumber metadata (PhoneNumberMetadata.xml, the copy shipped in the
@@ -374,7 +167,7 @@ pub fn audit_read(site: &Site, read: std::io::Result<Vec<u8>>, opts: Options) ->
         Ok(b) => b,
         Err(e) => {
             a.push(
-                Finding::error("MFA001", format!("cannot read {}: {e}", a.file))
+                check::MFA001.finding(format!("cannot read {}: {e}", a.file))
                     .file(&a.file)
                     .hint("check --service-dir; the MIM Service (4.5.202.0+) reads MfaSettings.xml from its Service folder"),
             );
@@ -384,13 +177,14 @@ pub fn audit_read(site: &Site, read: std::io::Result<Vec<u8>>, opts: Options) ->
     };
     match SettingsDoc::parse(bytes.clone()) {
         Err(e) => {
-            let hint = match e.code {
-                "MFA003" => "delete the <!DOCTYPE ...> block; the stock file has none",
-                "MFA008" => "save the file as UTF-8 (Notepad: Save As → Encoding UTF-8)",
-                _ => "fix the XML at this place, or `mimmfa restore latest`",
+            let hint = match e.fault {
+                Fault::Declaration => "delete the <!DOCTYPE ...> block; the stock file has none",
+                Fault::Encoding => "save the file as UTF-8 (Notepad: Save As → Encoding UTF-8)",
+                Fault::Malformed => "fix the XML at this place, or `mimmfa restore latest`",
             };
             a.push(
-                Finding::error(e.code, e.message)
+                check::of_fault(e.fault)
+                    .finding(e.message)
                     .file(&a.file)
                     .at(e.line, e.column)
                     .hint(hint),
@@ -420,31 +214,27 @@ impl Audit<'_> {
 fn structure(a: &mut Audit<'_>, doc: &SettingsDoc) {
     if doc.root_name() != "MfaSettings" {
         a.push(
-            Finding::warning(
-                "MFA004",
-                format!(
+            check::MFA004
+                .finding(format!(
                     "the root element is <{}>, not <MfaSettings>",
                     doc.root_name()
-                ),
-            )
-            .file(&a.file)
-            .at(1, 1)
-            .hint("the stock file's root is <MfaSettings>; check this is the right file"),
+                ))
+                .file(&a.file)
+                .at(1, 1)
+                .hint("the stock file's root is <MfaSettings>; check this is the right file"),
         );
     }
     for name in KNOWN_SETTINGS {
         let all = doc.find_all(name);
         for dup in all.iter().skip(1) {
-            let f = Finding::error(
-                "MFA005",
-                format!(
+            let f = check::MFA005
+                .finding(format!(
                     "<{}> appears {} times (first on line {})",
                     dup.name,
                     all.len(),
                     all[0].line
-                ),
-            )
-            .hint("keep one; the MIM Service may read either");
+                ))
+                .hint("keep one; the MIM Service may read either");
             let f = a.on(dup, f);
             a.push(f);
         }
@@ -456,7 +246,7 @@ fn structure(a: &mut Audit<'_>, doc: &SettingsDoc) {
                 && ((v.starts_with('"') && v.ends_with('"'))
                     || (v.starts_with('\'') && v.ends_with('\'')));
             if v.trim() != v || quoted {
-                let f = Finding::error("MFA009", format!("<{}> has surrounding {} in its value", el.name, if quoted { "quotes" } else { "whitespace" }))
+                let f = check::MFA009.finding(format!("<{}> has surrounding {} in its value", el.name, if quoted { "quotes" } else { "whitespace" }))
                     .hint("remove them: the MIM Service takes the value literally (a quoted CertFilePath fails with \"Illegal characters in path\")");
                 let f = a.on(el, f);
                 a.push(f);
@@ -464,21 +254,17 @@ fn structure(a: &mut Audit<'_>, doc: &SettingsDoc) {
             continue;
         }
         let f = match near_known_name(&el.name) {
-            Some(right) => Finding::error(
-                "MFA006",
-                format!(
+            Some(right) => check::MFA006
+                .finding(format!(
                     "<{}> is not a setting the MIM Service knows; it will be ignored",
                     el.name
-                ),
-            )
-            .hint(format!(
-                "did you mean <{right}>? Element names are case-sensitive"
-            )),
-            None => Finding::warning(
-                "MFA007",
-                format!("<{}> is not a setting mimmfa knows", el.name),
-            )
-            .hint("it may be newer than mimmfa; otherwise remove it"),
+                ))
+                .hint(format!(
+                    "did you mean <{right}>? Element names are case-sensitive"
+                )),
+            None => check::MFA007
+                .finding(format!("<{}> is not a setting mimmfa knows", el.name))
+                .hint("it may be newer than mimmfa; otherwise remove it"),
         };
         let f = a.on(el, f);
         a.push(f);
@@ -490,15 +276,13 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
     let modes = doc.configured_modes();
     match modes.len() {
         0 => a.push(
-            Finding::error("MFA010", "no provider is configured: no Azure MFA SDK keys, no LOCMFA, no CustomPhoneProvider")
+            check::MFA010.finding("no provider is configured: no Azure MFA SDK keys, no LOCMFA, no CustomPhoneProvider")
                 .file(&a.file)
                 .hint("`mimmfa provider set DLL` (recommended), or `mimmfa sdk apply ZIP`, or `mimmfa restore`"),
         ),
         1 => {}
         _ => a.push(
-            Finding::error(
-                "MFA011",
-                format!("more than one mode is configured: {}", modes.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")),
+            check::MFA011.finding(format!("more than one mode is configured: {}", modes.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")),
             )
             .file(&a.file)
             .hint("`mimmfa provider set DLL` clears the SDK entries and LOCMFA; `mimmfa sdk apply ZIP` clears CustomPhoneProvider"),
@@ -507,7 +291,7 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
     let mut cert = None;
     if modes.contains(&Mode::AzureMfaSdk) {
         a.push(
-            Finding::warning("MFA012", "Azure MFA SDK mode: Microsoft retired the cloud SDK (calls announced to fail after 2018-11-14)")
+            check::MFA012.finding("Azure MFA SDK mode: Microsoft retired the cloud SDK (calls announced to fail after 2018-11-14)")
                 .file(&a.file)
                 .hint("move to a custom phone provider: `mimmfa provider set DLL`"),
         );
@@ -515,9 +299,7 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
     }
     if modes.contains(&Mode::MfaServer) {
         a.push(
-            Finding::warning(
-                "MFA013",
-                "MFA Server mode: Azure MFA Server stopped servicing MFA requests on 2024-09-30",
+            check::MFA013.finding("MFA Server mode: Azure MFA Server stopped servicing MFA requests on 2024-09-30",
             )
             .file(&a.file)
             .hint("move to a custom phone provider: `mimmfa provider set DLL`"),
@@ -544,11 +326,11 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
 fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<PathBuf> {
     for name in SDK_MODE_REQUIRED {
         if !doc.is_filled(name) {
-            let f = Finding::error(
-                "MFA020",
-                format!("Azure MFA SDK mode needs {name}, and it is missing or empty"),
-            )
-            .hint("`mimmfa sdk apply ZIP` fills every SDK entry from the SDK zip");
+            let f = check::MFA020
+                .finding(format!(
+                    "Azure MFA SDK mode needs {name}, and it is missing or empty"
+                ))
+                .hint("`mimmfa sdk apply ZIP` fills every SDK entry from the SDK zip");
             let f = a.on_setting(doc, name, f);
             a.push(f);
         }
@@ -559,11 +341,9 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
             let f = a.on_setting(
                 doc,
                 name,
-                Finding::warning(
-                    "MFA021",
-                    format!("{name} does not have the shape seen in real SDKs"),
-                )
-                .hint(shape_hint(name)),
+                check::MFA021
+                    .finding(format!("{name} does not have the shape seen in real SDKs"))
+                    .hint(shape_hint(name)),
             );
             a.push(f);
         }
@@ -573,16 +353,16 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
         return None;
     }
     let el = doc.get(CERT_FILE_PATH)?;
-    let path = resolve_file(a, el, value, "MFA022", "CertFilePath")?;
+    let path = resolve_file(a, el, value, &check::MFA022, "CertFilePath")?;
     warn_outside_service_dir(
         a,
         el,
         value,
-        Finding::warning(
-            "MFA027",
-            format!("the certificate file {value} is outside the Service folder"),
-        )
-        .hint("keep it in <Service>\\MfaCerts, as Microsoft's procedure does"),
+        check::MFA027
+            .finding(format!(
+                "the certificate file {value} is outside the Service folder"
+            ))
+            .hint("keep it in <Service>\\MfaCerts, as Microsoft's procedure does"),
     );
     let password = doc.value(CERT_PASSWORD);
     if !password.is_empty()
@@ -626,12 +406,12 @@ fn resolve_file(
     a: &mut Audit<'_>,
     el: &Element,
     value: &str,
-    code: &'static str,
+    code: &'static Check,
     what: &str,
 ) -> Option<PathBuf> {
     let v = value.trim().trim_matches(['"', '\'']);
     if !is_absolute_windows(v) {
-        let f = a.on(el, Finding::error(code, format!("{what} \"{value}\" is not an absolute Windows path")).hint("write the full path, e.g. C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service\\..."));
+        let f = a.on(el, code.finding(format!("{what} \"{value}\" is not an absolute Windows path")).hint("write the full path, e.g. C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service\\..."));
         a.push(f);
         return None;
     }
@@ -649,7 +429,7 @@ fn resolve_file(
             .flatten()
             .find(|b| b.is_file() && *b != p);
             let (more, hint) = if let Some(beside) = beside {
-                let fix = if code == "MFA040" {
+                let fix = if *code == check::MFA040 {
                     "`mimmfa provider set DLL` rewrites the path"
                 } else {
                     "`mimmfa sdk apply ZIP` rewrites the path"
@@ -675,13 +455,10 @@ fn resolve_file(
             };
             let f = a.on(
                 el,
-                Finding::error(
-                    code,
-                    format!(
-                        "{what} names {value}, and there is no such file (looked at {}){more}",
-                        p.display()
-                    ),
-                )
+                code.finding(format!(
+                    "{what} names {value}, and there is no such file (looked at {}){more}",
+                    p.display()
+                ))
                 .hint(hint),
             );
             a.push(f);
@@ -690,11 +467,8 @@ fn resolve_file(
         None => {
             let f = a.on(
                 el,
-                Finding::error(
-                    code,
-                    format!("{what} {value} cannot be found from this machine"),
-                )
-                .hint("on another machine, map the folder with --path-map FROM=TO"),
+                code.finding(format!("{what} {value} cannot be found from this machine"))
+                    .hint("on another machine, map the folder with --path-map FROM=TO"),
             );
             a.push(f);
             None
@@ -728,9 +502,7 @@ fn build_checks(a: &mut Audit<'_>, doc: &SettingsDoc, modes: &[Mode]) {
         (Mode::MfaServer, LOCMFA),
     ] {
         if modes.contains(&mode) && build < PROVIDER_BUILD {
-            let f = Finding::error(
-                "MFA014",
-                format!("{} mode needs MIM build {PROVIDER_BUILD} or later; {MIM_SERVICE_EXE} is {build}", mode.as_str()),
+            let f = check::MFA014.finding(format!("{} mode needs MIM build {PROVIDER_BUILD} or later; {MIM_SERVICE_EXE} is {build}", mode.as_str()),
             )
             .hint(format!("install MIM 2016 SP1 hotfix {PROVIDER_BUILD} (2018-08-30) or later before restarting the MIM Service"));
             let f = a.on_setting(doc, name, f);
@@ -738,9 +510,7 @@ fn build_checks(a: &mut Audit<'_>, doc: &SettingsDoc, modes: &[Mode]) {
         }
     }
     if doc.is_filled(DEFAULT_COUNTRY_CODE) && build < COUNTRY_CODE_BUILD {
-        let f = Finding::warning(
-            "MFA015",
-            format!("DefaultCountryCode is ignored for msidmPhoneGatePhoneNumber before MIM build {COUNTRY_CODE_BUILD}; {MIM_SERVICE_EXE} is {build}"),
+        let f = check::MFA015.finding(format!("DefaultCountryCode is ignored for msidmPhoneGatePhoneNumber before MIM build {COUNTRY_CODE_BUILD}; {MIM_SERVICE_EXE} is {build}"),
         )
         .hint(format!("store phone numbers with their country code, or install MIM build {COUNTRY_CODE_BUILD} or later"));
         let f = a.on_setting(doc, DEFAULT_COUNTRY_CODE, f);
@@ -753,7 +523,7 @@ fn shared_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
     if !cc.is_empty()
         && let Some(problem) = country_code_problem(cc.trim())
     {
-        let f = a.on_setting(doc, DEFAULT_COUNTRY_CODE, Finding::error("MFA030", format!("DefaultCountryCode {problem}")).hint("the calling code used for numbers stored without one: digits only, e.g. 1 (US/Canada), 44 (UK)"));
+        let f = a.on_setting(doc, DEFAULT_COUNTRY_CODE, check::MFA030.finding(format!("DefaultCountryCode {problem}")).hint("the calling code used for numbers stored without one: digits only, e.g. 1 (US/Canada), 44 (UK)"));
         a.push(f);
     }
     let loc = doc.value(LOCMFA).trim();
@@ -761,11 +531,9 @@ fn shared_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
         let f = a.on_setting(
             doc,
             LOCMFA,
-            Finding::error(
-                "MFA031",
-                format!("LOCMFA is \"{loc}\"; it must be true or false"),
-            )
-            .hint("write true or false"),
+            check::MFA031
+                .finding(format!("LOCMFA is \"{loc}\"; it must be true or false"))
+                .hint("write true or false"),
         );
         a.push(f);
     }
@@ -785,14 +553,14 @@ fn shared_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
             let f = a.on_setting(
                 doc,
                 LOCMFASRV,
-                Finding::error("MFA031", p).hint(
+                check::MFA031.finding(p).hint(
                     "e.g. https://mfa.contoso.com:9999/MultiFactorAuthWebServiceSdk/PfWsSdk.asmx",
                 ),
             );
             a.push(f);
         }
         if a.site.service_dir.join(SMS_DLL_NAME).is_file() {
-            let f = a.on_setting(doc, LOCMFA, Finding::warning("MFA032", "LOCMFA is true and SmsServiceProvider.dll is present: with the local MFA Server the SSPR one-time-password SMS gate fails (\"Local MFA server is supported only for STANDART mode\")")
+            let f = a.on_setting(doc, LOCMFA, check::MFA032.finding("LOCMFA is true and SmsServiceProvider.dll is present: with the local MFA Server the SSPR one-time-password SMS gate fails (\"Local MFA server is supported only for STANDART mode\")")
                 .hint("move to a custom phone provider, or do not offer the SMS gate"));
             a.push(f);
         }
@@ -804,18 +572,18 @@ fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
     let Some(el) = doc.get(CUSTOM_PHONE_PROVIDER) else {
         return;
     };
-    let Some(path) = resolve_file(a, el, value, "MFA040", "CustomPhoneProvider") else {
+    let Some(path) = resolve_file(a, el, value, &check::MFA040, "CustomPhoneProvider") else {
         return;
     };
     warn_outside_service_dir(
         a,
         el,
         value,
-        Finding::warning(
-            "MFA043",
-            format!("the provider DLL {value} is not in the Service folder"),
-        )
-        .hint("copy it into the Service folder (`mimmfa provider set DLL` does)"),
+        check::MFA043
+            .finding(format!(
+                "the provider DLL {value} is not in the Service folder"
+            ))
+            .hint("copy it into the Service folder (`mimmfa provider set DLL` does)"),
     );
     if let Ok(bytes) = std::fs::read(&path) {
         let check = check_dll(
@@ -848,27 +616,25 @@ fn security_and_backups(
     let site = a.site;
     if let Some(who) = readable_by_others(&site.settings) {
         a.push(
-            Finding::warning(
-                "MFA050",
-                format!("the settings file is readable by {who}; it holds the SDK keys"),
-            )
-            .file(&a.file)
-            .hint(fix_hint(&site.settings, Reader::MimService)),
+            check::MFA050
+                .finding(format!(
+                    "the settings file is readable by {who}; it holds the SDK keys"
+                ))
+                .file(&a.file)
+                .hint(fix_hint(&site.settings, Reader::MimService)),
         );
     }
     if let Some(cert) = cert
         && let Some(who) = readable_by_others(cert)
     {
         a.push(
-            Finding::warning(
-                "MFA051",
-                format!(
+            check::MFA051
+                .finding(format!(
                     "the certificate file {} is readable by {who}",
                     cert.display()
-                ),
-            )
-            .file(cert.display().to_string())
-            .hint(fix_hint(cert, Reader::MimService)),
+                ))
+                .file(cert.display().to_string())
+                .hint(fix_hint(cert, Reader::MimService)),
         );
     }
     let store = site.backups();
@@ -876,7 +642,7 @@ fn security_and_backups(
         Ok(index) => index,
         Err(e) => {
             a.push(
-                Finding::error("MFA062", format!("{e:#}"))
+                check::MFA062.finding(format!("{e:#}"))
                     .file(store.dir().join(crate::store::snapshots::INDEX_FILE).display().to_string())
                     .hint("`mimmfa backup repair` (until then no command can snapshot, so none will change anything)"),
             );
@@ -902,16 +668,14 @@ fn security_and_backups(
             let path = store.dir().join(file);
             if let Some(who) = readable_by_others(&path) {
                 a.push(
-                    Finding::warning(
-                        "MFA051",
-                        format!("backup {} is readable by {who}", path.display()),
-                    )
-                    .file(path.display().to_string())
-                    .hint(fix_hint(&path, Reader::AdminsOnly)),
+                    check::MFA051
+                        .finding(format!("backup {} is readable by {who}", path.display()))
+                        .file(path.display().to_string())
+                        .hint(fix_hint(&path, Reader::AdminsOnly)),
                 );
             }
             if !store.verifies(file, sha) {
-                a.push(Finding::error("MFA061", format!("backup {}: {} is missing or does not match its recorded sha256 (changed or damaged)", b.id, file))
+                a.push(check::MFA061.finding(format!("backup {}: {} is missing or does not match its recorded sha256 (changed or damaged)", b.id, file))
                     .file(path.display().to_string())
                     .hint("do not restore it; find out who changed it, then `mimmfa backup prune` or `mimmfa backup repair`"));
             }
@@ -920,15 +684,13 @@ fn security_and_backups(
     for dir in [&site.service_dir, &site.backup_dir] {
         for zip in sdk_zips_in(dir) {
             a.push(
-                Finding::warning(
-                    "MFA052",
-                    format!(
+                check::MFA052
+                    .finding(format!(
                         "{} is an Azure MFA SDK zip (it holds keying material)",
                         zip.display()
-                    ),
-                )
-                .file(zip.display().to_string())
-                .hint("move it off the server, or delete it once applied"),
+                    ))
+                    .file(zip.display().to_string())
+                    .hint("move it off the server, or delete it once applied"),
             );
         }
     }
@@ -938,13 +700,11 @@ fn security_and_backups(
     if let Some(bytes) = current {
         let finding = match way_back(&own, &sha256_hex(bytes)) {
             WayBack::NoSnapshot => Some(
-                Finding::warning("MFA060", "no backup of this settings file yet: no way back from a change")
+                check::MFA060.finding("no backup of this settings file yet: no way back from a change")
                     .hint("`mimmfa backup`"),
             ),
             WayBack::ChangedSince(id) => Some(
-                Finding::warning(
-                    "MFA060",
-                    format!("the settings file was changed outside mimmfa since the newest backup ({id}); no backup holds it"),
+                check::MFA060.finding(format!("the settings file was changed outside mimmfa since the newest backup ({id}); no backup holds it"),
                 )
                 .hint("`mimmfa backup` (`mimmfa diff` shows what changed)"),
             ),
@@ -1015,14 +775,5 @@ mod tests {
         );
         assert_eq!(near_known_name("USERNAME"), Some("Username"));
         assert_eq!(near_known_name("SomethingNew"), None);
-    }
-
-    #[test]
-    fn catalogue_codes_are_unique_and_sorted() {
-        let codes: Vec<_> = CHECKS.iter().map(|c| c.0).collect();
-        let mut sorted = codes.clone();
-        sorted.sort();
-        sorted.dedup();
-        assert_eq!(codes, sorted);
     }
 }

@@ -30,25 +30,9 @@ pub struct Finding {
     pub hint: String,
 }
 
+/// Findings are made by the catalogue (`catalogue::MFA022.finding(..)`),
+/// which gives the code its severity; these add where and how to fix.
 impl Finding {
-    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
-        Finding {
-            code,
-            severity,
-            message: message.into(),
-            file: None,
-            line: None,
-            column: None,
-            element: None,
-            hint: String::new(),
-        }
-    }
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Error, message)
-    }
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Warning, message)
-    }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = hint.into();
         self

@@ -3,6 +3,7 @@
 //! read and judge; they never write.
 
 pub mod audit;
+pub mod catalogue;
 pub mod finding;
 pub mod provider_dll;
 pub mod sdk_files;

@@ -8,6 +8,7 @@
 //! assignable to the contract interface, Activator.CreateInstance); the
 //! harness in tests/clr-oracle checks them against mono.
 
+use crate::checks::catalogue as check;
 use crate::checks::finding::Finding;
 use crate::formats::dotnet::{
     Assembly, Platform, Scope, StrongName, TypeInfo, Version, read_assembly,
@@ -93,7 +94,7 @@ pub fn check_dll(bytes: &[u8], file: &str, kind: Kind, service_dir: Option<&Path
     let assembly = match read_assembly(bytes) {
         Ok(a) => a,
         Err(e) => {
-            let f = Finding::error("MFA041", format!("{file}: {e}"))
+            let f = check::MFA041.finding(format!("{file}: {e}"))
                 .file(file)
                 .hint("build the provider as a .NET Framework class library (C# project, Output type: Class Library)");
             return DllCheck {
@@ -165,24 +166,22 @@ fn no_implementation(a: &Assembly, file: &str, kind: Kind, service_dir: Option<&
             .and_then(|dir| find_contracts(dir).into_iter().find(|c| c.interface == interface))
             .map(|c| format!("{} ({})", c.assembly, c.path.display()))
             .unwrap_or_else(|| "the MIM assembly that defines it (`mimmfa provider contract` on the server names it)".into());
-        return Finding::error(
-            "MFA045",
-            format!("{file} defines its own {interface}: the CLR sees a different type from the MIM Service's, whatever the name"),
+        return check::MFA045.finding(format!("{file} defines its own {interface}: the CLR sees a different type from the MIM Service's, whatever the name"),
         )
         .hint(format!("delete the copied {short} from the project and reference {home}"));
     }
     if candidates.is_empty() {
         let (code, rule) = match kind {
             Kind::Phone => (
-                "MFA042",
+                &check::MFA042,
                 format!("no public, non-abstract class implements {interface}"),
             ),
             Kind::Sms => (
-                "MFA044",
+                &check::MFA044,
                 format!("no public class has {interface} as its FIRST interface"),
             ),
         };
-        return Finding::error(code, format!("{file}: {rule}; types found: {}", list_types(a)))
+        return code.finding(format!("{file}: {rule}; types found: {}", list_types(a)))
             .hint(format!("make the provider class `public class X : {short}` (not abstract, not internal, not nested in a non-public type)"));
     }
     let reasons: Vec<(u8, String)> = candidates
@@ -200,22 +199,22 @@ fn no_implementation(a: &Assembly, file: &str, kind: Kind, service_dir: Option<&
         .join(", ");
     let (code, what, hint) = match best {
         0 | 1 => (
-            "MFA042",
+            &check::MFA042,
             "no public, non-abstract class implements",
             format!("make the provider class `public class X : {short}` (not abstract, not internal, not nested in a non-public type)"),
         ),
         2 => (
-            "MFA047",
+            &check::MFA047,
             "only open generic classes implement",
             "the service has no type argument to give: derive a non-generic `public class X : Gate<Y>` and name that".to_string(),
         ),
         3 => (
-            "MFA046",
+            &check::MFA046,
             "no implementation of",
             "the service creates the class with `new X()`: add a public constructor without parameters and read configuration elsewhere".to_string(),
         ),
         _ => (
-            "MFA044",
+            &check::MFA044,
             "no public class has as its FIRST interface",
             "list ISmsServiceProvider first: `public class SmsServiceProvider : ISmsServiceProvider, IDisposable`; otherwise the MIM Service fails with \"TypeLoadException: The custom SMS provider DLL does not implement the required interface\"".to_string(),
         ),
@@ -225,7 +224,7 @@ fn no_implementation(a: &Assembly, file: &str, kind: Kind, service_dir: Option<&
         4.. => format!("{file}: no public class has {interface} as its FIRST interface: {list}"),
         _ => format!("{file}: {what} {interface}: {list}"),
     };
-    Finding::error(code, message).hint(hint)
+    code.finding(message).hint(hint)
 }
 
 /// MFA045 for a DLL whose interface comes from another assembly than the
@@ -251,18 +250,16 @@ fn contract_finding(used: &ContractRef, file: &str, kind: Kind, dir: &Path) -> O
         )
     };
     Some(
-        Finding::error(
-            "MFA045",
-            format!(
+        check::MFA045
+            .finding(format!(
                 "{file} takes {} from {} {what}: to the CLR they are different types",
                 short_name(interface),
                 used.assembly
-            ),
-        )
-        .hint(format!(
-            "reference {} from the Service folder (not a copy of the interface) and rebuild",
-            home.path.display()
-        )),
+            ))
+            .hint(format!(
+                "reference {} from the Service folder (not a copy of the interface) and rebuild",
+                home.path.display()
+            )),
     )
 }
 
@@ -278,9 +275,7 @@ fn platform_finding(a: &Assembly, file: &str) -> Option<Finding> {
         Platform::Other(m) => format!("is built for another processor (PE machine 0x{m:04x})"),
     };
     Some(
-        Finding::error(
-            "MFA048",
-            format!("{file} {what}: the MIM Service is a 64-bit process and cannot load it (BadImageFormatException)"),
+        check::MFA048.finding(format!("{file} {what}: the MIM Service is a 64-bit process and cannot load it (BadImageFormatException)"),
         )
         .hint("build it for Any CPU (Platform target: Any CPU, \"Prefer 32-bit\" off) or x64"),
     )
@@ -332,7 +327,7 @@ fn framework_loads(runtime_version: &str) -> bool {
 
 fn target_findings(a: &Assembly, file: &str) -> Vec<Finding> {
     let rebuild = "build it as a .NET Framework 4.x class library (<TargetFramework>net472</TargetFramework> or later 4.x), which MIM 2016's service runs";
-    let error = |message: String| Finding::error("MFA049", message).hint(rebuild);
+    let error = |message: String| check::MFA049.finding(message).hint(rebuild);
     if !framework_loads(&a.runtime_version) {
         return vec![error(format!(
             "{file} has metadata version {:?}, which the .NET Framework 4 CLR of the MIM Service cannot load",
@@ -345,9 +340,7 @@ fn target_findings(a: &Assembly, file: &str) -> Vec<Finding> {
             "{file} is built for {what}: the MIM Service runs on .NET Framework 4 and cannot load it"
         ))],
         Target::Standard(v) if v < Version([2, 1, 0, 0]) => vec![
-            Finding::warning(
-                "MFA070",
-                format!("{file} is built for .NET Standard {}.{}: the .NET Framework loads it from 4.7.2 on, but every netstandard dependency must then be deployed beside it", v.0[0], v.0[1]),
+            check::MFA070.finding(format!("{file} is built for .NET Standard {}.{}: the .NET Framework loads it from 4.7.2 on, but every netstandard dependency must then be deployed beside it", v.0[0], v.0[1]),
             )
             .hint(rebuild),
         ],

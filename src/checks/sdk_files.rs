@@ -1,6 +1,7 @@
 //! The Azure MFA SDK: what a zip holds and what its keys and certificate
 //! are worth to MIM. Shared by `sdk inspect`, `sdk apply` and `validate`.
 
+use crate::checks::catalogue as check;
 use crate::checks::finding::Finding;
 use crate::formats::pf_auth::{SdkKeys, read_keys};
 use crate::formats::pkcs12::{self, CertInfo, P12Error};
@@ -29,7 +30,8 @@ pub fn examine(zip: &Path, expiry_warning_days: i64) -> Result<Examination, ZipE
         Ok(k) => Some(k),
         Err(e) => {
             findings.push(
-                Finding::error("MFA020", format!("{}: {e}", files.pf_auth_entry))
+                check::MFA020
+                    .finding(format!("{}: {e}", files.pf_auth_entry))
                     .file(&zip_name)
                     .hint("use the unmodified SDK zip downloaded from the Azure MFA provider"),
             );
@@ -102,13 +104,13 @@ fn key_shape_findings(keys: &SdkKeys, file: &str, _line: Option<usize>) -> Vec<F
     .into_iter()
     .filter(|(name, v)| !shape_ok(name, v.expose()))
     .map(|(name, _)| {
-        Finding::warning(
-            "MFA021",
-            format!("{name} does not have the shape seen in real Azure MFA SDKs"),
-        )
-        .file(file)
-        .element(name)
-        .hint(shape_hint(name))
+        check::MFA021
+            .finding(format!(
+                "{name} does not have the shape seen in real Azure MFA SDKs"
+            ))
+            .file(file)
+            .element(name)
+            .hint(shape_hint(name))
     })
     .collect()
 }
@@ -127,9 +129,7 @@ pub fn cert_keys_finding(
         return None;
     }
     Some(
-        Finding::warning(
-            "MFA028",
-            format!("the certificate in {what} was issued for other LICENSE_KEY/GROUP_KEY values than these (its subject names the keys of another SDK download)"),
+        check::MFA028.finding(format!("the certificate in {what} was issued for other LICENSE_KEY/GROUP_KEY values than these (its subject names the keys of another SDK download)"),
         )
         .hint("take the keys and cert_key.p12 from the same SDK zip (`mimmfa sdk apply ZIP` does)"),
     )
@@ -152,7 +152,7 @@ pub fn certificate_findings(
     let info = match pkcs12::open(bytes, password) {
         Ok(Some(info)) => info,
         Ok(None) => {
-            let f = Finding::error("MFA024", format!("{what} holds no certificate"))
+            let f = check::MFA024.finding(format!("{what} holds no certificate"))
                 .hint("use the cert_key.p12 from the SDK zip, which holds the client certificate and its key");
             return (None, vec![locate(f)]);
         }
@@ -166,7 +166,7 @@ pub fn certificate_findings(
             return (
                 None,
                 vec![locate(
-                    Finding::error("MFA023", format!("{what}: {e}")).hint(hint),
+                    check::MFA023.finding(format!("{what}: {e}")).hint(hint),
                 )],
             );
         }
@@ -175,15 +175,13 @@ pub fn certificate_findings(
     let mut out = Vec::new();
     if !info.has_private_key {
         out.push(locate(
-            Finding::error("MFA024", format!("{what} holds the certificate \"{}\" but not its private key", info.subject))
+            check::MFA024.finding(format!("{what} holds the certificate \"{}\" but not its private key", info.subject))
                 .hint("MIM signs its requests with the key: use the cert_key.p12 from the SDK zip, which holds both"),
         ));
     }
     if info.expired(now) {
         out.push(locate(
-            Finding::error(
-                "MFA025",
-                format!("the certificate in {what} expired on {}", info.not_after),
+            check::MFA025.finding(format!("the certificate in {what} expired on {}", info.not_after),
             )
             .hint(
                 "download a new SDK zip from the MFA provider (or move to a custom phone provider)",
@@ -191,26 +189,24 @@ pub fn certificate_findings(
         ));
     } else if info.not_yet_valid(now) {
         out.push(locate(
-            Finding::error(
-                "MFA025",
-                format!(
+            check::MFA025
+                .finding(format!(
                     "the certificate in {what} is not valid before {}",
                     info.not_before
-                ),
-            )
-            .hint("check the server's clock, or use a certificate that is valid now"),
+                ))
+                .hint("check the server's clock, or use a certificate that is valid now"),
         ));
     } else if info.days_left(now) < expiry_warning_days {
         out.push(locate(
-            Finding::warning(
-                "MFA026",
-                format!(
+            check::MFA026
+                .finding(format!(
                     "the certificate in {what} expires in {} day(s), on {}",
                     info.days_left(now),
                     info.not_after
+                ))
+                .hint(
+                    "plan its replacement now: a new SDK zip, or a move to a custom phone provider",
                 ),
-            )
-            .hint("plan its replacement now: a new SDK zip, or a move to a custom phone provider"),
         ));
     }
     (Some(info), out)

@@ -1,9 +1,9 @@
 //! `explain CODE`: a check's full entry — what it means, why it matters,
 //! how to fix it, an example — from docs/checks.md, the same text the user
-//! docs show. The catalogue in validate.rs gives the code's severity and
-//! title; a test keeps the two in step.
+//! docs show. The check catalogue gives the code's severity, title and
+//! section; a test keeps the two in step.
 
-use crate::checks::audit::CHECKS;
+use crate::checks::catalogue::CHECKS;
 use crate::error::usage;
 use crate::output::Report;
 use anyhow::Result;
@@ -25,10 +25,8 @@ pub struct Entry {
 /// The rows of docs/checks.md for `code`: the table row (code, severity,
 /// why, fix) and the example row (code, example).
 pub fn entry(code: &str) -> Option<Entry> {
-    let (code, severity, title) = CHECKS
-        .iter()
-        .find(|(c, _, _)| c.eq_ignore_ascii_case(code))
-        .map(|(c, s, t)| (*c, s.as_str(), *t))?;
+    let check = CHECKS.iter().find(|c| c.code.eq_ignore_ascii_case(code))?;
+    let code = check.code;
     let cells = |line: &str| -> Vec<String> {
         line.trim()
             .trim_matches('|')
@@ -45,35 +43,18 @@ pub fn entry(code: &str) -> Option<Entry> {
     let example = rows.iter().find(|r| r.len() == 2)?;
     Some(Entry {
         code,
-        severity,
-        title,
+        severity: check.severity.as_str(),
+        title: check.title,
         why: main[2].clone(),
         fix: main[3].clone(),
         example: example[1].clone(),
-        docs: format!(
-            "docs/checks.md#{}",
-            section_of(code).to_ascii_lowercase().replace(' ', "-")
-        ),
+        docs: format!("docs/checks.md#{}", check.anchor),
     })
-}
-
-/// The `## ` heading above the code's row.
-fn section_of(code: &str) -> &'static str {
-    let mut section = "";
-    for line in CHECKS_MD.lines() {
-        if let Some(h) = line.strip_prefix("## ") {
-            section = h;
-        }
-        if line.starts_with(&format!("| {code} |")) {
-            break;
-        }
-    }
-    section
 }
 
 pub fn run(code: &str) -> Result<Report> {
     let Some(e) = entry(code) else {
-        let codes: Vec<&str> = CHECKS.iter().map(|(c, _, _)| *c).collect();
+        let codes: Vec<&str> = CHECKS.iter().map(|c| c.code).collect();
         return Err(usage(format!(
             "no check {code:?}; the codes are {}",
             codes.join(", ")

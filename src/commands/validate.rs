@@ -1,7 +1,7 @@
 //! `validate [DIR...]`: the audit before a MIM Service restart, for one
 //! folder or a fleet (in parallel, results in the order given).
 
-use crate::checks::audit::{CHECKS, Options, audit_site};
+use crate::checks::audit::{Options, audit_site};
 use crate::checks::finding::{Finding, tally};
 use crate::cli::ValidateArgs;
 use crate::context::{Ctx, Site};
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     let results = audit_all(&sites, opts, progress);
     let sarif_doc = (ctx.ui.format == Format::Sarif).then(|| {
         let all: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
-        sarif(&all)
+        crate::output::sarif::render(&all)
     });
 
     let mut report = Report::new("validate");
@@ -254,87 +254,4 @@ fn audited(site: &Site, opts: Options) -> Audited {
         findings: a.findings,
         mim_build: a.mim_build,
     }
-}
-
-/// SARIF 2.1.0: one rule per check code, one result per finding.
-fn sarif(findings: &[Finding]) -> String {
-    let rules: Vec<Value> = CHECKS
-        .iter()
-        .map(|(code, sev, title)| {
-            json!({
-                "id": code,
-                "name": code,
-                "shortDescription": {"text": title},
-                "helpUri": format!("https://github.com/mimmfa/mimmfa/blob/main/docs/checks.md#{}", code.to_ascii_lowercase()),
-                "defaultConfiguration": {"level": sev.as_str()},
-            })
-        })
-        .collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|f| {
-            let mut result = json!({
-                "ruleId": f.code,
-                "ruleIndex": CHECKS.iter().position(|c| c.0 == f.code).unwrap_or(0),
-                "level": f.severity.as_str(),
-                "message": {"text": if f.hint.is_empty() { f.message.clone() } else { format!("{} (hint: {})", f.message, f.hint) }},
-                "partialFingerprints": {"mimmfaFinding/v1": fingerprint(f)},
-            });
-            if let Some(file) = &f.file {
-                let mut loc = json!({"physicalLocation": {"artifactLocation": {"uri": file_uri(file)}}});
-                if let (Some(l), Some(c)) = (f.line, f.column) {
-                    loc["physicalLocation"]["region"] = json!({"startLine": l, "startColumn": c});
-                }
-                result["locations"] = json!([loc]);
-            }
-            result
-        })
-        .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "mimmfa", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://github.com/mimmfa/mimmfa", "rules": rules}},
-            "results": results,
-        }],
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-/// An absolute `file:` URI for a local path (`file:///Z:/...` on Windows,
-/// `file:///srv/...` elsewhere), percent-encoding what a URI may not hold.
-fn file_uri(path: &str) -> String {
-    let absolute = std::path::absolute(path)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| path.to_string());
-    let slashed = absolute.replace('\\', "/");
-    let slashed = slashed.strip_prefix("//?/").unwrap_or(&slashed);
-    let mut out = String::from("file://");
-    if !slashed.starts_with('/') {
-        out.push('/'); // a drive letter: file:///C:/...
-    }
-    for b in slashed.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b':' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// What identifies a finding across runs (code, file, and the element or
-/// place it is on, not the message, whose details change), for the
-/// code-scanning services that track results by `partialFingerprints`.
-fn fingerprint(f: &Finding) -> String {
-    let place = f
-        .element
-        .clone()
-        .or_else(|| f.line.map(|l| l.to_string()))
-        .unwrap_or_default();
-    let key = format!("{}|{}|{place}", f.code, f.file.as_deref().unwrap_or(""));
-    crate::formats::secret::sha256_hex(key.as_bytes())[..32].to_string()
 }

@@ -72,11 +72,22 @@ pub fn name_matches(wanted: &str, actual: &str) -> bool {
     actual == wanted || (wanted == USERNAME && actual == "username")
 }
 
-/// Why a file could not be read as a settings document. `code` is the
-/// validate finding it maps to (MFA002, MFA003, MFA008).
+/// What kind of fault made a file unreadable as a settings document (the
+/// check catalogue maps each to its finding: MFA002, MFA003, MFA008).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Not well-formed XML.
+    Malformed,
+    /// A DOCTYPE or entity declaration.
+    Declaration,
+    /// Not UTF-8 (or a BOM/declaration of another encoding).
+    Encoding,
+}
+
+/// Why a file could not be read as a settings document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocError {
-    pub code: &'static str,
+    pub fault: Fault,
     pub message: String,
     pub line: usize,
     pub column: usize,
@@ -136,7 +147,12 @@ impl SettingsDoc {
         // Safe: check_encoding proved the body is UTF-8.
         let body = std::str::from_utf8(&bytes[bom_len..]).expect("checked UTF-8");
         if let Some(b) = xml_rules::bad_char(body) {
-            return Err(error_at(&bytes, bom_len + b.at, "MFA002", b.message));
+            return Err(error_at(
+                &bytes,
+                bom_len + b.at,
+                Fault::Malformed,
+                b.message,
+            ));
         }
         let mut parser = Parser {
             bytes: &bytes,
@@ -157,7 +173,7 @@ impl SettingsDoc {
             error_at(
                 &bytes,
                 bytes.len(),
-                "MFA002",
+                Fault::Malformed,
                 "the file has no root element",
             )
         })?;
@@ -474,8 +490,8 @@ struct Parser<'b> {
 }
 
 impl Parser<'_> {
-    fn err(&self, offset: usize, code: &'static str, msg: impl Into<String>) -> DocError {
-        error_at(self.bytes, offset, code, msg)
+    fn err(&self, offset: usize, fault: Fault, msg: impl Into<String>) -> DocError {
+        error_at(self.bytes, offset, fault, msg)
     }
 
     /// Parse; an error met inside a secret's element says where, but not
@@ -502,7 +518,7 @@ impl Parser<'_> {
             let before = reader.buffer_position() as usize + off;
             let event = reader.read_event().map_err(|e| {
                 let at = reader.error_position() as usize + off;
-                self.err(at, "MFA002", format!("not well-formed XML: {e}"))
+                self.err(at, Fault::Malformed, format!("not well-formed XML: {e}"))
             })?;
             let after = reader.buffer_position() as usize + off;
             match event {
@@ -510,7 +526,7 @@ impl Parser<'_> {
                 Event::DocType(_) => {
                     return Err(self.err(
                         before,
-                        "MFA003",
+                        Fault::Declaration,
                         "a DOCTYPE (or entity declaration) is present; the stock MfaSettings.xml has none — delete it",
                     ));
                 }
@@ -518,18 +534,18 @@ impl Parser<'_> {
                     if before != self.bom_len {
                         return Err(self.err(
                             before,
-                            "MFA002",
+                            Fault::Malformed,
                             "the XML declaration must be the very first thing in the file, once (no blank line or space before it); System.Xml refuses the file",
                         ));
                     }
                     let raw = &body[before - off..after - off];
                     let declared = xml_rules::check_declaration(raw)
-                        .map_err(|b| self.err(before + b.at, "MFA002", b.message))?;
+                        .map_err(|b| self.err(before + b.at, Fault::Malformed, b.message))?;
                     if let Some(enc) = declared {
                         if !xml_rules::ENCODINGS.contains(&enc.as_str()) {
                             return Err(self.err(
                                 before,
-                                "MFA008",
+                                Fault::Encoding,
                                 format!(
                                     "the file declares encoding \"{enc}\"; write encoding=\"utf-8\" and save it as UTF-8 (System.Xml refuses a UTF-16 declaration on these bytes, and mimmfa reads no other encoding)"
                                 ),
@@ -541,7 +557,7 @@ impl Parser<'_> {
                         if self.ascii_only && !body.is_ascii() {
                             return Err(self.err(
                                 before,
-                                "MFA008",
+                                Fault::Encoding,
                                 format!(
                                     "the file declares encoding \"{enc}\"; mimmfa reads UTF-8 only — save it as UTF-8"
                                 ),
@@ -571,7 +587,7 @@ impl Parser<'_> {
                     let raw = String::from_utf8_lossy(&text).into_owned();
                     xml_rules::check_text(&raw)
                         .and_then(|_| xml_rules::check_references(&raw))
-                        .map_err(|b| self.err(before + b.at, "MFA002", b.message))?;
+                        .map_err(|b| self.err(before + b.at, Fault::Malformed, b.message))?;
                     self.text(&raw, before)?;
                 }
                 Event::CData(data) => {
@@ -582,7 +598,7 @@ impl Parser<'_> {
                     let resolved = resolve_ref(&r).ok_or_else(|| {
                         self.err(
                             before,
-                            "MFA002",
+                            Fault::Malformed,
                             format!(
                                 "unknown entity reference &{};  — write & as &amp;",
                                 String::from_utf8_lossy(&r)
@@ -596,14 +612,14 @@ impl Parser<'_> {
                     if xml_rules::check_qname(&target).is_err() || target.contains(':') {
                         return Err(self.err(
                             before,
-                            "MFA002",
+                            Fault::Malformed,
                             format!("`<?{target}` is not a valid processing instruction name"),
                         ));
                     }
                     if target.eq_ignore_ascii_case("xml") {
                         return Err(self.err(
                             before,
-                            "MFA002",
+                            Fault::Malformed,
                             "`<?xml` may only open the file (the XML declaration); a processing instruction may not be named xml",
                         ));
                     }
@@ -614,7 +630,7 @@ impl Parser<'_> {
         if self.depth != 0 {
             return Err(self.err(
                 self.bytes.len(),
-                "MFA002",
+                Fault::Malformed,
                 "the file ends before the root element is closed",
             ));
         }
@@ -624,8 +640,8 @@ impl Parser<'_> {
     /// A start tag's names, attributes and namespace prefixes, as a
     /// namespace-aware reader (System.Xml) requires them.
     fn check_tag(&mut self, raw: &str, at: usize, opens: bool) -> Result<(), DocError> {
-        let tag =
-            xml_rules::check_tag(raw).map_err(|b| self.err(at + b.at, "MFA002", b.message))?;
+        let tag = xml_rules::check_tag(raw)
+            .map_err(|b| self.err(at + b.at, Fault::Malformed, b.message))?;
         let mut declared = Vec::new();
         for (name, value, offset) in &tag.attributes {
             let Some(prefix) = name.strip_prefix("xmlns:") else {
@@ -642,7 +658,7 @@ impl Parser<'_> {
                 None
             };
             if let Some(message) = wrong {
-                return Err(self.err(at + offset, "MFA002", message));
+                return Err(self.err(at + offset, Fault::Malformed, message));
             }
             declared.push(prefix.to_string());
         }
@@ -659,7 +675,7 @@ impl Parser<'_> {
         if let Some((p, offset)) = undeclared {
             return Err(self.err(
                 at + offset,
-                "MFA002",
+                Fault::Malformed,
                 format!("the prefix `{p}:` is not declared (no xmlns:{p}=\"…\" on this element or one around it); System.Xml refuses the file"),
             ));
         }
@@ -687,7 +703,7 @@ impl Parser<'_> {
                 if self.root_name.is_some() {
                     return Err(self.err(
                         before,
-                        "MFA002",
+                        Fault::Malformed,
                         format!("a second root element <{name}>; an XML file has exactly one"),
                     ));
                 }
@@ -749,7 +765,7 @@ impl Parser<'_> {
     fn text(&mut self, text: &str, at: usize) -> Result<(), DocError> {
         if self.depth == 0 && !text.trim().is_empty() {
             let lead = text.len() - text.trim_start().len();
-            return Err(self.err(at + lead, "MFA002", "text outside the root element"));
+            return Err(self.err(at + lead, Fault::Malformed, "text outside the root element"));
         }
         if self.depth == 2
             && let Some(open) = self.open.as_mut()
@@ -764,7 +780,7 @@ impl Parser<'_> {
 fn check_encoding(bytes: &[u8], bom_len: usize) -> Result<(), DocError> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(DocError {
-            code: "MFA008",
+            fault: Fault::Encoding,
             message: "the file is UTF-16; save it as UTF-8 (Notepad: Save As → Encoding UTF-8)"
                 .into(),
             line: 1,
@@ -776,7 +792,7 @@ fn check_encoding(bytes: &[u8], bom_len: usize) -> Result<(), DocError> {
         return Err(error_at(
             bytes,
             at,
-            "MFA008",
+            Fault::Encoding,
             "not valid UTF-8; save the file as UTF-8 (Notepad: Save As → Encoding UTF-8)",
         ));
     }
@@ -786,7 +802,7 @@ fn check_encoding(bytes: &[u8], bom_len: usize) -> Result<(), DocError> {
         return Err(error_at(
             bytes,
             bom_len,
-            "MFA002",
+            Fault::Malformed,
             "the file starts with two byte-order marks; save it again as UTF-8",
         ));
     }
@@ -794,7 +810,7 @@ fn check_encoding(bytes: &[u8], bom_len: usize) -> Result<(), DocError> {
         return Err(error_at(
             bytes,
             at,
-            "MFA002",
+            Fault::Malformed,
             "a NUL byte; XML does not allow it",
         ));
     }
@@ -816,10 +832,10 @@ fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
     Some(s.to_string())
 }
 
-fn error_at(bytes: &[u8], offset: usize, code: &'static str, msg: impl Into<String>) -> DocError {
+fn error_at(bytes: &[u8], offset: usize, fault: Fault, msg: impl Into<String>) -> DocError {
     let (line, column) = line_col(bytes, offset);
     DocError {
-        code,
+        fault,
         message: msg.into(),
         line,
         column,
@@ -1047,7 +1063,7 @@ mod tests {
                 .to_vec(),
         )
         .unwrap_err();
-        assert_eq!(e.code, "MFA008");
+        assert_eq!(e.fault, Fault::Encoding);
     }
 
     #[test]
@@ -1063,22 +1079,22 @@ mod tests {
             b"<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY a \"b\">]>\n<x/>".to_vec(),
         )
         .unwrap_err();
-        assert_eq!((e.code, e.line), ("MFA003", 2));
+        assert_eq!((e.fault, e.line), (Fault::Declaration, 2));
         let e = SettingsDoc::parse(b"<x>\n<a>\xff</a></x>".to_vec()).unwrap_err();
-        assert_eq!((e.code, e.line, e.column), ("MFA008", 2, 4));
+        assert_eq!((e.fault, e.line, e.column), (Fault::Encoding, 2, 4));
         let e = SettingsDoc::parse(b"<x>\n<a>1</b></x>".to_vec()).unwrap_err();
-        assert_eq!((e.code, e.line), ("MFA002", 2));
+        assert_eq!((e.fault, e.line), (Fault::Malformed, 2));
         let e = SettingsDoc::parse(b"<x><a>&ent;</a></x>".to_vec()).unwrap_err();
-        assert_eq!(e.code, "MFA002");
+        assert_eq!(e.fault, Fault::Malformed);
         let e = SettingsDoc::parse(b"<x><a>1</a>".to_vec()).unwrap_err();
-        assert_eq!(e.code, "MFA002");
+        assert_eq!(e.fault, Fault::Malformed);
         let e = SettingsDoc::parse(b"".to_vec()).unwrap_err();
-        assert_eq!(e.code, "MFA002");
+        assert_eq!(e.fault, Fault::Malformed);
         let e = SettingsDoc::parse(b"\xff\xfe<\x00x\x00".to_vec()).unwrap_err();
-        assert_eq!(e.code, "MFA008");
+        assert_eq!(e.fault, Fault::Encoding);
         // Found by fuzzing: quick-xml would skip the second BOM unseen.
         let e =
             SettingsDoc::parse(b"\xef\xbb\xbf\xef\xbb\xbf<x><a>1</a></x>".to_vec()).unwrap_err();
-        assert_eq!((e.code, e.line), ("MFA002", 1));
+        assert_eq!((e.fault, e.line), (Fault::Malformed, 1));
     }
 }

@@ -2,6 +2,7 @@
 //! too), or human text; colour; whether prompts are allowed.
 
 pub mod prompt;
+pub mod sarif;
 
 use crate::checks::finding::{Finding, Severity};
 use crate::formats::secret::{is_secret_name, mask};

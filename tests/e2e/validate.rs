@@ -186,7 +186,8 @@ impl ReplaceAll for Vec<u8> {
 
 #[test]
 fn every_check_code_is_triggered_by_a_fixture() {
-    for (code, severity, _) in mimmfa::checks::audit::CHECKS {
+    for check in mimmfa::checks::catalogue::CHECKS {
+        let (code, severity) = (&check.code, check.severity);
         let (site, args) = case(code);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (exit, found) = findings(&site, &args);
@@ -413,8 +414,20 @@ fn sarif_output_validates_against_the_official_schema() {
         let run = &doc["runs"][0];
         assert_eq!(
             run["tool"]["driver"]["rules"].as_array().unwrap().len(),
-            mimmfa::checks::audit::CHECKS.len()
+            mimmfa::checks::catalogue::CHECKS.len()
         );
+        // Every rule's help link lands on a heading of docs/checks.md (a
+        // table row has no anchor of its own).
+        let headings: Vec<String> = include_str!("../../docs/checks.md")
+            .lines()
+            .filter_map(|l| l.strip_prefix("## "))
+            .map(|h| h.to_lowercase().replace(' ', "-"))
+            .collect();
+        for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+            let uri = rule["helpUri"].as_str().unwrap();
+            let anchor = uri.rsplit_once('#').unwrap().1;
+            assert!(headings.iter().any(|h| h == anchor), "{uri}");
+        }
         for r in run["results"].as_array().unwrap() {
             assert!(r["ruleId"].as_str().unwrap().starts_with("MFA"));
             assert!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string());
@@ -454,13 +467,27 @@ fn sarif_output_validates_against_the_official_schema() {
 #[test]
 fn the_user_docs_explain_every_code() {
     let docs = include_str!("../../docs/checks.md");
-    for (code, severity, _) in mimmfa::checks::audit::CHECKS {
+    // The heading each row is under, as a GitHub anchor.
+    let mut section = String::new();
+    let mut under = std::collections::BTreeMap::new();
+    for line in docs.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            section = h.to_lowercase().replace(' ', "-");
+        }
+        if let Some(code) = line.strip_prefix("| ").and_then(|l| l.split(' ').next()) {
+            under.entry(code.to_string()).or_insert(section.clone());
+        }
+    }
+    for check in mimmfa::checks::catalogue::CHECKS {
+        let code = check.code;
         let row = docs.lines().find(|l| l.starts_with(&format!("| {code} |")));
         let row = row.unwrap_or_else(|| panic!("docs/checks.md has no row for {code}"));
         assert!(
-            row.contains(severity.as_str()),
+            row.contains(check.severity.as_str()),
             "{code}: severity in docs differs"
         );
+        // SARIF's helpUri and `explain` link to this heading.
+        assert_eq!(under[code], check.anchor, "{code}: docs section");
     }
 }
 
