@@ -1,6 +1,10 @@
 //! Every reader is linear in its input: a guard that a quadratic path
 //! cannot come back. A ratio of times in one run, not an absolute time:
-//! 16× the input should take about 16× the time; more than 32× fails.
+//! 16× the input should take about 16× the time; more than 64× fails
+//! (quadratic is 256×; a debug build measures 20-25×, from cache misses on
+//! the bigger file; a release build 11-12×). The times are the test thread's CPU time: a
+//! CI machine busy with the rest of the suite had made a wall-clock ratio
+//! 49× while the CPU work was linear.
 
 use serde_json::Value;
 
@@ -10,7 +14,21 @@ use serde_json::Value;
 #[cfg(not(windows))]
 mod timing {
     use mimmfa::context::Site as MSite;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
+
+    /// CPU time this thread has used (not wall time: waiting for a core
+    /// while other tests run is not the parser's cost).
+    fn thread_cpu() -> Duration {
+        let mut t = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes one timespec into `t`, which lives
+        // for the call.
+        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+        assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+        Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+    }
 
     /// A settings file of about `size` bytes: the stock entries, then many
     /// unknown elements, one per line or all on one line.
@@ -28,11 +46,11 @@ mod timing {
         s.into_bytes()
     }
 
-    /// The fastest of five audits of `bytes` (what `validate` and `status` run).
+    /// The fastest of five audits of `bytes` (CPU time) (what `validate` and `status` run).
     fn audit_time(site: &MSite, bytes: &[u8]) -> Duration {
         (0..5)
             .map(|_| {
-                let start = Instant::now();
+                let start = thread_cpu();
                 let audit = mimmfa::checks::audit::audit_read(
                     site,
                     Ok(bytes.to_vec()),
@@ -42,7 +60,7 @@ mod timing {
                     !audit.findings.is_empty(),
                     "the unknown elements are reported"
                 );
-                start.elapsed()
+                thread_cpu() - start
             })
             .min()
             .unwrap()
@@ -67,7 +85,7 @@ mod timing {
                 "linear guard (one line: {one_line}): 64 KiB {t_small:?}, 1 MiB {t_big:?}, ratio {ratio:.1}"
             );
             assert!(
-                ratio <= 32.0,
+                ratio <= 64.0,
                 "1 MiB took {ratio:.1}× the 64 KiB file (one line: {one_line}): a quadratic path"
             );
         }
