@@ -41,9 +41,9 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
             "--label may not hold control characters (tabs, line breaks, terminal escapes)",
         ));
     }
-    let _lock = change::begin(&site, dry_run, &mut report)?;
+    let _lock = super::begin(&site, dry_run, &mut report)?;
     let bytes = site.read_settings()?;
-    let state = change::capture(&site, &bytes, &[], &mut report);
+    let state = change::capture(&site, &bytes, &[], &mut report.warnings);
     let store = site.backups();
     // Idempotent: the snapshot `restore latest` would use holds this state
     // already (and no new label is asked for).
@@ -219,7 +219,7 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = Report::new("backup prune");
     report.settings_file = Some(site.settings_display());
-    let _lock = change::begin(&site, dry_run, &mut report)?;
+    let _lock = super::begin(&site, dry_run, &mut report)?;
     let store = site.backups();
     let doomed: Vec<_> = store.list()?.into_iter().skip(keep).collect();
     report.changed = !doomed.is_empty();
@@ -251,7 +251,7 @@ pub fn repair(ctx: &Ctx) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = Report::new("backup repair");
     report.settings_file = Some(site.settings_display());
-    let _lock = change::begin(&site, false, &mut report)?;
+    let _lock = super::begin(&site, false, &mut report)?;
     let store = site.backups();
     if !store.dir().is_dir() {
         report.msg = format!(
@@ -298,7 +298,7 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
             "an empty backup id: give an id from `mimmfa backup list`, a unique prefix of one, or `latest`",
         ));
     }
-    let _lock = change::begin(&site, flags.dry_run, &mut report)?;
+    let _lock = super::begin(&site, flags.dry_run, &mut report)?;
     let store = site.backups();
     let entry = store.find(spec)?;
     report.set("restored", &entry.id);
@@ -343,7 +343,7 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
         before_restore: true,
         force: flags.force,
     };
-    let outcome = change::commit(&site, &ctx.ui, &mut report, plan, flags.dry_run)?;
+    let snapshot = super::commit(&site, &ctx.ui, &mut report, plan, flags.dry_run)?;
     if !report.changed {
         report.msg = format!("backup {} is already in place: nothing to change", entry.id);
         return Ok(report);
@@ -360,14 +360,8 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
     let (errors, warnings) = tally(&audit.findings);
     report.answer(&render_findings(&ctx.ui, &audit.findings));
     report.findings = audit.findings;
-    let undo = outcome
-        .snapshot
-        .map(|s| {
-            format!(
-                " The state before is backup {}: `mimmfa restore {}` undoes this.",
-                s.id, s.id
-            )
-        })
+    let undo = snapshot
+        .map(|s| format!(" {}", super::undo_hint(&s)))
         .unwrap_or_default();
     if errors > 0 {
         report.exit = exit::FINDINGS;
@@ -430,7 +424,7 @@ struct Version {
 fn version(site: &Site, store: &BackupStore, spec: &str, report: &mut Report) -> Result<Version> {
     if spec == "current" {
         let settings = site.read_settings()?;
-        let state = change::capture(site, &settings, &[], report);
+        let state = change::capture(site, &settings, &[], &mut report.warnings);
         return Ok(Version {
             name: site.settings_display(),
             settings,

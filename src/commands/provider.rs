@@ -91,7 +91,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
     let site = ctx.site()?;
     let mut report = Report::new("provider set");
     report.quiet_findings = true;
-    let _lock = change::begin(&site, dry_run, &mut report)?;
+    let _lock = super::begin(&site, dry_run, &mut report)?;
     let bytes = read_dll(dll)?;
     let check = check_dll(
         &bytes,
@@ -162,11 +162,14 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         before_restore: false,
         force,
     };
-    change::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
+    let snapshot = super::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
     report.set("custom_phone_provider", &windows_path);
     if report.changed && !dry_run {
-        report.msg = format!(
-            "CustomPhoneProvider is now {windows_path}; restart the MIM Service (FIMService) to use it"
+        report.msg = super::done(
+            format!(
+                "CustomPhoneProvider is now {windows_path}; restart the MIM Service (FIMService) to use it"
+            ),
+            snapshot,
         );
     }
     Ok(report)
@@ -209,7 +212,7 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
     let dry_run = flags.dry_run;
     let site = ctx.site()?;
     let mut report = Report::new("provider clear");
-    let _lock = change::begin(&site, dry_run, &mut report)?;
+    let _lock = super::begin(&site, dry_run, &mut report)?;
     let before = site.read_settings()?;
     let doc = site.parse(before.clone())?;
     let mut edit = doc.edit();
@@ -223,9 +226,9 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
         before_restore: false,
         force: flags.force,
     };
-    change::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
+    let snapshot = super::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
     if report.changed && !dry_run {
-        report.msg = "CustomPhoneProvider emptied".into();
+        report.msg = super::done("CustomPhoneProvider emptied".into(), snapshot);
     }
     if report.changed {
         report.warn("the MIM Service now has no phone provider: run `mimmfa sdk apply ZIP`, `mimmfa provider set DLL` or `mimmfa restore` before restarting it");

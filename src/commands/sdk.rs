@@ -94,7 +94,7 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
         return Err(usage(format!("--country-code {cc}: {problem}")));
     }
     let dry_run = args.change.dry_run;
-    let _lock = change::begin(&site, dry_run, &mut report)?;
+    let _lock = super::begin(&site, dry_run, &mut report)?;
     let ex = examine(args.zip, EXPIRY_WARNING_DAYS).map_err(|e| refused(e.to_string()))?;
     describe(&ctx.ui, &mut report, args.zip, &ex);
     let (errors, _) = tally(&ex.findings);
@@ -142,11 +142,13 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
         before_restore: false,
         force: args.change.force,
     };
-    change::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
+    let snapshot = super::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
     if report.changed && !dry_run {
-        report.msg =
+        report.msg = super::done(
             "Azure MFA SDK settings written; restart the MIM Service (FIMService) to use them"
-                .into();
+                .into(),
+            snapshot,
+        );
     }
     Ok(report)
 }

@@ -5,7 +5,7 @@ pub mod prompt;
 pub mod sarif;
 
 use crate::checks::finding::{Finding, Severity};
-use crate::formats::secret::{is_secret_name, mask};
+pub use crate::formats::masked_diff::{Diff, masked_diff};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::{IsTerminal, Write};
@@ -89,13 +89,6 @@ impl Ui {
             print_stderr(&format!("{msg}\n"));
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Diff {
-    pub before: String,
-    pub after: String,
-    pub unified: String,
 }
 
 /// The document every command returns (cli.md "JSON output").
@@ -400,97 +393,6 @@ pub fn emit(ui: &Ui, report: &Report) {
     }
 }
 
-/// Replace the text of every secret element (`LICENSE_KEY`, and misspelt
-/// variants such as `License_Key`) by its mask. Works on any text, even a
-/// file that is not well-formed, so a diff can never leak a key.
-pub fn mask_secrets_in_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let tag = &rest[lt + 1..];
-        let name_len = tag
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || c == ':'))
-            .unwrap_or(tag.len());
-        let name = &tag[..name_len];
-        if name.is_empty() || !is_secret_name(name) {
-            out.push('<');
-            rest = tag;
-            continue;
-        }
-        let Some(open_end) = tag.find('>') else {
-            // A secret's start tag that never ends: nothing after it is shown.
-            out.push('<');
-            out.push_str(name);
-            out.push_str(&mask(&tag[name_len..]));
-            return out;
-        };
-        let after_open = &tag[open_end + 1..];
-        if tag[..open_end].ends_with('/') {
-            out.push('<');
-            out.push_str(&tag[..=open_end]);
-            rest = after_open;
-            continue;
-        }
-        // The value runs to its own end tag, whatever it holds (CDATA,
-        // comments, a raw `<`), or to the end of a broken file.
-        let value_len = after_open
-            .find(&format!("</{name}"))
-            .unwrap_or(after_open.len());
-        out.push('<');
-        out.push_str(&tag[..=open_end]);
-        out.push_str(&mask(&decoded(&after_open[..value_len])));
-        rest = &after_open[value_len..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// An element's text as a reader gets it: comments and processing
-/// instructions dropped, CDATA unwrapped, references resolved. The mask's
-/// fingerprint is of this, so it is the same whichever form the file uses.
-fn decoded(raw: &str) -> String {
-    let mut out = String::new();
-    let mut rest = raw;
-    while !rest.is_empty() {
-        let (skip, keep) = if let Some(r) = rest.strip_prefix("<!--") {
-            (r.find("-->").map_or(rest.len(), |e| 4 + e + 3), None)
-        } else if let Some(r) = rest.strip_prefix("<![CDATA[") {
-            let e = r.find("]]>").unwrap_or(r.len());
-            ((9 + e + 3).min(rest.len()), Some(&r[..e]))
-        } else if let Some(r) = rest.strip_prefix("<?") {
-            (r.find("?>").map_or(rest.len(), |e| 2 + e + 2), None)
-        } else {
-            let e = rest[1..].find(['<']).map_or(rest.len(), |e| e + 1);
-            let text = &rest[..e];
-            out.push_str(&quick_xml::escape::unescape(text).unwrap_or_else(|_| text.into()));
-            rest = &rest[e..];
-            continue;
-        };
-        if let Some(k) = keep {
-            out.push_str(k);
-        }
-        rest = &rest[skip.min(rest.len())..];
-    }
-    out
-}
-
-/// A masked unified diff of two versions of the settings file.
-pub fn masked_diff(before: &[u8], after: &[u8], from_label: &str, to_label: &str) -> Diff {
-    let before = mask_secrets_in_text(&String::from_utf8_lossy(before));
-    let after = mask_secrets_in_text(&String::from_utf8_lossy(after));
-    let unified = similar::TextDiff::from_lines(&before, &after)
-        .unified_diff()
-        .context_radius(3)
-        .header(from_label, to_label)
-        .to_string();
-    Diff {
-        before,
-        after,
-        unified,
-    }
-}
-
 /// Findings as rustc prints diagnostics: `error[MFA022]: ...`, ` --> file:7:17`, the hint.
 pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
     let mut out = String::new();
@@ -551,29 +453,5 @@ mod tests {
             theirs.add_row(cells);
         });
         assert_eq!(String::from_utf8(ours).unwrap(), format!("{theirs}\n"));
-    }
-
-    #[test]
-    fn masks_every_secret_spelling_and_broken_files() {
-        let t = "<a><LICENSE_KEY>ABC</LICENSE_KEY><License_Key x='1'>DEF</License_Key><GROUP_KEY/><CERT_PASSWORD>GHI";
-        let m = mask_secrets_in_text(t);
-        assert!(
-            !m.contains("ABC") && !m.contains("DEF") && !m.contains("GHI"),
-            "{m}"
-        );
-        assert!(m.contains("<GROUP_KEY/>"));
-        assert!(m.contains("<LICENSE_KEY>•••• (sha256:"));
-    }
-
-    #[test]
-    fn diff_is_masked_and_shows_the_change() {
-        let d = masked_diff(
-            b"<M>\n<GROUP_KEY>old</GROUP_KEY>\n<X>1</X>\n</M>\n",
-            b"<M>\n<GROUP_KEY>new</GROUP_KEY>\n<X>2</X>\n</M>\n",
-            "a",
-            "b",
-        );
-        assert!(d.unified.contains("-<X>1</X>") && d.unified.contains("+<X>2</X>"));
-        assert!(!d.unified.contains("old") && !d.unified.contains(">new<"));
     }
 }

@@ -13,9 +13,9 @@
 use crate::context::Site;
 use crate::error::refused;
 use crate::formats::bounded;
+use crate::formats::masked_diff::{Diff, masked_diff};
 use crate::formats::secret::sha256_hex;
 use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, SettingsDoc};
-use crate::output::{Report, Ui, masked_diff};
 use crate::store::safe_write::{SettingsLock, acquire_lock, remove_stale_temps, write_atomic};
 use crate::store::snapshots::{BackupEntry, Meta, Role, State, StoreLock};
 use anyhow::Result;
@@ -41,10 +41,36 @@ pub struct Plan {
     pub force: bool,
 }
 
-/// What a commit did (or, in a dry run, would do).
+/// What a commit did (or, in a dry run, would do): the pipeline reports
+/// facts, and the command turns them into output (commands::record).
 #[derive(Default)]
 pub struct Outcome {
-    pub snapshot: Option<BackupEntry>,
+    /// The settings or a side file differ from what is there.
+    pub changed: bool,
+    pub dry_run: bool,
+    /// The settings file as the user named it.
+    pub settings_file: String,
+    /// The masked diff of the settings, when they change.
+    pub diff: Option<Diff>,
+    /// A dry run: the files it would write.
+    pub would_write: Vec<String>,
+    /// Existing side files that are (or would be) saved in the snapshot
+    /// before they are overwritten.
+    pub replaced: Vec<PathBuf>,
+    /// Certificates the new settings no longer name: a dry run would move
+    /// them into the snapshot; a real run lists those it moved.
+    pub retired: Vec<PathBuf>,
+    /// The snapshot of the state before, and its file in the store.
+    pub snapshot: Option<(BackupEntry, PathBuf)>,
+    pub files_written: Vec<String>,
+    /// What the user should know that is not the change itself.
+    pub warnings: Vec<String>,
+}
+
+/// What `begin` met on the way in: a lock taken over, temp files removed.
+pub struct Begun {
+    pub locks: Option<Locks>,
+    pub warnings: Vec<String>,
 }
 
 /// The locks a real run holds until it ends: the settings file's, and the
@@ -57,9 +83,13 @@ pub struct Locks {
 
 /// Take the locks for a real run (a dry run touches nothing, not even a lock
 /// file), and clear temp files a killed run left behind.
-pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<Locks>> {
+pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
+    let mut warnings = Vec::new();
     if dry_run {
-        return Ok(None);
+        return Ok(Begun {
+            locks: None,
+            warnings,
+        });
     }
     if !site.service_dir.is_dir() {
         return Err(refused(format!(
@@ -69,7 +99,7 @@ pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<L
     }
     let lock = acquire_lock(&site.settings)?;
     if let Some(pid) = &lock.took_over_from {
-        report.warn(format!(
+        warnings.push(format!(
             "took over a lock left by an earlier mimmfa (pid {pid}) that did not finish"
         ));
     }
@@ -96,16 +126,21 @@ pub fn begin(site: &Site, dry_run: bool, report: &mut Report) -> Result<Option<L
         stale.extend(in_store);
         store_lock = Some(held);
     }
-    for t in stale {
-        report.warn(format!(
-            "removed a temp file left by an interrupted run: {}",
-            t.display()
-        ));
-    }
-    Ok(Some(Locks {
-        _settings: lock,
-        _store: store_lock,
-    }))
+    warnings.extend(stale.iter().map(|t| stale_temp_warning(t)));
+    Ok(Begun {
+        locks: Some(Locks {
+            _settings: lock,
+            _store: store_lock,
+        }),
+        warnings,
+    })
+}
+
+fn stale_temp_warning(t: &Path) -> String {
+    format!(
+        "removed a temp file left by an interrupted run: {}",
+        t.display()
+    )
 }
 
 /// The files `settings` points to, as (role, path on this machine).
@@ -185,12 +220,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// The state `settings` makes with the files it points to, plus `also`
-/// (files about to be overwritten). Files that are not there are skipped.
+/// (files about to be overwritten). Files that are not there are skipped;
+/// one that cannot be read is left out with a warning in `warnings`.
 pub fn capture(
     site: &Site,
     settings: &[u8],
     also: &[(Role, PathBuf)],
-    report: &mut Report,
+    warnings: &mut Vec<String>,
 ) -> State {
     let mut files: Vec<(Role, PathBuf, Vec<u8>)> = Vec::new();
     for (role, path) in pointers(site, settings)
@@ -203,7 +239,7 @@ pub fn capture(
         match read_side(&path, role) {
             Ok(Some(bytes)) => files.push((role, path, bytes)),
             Ok(None) => {}
-            Err(e) => report.warn(format!("not in the snapshot: {e:#}")),
+            Err(e) => warnings.push(format!("not in the snapshot: {e:#}")),
         }
     }
     State {
@@ -213,15 +249,13 @@ pub fn capture(
 }
 
 /// Apply `plan` (the caller holds the lock from `begin` and has done every
-/// check). Fills `changed`, `diff`, `backup_file`, `files_written`.
-pub fn commit(
-    site: &Site,
-    ui: &Ui,
-    report: &mut Report,
-    plan: Plan,
-    dry_run: bool,
-) -> Result<Outcome> {
-    report.settings_file = Some(site.settings_display());
+/// check), or in a dry run say what it would do.
+pub fn commit(site: &Site, plan: Plan, dry_run: bool) -> Result<Outcome> {
+    let mut out = Outcome {
+        dry_run,
+        settings_file: site.settings_display(),
+        ..Outcome::default()
+    };
     // Each side file that differs from what is there, with what is there
     // (read once: it decides the change and is what gets snapshotted).
     let mut side: Vec<(&SideFile, Option<Vec<u8>>)> = Vec::new();
@@ -232,25 +266,18 @@ pub fn commit(
         }
     }
     let settings_change = plan.before != plan.after;
-    report.changed = settings_change || !side.is_empty();
-    let mut would_write: Vec<String> = side
-        .iter()
-        .map(|(f, _)| f.target.display().to_string())
-        .collect();
+    out.changed = settings_change || !side.is_empty();
     if settings_change {
-        let name = site.settings_display();
-        let diff = masked_diff(&plan.before, &plan.after, &name, &format!("{name} (new)"));
-        if dry_run {
-            report.answer(&diff.unified); // what a dry run is asked for
-        } else if ui.verbose {
-            report.human.push_str(&diff.unified);
-        }
-        report.diff = Some(diff);
-        would_write.push(site.settings_display());
+        let name = &out.settings_file;
+        out.diff = Some(masked_diff(
+            &plan.before,
+            &plan.after,
+            name,
+            &format!("{name} (new)"),
+        ));
     }
-    if !report.changed {
-        report.msg = "nothing to change: the service folder is already as asked".into();
-        return Ok(Outcome::default());
+    if !out.changed {
+        return Ok(out);
     }
     for path in side
         .iter()
@@ -259,38 +286,30 @@ pub fn commit(
     {
         check_replaceable(path, plan.force)?;
     }
+    out.replaced = side
+        .iter()
+        .filter(|(_, old)| old.is_some())
+        .map(|(f, _)| f.target.clone())
+        .collect();
     let retiring = retiring(site, &plan.before, &plan.after);
     if dry_run {
-        for f in &would_write {
-            report.line(format!("would write {f}"));
-        }
-        for (f, old) in &side {
-            if old.is_some() {
-                report.line(format!(
-                    "would save the existing {} in the backup first",
-                    f.target.display()
-                ));
-            }
-        }
-        for p in &retiring {
-            report.line(format!(
-                "would move {} (the new settings no longer use it) into the backup",
-                p.display()
-            ));
-        }
-        report.set("would_write", &would_write);
-        report.msg = "dry run: nothing was written".into();
-        return Ok(Outcome::default());
+        out.would_write = side
+            .iter()
+            .map(|(f, _)| f.target.display().to_string())
+            .chain(settings_change.then(|| site.settings_display()))
+            .collect();
+        out.retired = retiring;
+        return Ok(out);
     }
 
     // The snapshot: the settings as they are, what they point to, and every
     // existing file the change overwrites.
-    let replaced: Vec<(Role, PathBuf)> = side
+    let replaced: Vec<(Role, PathBuf)> = out
+        .replaced
         .iter()
-        .filter(|(_, old)| old.is_some())
-        .map(|(f, _)| (Role::Replaced, f.target.clone()))
+        .map(|p| (Role::Replaced, p.clone()))
         .collect();
-    let state = capture(site, &plan.before, &replaced, report);
+    let state = capture(site, &plan.before, &replaced, &mut out.warnings);
     let store = site.backups();
     // No settings file (a restore of a deleted one) and nothing else to
     // keep: a snapshot of nothing would restore an empty file.
@@ -298,12 +317,7 @@ pub fn commit(
         None
     } else {
         let (lock, stale) = store.lock()?;
-        for t in stale {
-            report.warn(format!(
-                "removed a temp file left by an interrupted run: {}",
-                t.display()
-            ));
-        }
+        out.warnings.extend(stale.iter().map(|t| stale_temp_warning(t)));
         Some(store.snapshot(
             &lock,
             &state,
@@ -315,23 +329,6 @@ pub fn commit(
             },
         )?)
     };
-    if let Some(entry) = &entry {
-        report.backup_file = Some(store.path_of(entry).display().to_string());
-        report.set("snapshot", &entry.id);
-    }
-    let saved_in = entry
-        .as_ref()
-        .map_or("no backup (there was no settings file)".to_string(), |e| {
-            format!("backup {}", e.id)
-        });
-    for (f, old) in &side {
-        if old.is_some() {
-            report.warn(format!(
-                "the existing {} is saved in {saved_in}",
-                f.target.display()
-            ));
-        }
-    }
 
     // Side files first, so the settings never name a file not yet there.
     let mut undo: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
@@ -341,33 +338,32 @@ pub fn commit(
             return Err(e);
         }
         undo.push((f.target.clone(), old));
-        report.files_written.push(f.target.display().to_string());
+        out.files_written.push(f.target.display().to_string());
     }
     if settings_change {
         if let Err(e) = write_file(&site.settings, &plan.after, true, plan.force) {
             rollback(&undo);
             return Err(e);
         }
-        report.files_written.push(site.settings_display());
+        out.files_written.push(site.settings_display());
     }
     // Committed. A certificate no longer named is keying material left
     // lying about: the snapshot holds it, so it leaves the Service folder.
-    for path in retiring {
-        let Some(entry) = &entry else { break };
-        let kept = entry
-            .side_files
-            .iter()
-            .any(|f| same_file(Path::new(&f.path), &path) && store.verifies(&f.file, &f.sha256));
-        if kept && fs::remove_file(&path).is_ok() {
-            report.warn(format!(
-                "moved {} (no longer used) into backup {}; `mimmfa restore {}` brings it back",
-                path.display(),
-                entry.id,
-                entry.id
-            ));
+    if let Some(entry) = &entry {
+        for path in retiring {
+            let kept = entry.side_files.iter().any(|f| {
+                same_file(Path::new(&f.path), &path) && store.verifies(&f.file, &f.sha256)
+            });
+            if kept && fs::remove_file(&path).is_ok() {
+                out.retired.push(path);
+            }
         }
     }
-    Ok(Outcome { snapshot: entry })
+    out.snapshot = entry.map(|e| {
+        let file = store.path_of(&e);
+        (e, file)
+    });
+    Ok(out)
 }
 
 /// Certificates in the Service folder that `before` names and `after` does not.

@@ -1,21 +1,9 @@
 //! Committed generated files (completions/, docs/man/) must match what the
 //! current CLI generates. `MIMMFA_BLESS=1 cargo test generated` rewrites them.
 
-use crate::util::mimmfa;
+use crate::util::{bless_or_compare as check, mimmfa};
 use clap::CommandFactory;
 use std::path::Path;
-
-fn check(path: &Path, fresh: &[u8], failures: &mut Vec<String>) {
-    if std::env::var_os("MIMMFA_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, fresh).unwrap();
-        return;
-    }
-    match std::fs::read(path) {
-        Ok(committed) if committed == fresh => {}
-        _ => failures.push(path.display().to_string()),
-    }
-}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -45,7 +33,8 @@ fn committed_completions_are_fresh() {
     }
     assert!(
         stale.is_empty(),
-        "stale: {stale:?}; run `MIMMFA_BLESS=1 cargo test generated` and commit"
+        "run `MIMMFA_BLESS=1 cargo test generated` and commit; stale:\n{}",
+        stale.join("\n")
     );
 }
 
@@ -76,7 +65,8 @@ fn committed_man_pages_are_fresh() {
     }
     assert!(
         stale.is_empty(),
-        "stale: {stale:?}; run `MIMMFA_BLESS=1 cargo test generated` and commit"
+        "run `MIMMFA_BLESS=1 cargo test generated` and commit; stale:\n{}",
+        stale.join("\n")
     );
 }
 

@@ -53,6 +53,15 @@ fn formats_import_nothing_above_them() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// The store reports what it did (change::Outcome); commands say it.
+#[test]
+fn store_and_checks_know_no_output() {
+    for layer in ["store", "checks"] {
+        let found = breaches(layer, &["crate::output", "crate::commands"], &[]);
+        assert!(found.is_empty(), "{layer}: {found:#?}");
+    }
+}
+
 #[test]
 fn checks_never_write() {
     let found = breaches(

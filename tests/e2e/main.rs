@@ -8,6 +8,8 @@ mod document;
 mod foundation;
 mod fuzz_regressions;
 mod generated;
+#[cfg(not(windows))]
+mod golden;
 mod hostile;
 mod json_schema;
 mod layers;

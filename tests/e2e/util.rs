@@ -407,3 +407,26 @@ pub fn mono_oracle(source: &Path) -> Option<(tempfile::TempDir, PathBuf)> {
     );
     Some((dir, exe))
 }
+
+/// A committed file that must equal what the code makes now. With
+/// `MIMMFA_BLESS=1` it is rewritten instead; otherwise a difference is
+/// recorded in `stale` (the path, and a diff when both are text).
+pub fn bless_or_compare(path: &Path, fresh: &[u8], stale: &mut Vec<String>) {
+    if std::env::var_os("MIMMFA_BLESS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, fresh).unwrap();
+        return;
+    }
+    let committed = fs::read(path).unwrap_or_default();
+    if committed == fresh {
+        return;
+    }
+    let diff = match (std::str::from_utf8(&committed), std::str::from_utf8(fresh)) {
+        (Ok(old), Ok(new)) => similar::TextDiff::from_lines(old, new)
+            .unified_diff()
+            .header("committed", "now")
+            .to_string(),
+        _ => String::new(),
+    };
+    stale.push(format!("{}\n{diff}", path.display()));
+}
