@@ -67,6 +67,7 @@ pub fn run(code: &str) -> Result<Report> {
     report.line(format!("Example:        {}", e.example));
     report.line(format!("More:           {}", e.docs));
     report.msg = format!("{}: {}", e.code, e.title);
+    report.msg_shown = true; // the first line says it
     report.set("check", &e);
     Ok(report)
 }

@@ -14,6 +14,8 @@ const CERT: &str = "pf/certs/cert_key.p12";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ZipError {
+    #[error("{path}: cannot read it ({detail}); check the path")]
+    Unreadable { path: String, detail: String },
     #[error("{path}: not a zip file, or truncated/damaged ({detail})")]
     NotZip { path: String, detail: String },
     #[error("{0}: the zip is empty")]
@@ -100,7 +102,11 @@ pub fn read_sdk(path: &Path) -> Result<SdkFiles, ZipError> {
         path: zip.clone(),
         detail: e.to_string(),
     };
-    let mut file = crate::formats::bounded::open_regular(path).map_err(|e| not_zip(&e))?;
+    let mut file =
+        crate::formats::bounded::open_regular(path).map_err(|e| ZipError::Unreadable {
+            path: zip.clone(),
+            detail: e.to_string(),
+        })?;
     let repeated = repeated_name(&mut file);
     let mut archive =
         zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| not_zip(&e))?;

@@ -317,7 +317,8 @@ pub fn commit(site: &Site, plan: Plan, dry_run: bool) -> Result<Outcome> {
         None
     } else {
         let (lock, stale) = store.lock()?;
-        out.warnings.extend(stale.iter().map(|t| stale_temp_warning(t)));
+        out.warnings
+            .extend(stale.iter().map(|t| stale_temp_warning(t)));
         Some(store.snapshot(
             &lock,
             &state,

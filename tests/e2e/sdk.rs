@@ -276,7 +276,19 @@ fn hostile_or_broken_zips_are_refused_naming_the_entry() {
     // Not a zip, and a truncated one.
     let text = tmp.path().join("notes.zip");
     std::fs::write(&text, b"just text").unwrap();
-    assert_eq!(inspect(&text).0, 3);
+    let (code, v, _) = inspect(&text);
+    assert_eq!(code, 3);
+    assert!(v["msg"].as_str().unwrap().contains("not a zip file"), "{v}");
+    // A path that names nothing is not called a damaged zip.
+    let (code, v, _) = inspect(&tmp.path().join("missing.zip"));
+    assert_eq!(code, 3);
+    let msg = v["msg"].as_str().unwrap();
+    assert!(
+        msg.contains("cannot read it")
+            && msg.contains("check the path")
+            && !msg.contains("zip file"),
+        "{msg}"
+    );
     let good = std::fs::read(sdk_zip(tmp.path(), "aes256.p12")).unwrap();
     let cut = tmp.path().join("cut.zip");
     std::fs::write(&cut, &good[..good.len() / 2]).unwrap();
