@@ -163,6 +163,15 @@ impl Report {
         }
     }
 
+    /// The command's own part of the document: its keys join the envelope,
+    /// and the text a person reads is made from the same values.
+    pub fn body<B: Body>(&mut self, ui: &Ui, body: &B) {
+        if let Ok(Value::Object(keys)) = serde_json::to_value(body) {
+            self.extra.extend(keys);
+        }
+        self.human.push_str(&body.human(ui));
+    }
+
     pub fn set(&mut self, key: &str, value: impl Serialize) {
         self.extra.insert(
             key.to_string(),
@@ -193,6 +202,13 @@ impl Report {
         self.human.push_str(text.as_ref());
         self.human.push('\n');
     }
+}
+
+/// A command's answer, typed: serialized into the envelope (`--json`) and
+/// rendered for a person (`human`), so the two cannot say different things.
+pub trait Body: Serialize {
+    /// The text a person reads on stdout, before the closing message.
+    fn human(&self, ui: &Ui) -> String;
 }
 
 /// Rows made one at a time, for [`Streamed`].
