@@ -7,10 +7,10 @@ use crate::cli::ValidateArgs;
 use crate::context::{Ctx, Site};
 use crate::error::exit;
 use crate::formats::pe_version::FileVersion;
-use crate::output::{Format, Report, render_findings};
+use crate::output::{Body, Format, Report, Ui, render_findings};
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     let opts = Options {
@@ -42,20 +42,9 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
 
     let mut report = Report::new("validate");
     let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
-    let mut docs = Vec::new();
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_header(["folder", "errors", "warnings", "result"]);
-    for (
-        site,
-        Audited {
-            findings,
-            mim_build,
-        },
-    ) in sites.iter().zip(&results)
-    {
-        let (e, w) = tally(findings);
+    let mut folders = Vec::new();
+    for (site, audited) in sites.iter().zip(results) {
+        let (e, w) = tally(&audited.findings);
         let code = if e > 0 || (args.strict && w > 0) {
             exit::FINDINGS
         } else {
@@ -64,37 +53,30 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         worst = worst.max(code);
         errors += e;
         warnings += w;
-        if fleet {
-            report.line(format!("== {}", site.service_dir.display()));
-            docs.push(folder_doc(site, findings, *mim_build, e, w));
-            table.add_row([
-                site.service_dir.display().to_string(),
-                e.to_string(),
-                w.to_string(),
-                if code == exit::OK {
-                    "ok".into()
-                } else {
-                    "FAIL".into()
-                },
-            ]);
-        }
-        report.answer(&render_findings(&ctx.ui, findings));
+        folders.push(Folder {
+            site,
+            audited,
+            errors: e,
+            warnings: w,
+            ok: code == exit::OK,
+        });
     }
     if fleet {
-        report.line(table.to_string());
-        report.set("results", docs);
-        report.set(
-            "summary",
-            json!({"folders": sites.len(), "errors": errors, "warnings": warnings}),
+        report.body(
+            &ctx.ui,
+            &Fleet {
+                summary: Summary {
+                    folders: sites.len(),
+                    errors,
+                    warnings,
+                },
+                results: folders,
+            },
         );
-    } else {
-        report.settings_file = Some(sites[0].settings_display());
-        report.set("mim_build", build_json(results[0].mim_build));
-        report.findings = results
-            .into_iter()
-            .next()
-            .map(|r| r.findings)
-            .unwrap_or_default();
+    } else if let Some(one) = folders.pop() {
+        report.settings_file = Some(one.site.settings_display());
+        report.body(&ctx.ui, &One(&one));
+        report.findings = one.audited.findings;
     }
     report.exit = worst;
     let verdict = if worst == exit::OK {
@@ -218,27 +200,86 @@ fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Audited> {
         .collect()
 }
 
-fn folder_doc(
-    site: &Site,
-    findings: &[Finding],
-    mim_build: Option<FileVersion>,
+/// One folder's audit and verdict.
+struct Folder<'a> {
+    site: &'a Site,
+    audited: Audited,
     errors: usize,
     warnings: usize,
-) -> Value {
-    let mut r = Report::new("validate");
-    r.settings_file = Some(site.settings_display());
-    r.findings = findings.to_vec();
-    r.failed = false;
-    r.msg = format!("{errors} error(s), {warnings} warning(s)");
-    let mut v = serde_json::to_value(&r).unwrap_or(Value::Null);
-    v["service_dir"] = site.service_dir.display().to_string().into();
-    v["mim_build"] = build_json(mim_build);
-    v
+    ok: bool,
 }
 
-/// The MIM build as JSON: the file version, or null when unknown.
-fn build_json(build: Option<FileVersion>) -> Value {
-    build.map(|b| b.to_string()).into()
+/// A fleet's folder in JSON: an envelope of its own, with where it is.
+impl Serialize for Folder<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Doc {
+            #[serde(flatten)]
+            envelope: Report,
+            service_dir: String,
+            mim_build: Option<String>,
+        }
+        let mut envelope = Report::new("validate");
+        envelope.settings_file = Some(self.site.settings_display());
+        envelope.findings = self.audited.findings.clone();
+        envelope.msg = format!("{} error(s), {} warning(s)", self.errors, self.warnings);
+        Doc {
+            envelope,
+            service_dir: self.site.service_dir.display().to_string(),
+            mim_build: self.audited.mim_build.map(|b| b.to_string()),
+        }
+        .serialize(s)
+    }
+}
+
+/// One folder: the findings are the envelope's; the body adds the build.
+struct One<'a, 'b>(&'b Folder<'a>);
+
+impl Serialize for One<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry("mim_build", &self.0.audited.mim_build.map(|b| b.to_string()))?;
+        map.end()
+    }
+}
+
+impl Body for One<'_, '_> {
+    fn human(&self, ui: &Ui) -> String {
+        render_findings(ui, &self.0.audited.findings)
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    folders: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct Fleet<'a> {
+    results: Vec<Folder<'a>>,
+    summary: Summary,
+}
+
+impl Body for Fleet<'_> {
+    /// Each folder's findings under its name, then a table of verdicts.
+    fn human(&self, ui: &Ui) -> String {
+        let mut out = String::new();
+        let mut table = Table::new();
+        table
+            .load_style(UTF8_FULL_CONDENSED)
+            .set_header(["folder", "errors", "warnings", "result"]);
+        for f in &self.results {
+            let dir = f.site.service_dir.display().to_string();
+            out.push_str(&format!("== {dir}\n"));
+            out.push_str(&render_findings(ui, &f.audited.findings));
+            let verdict = if f.ok { "ok" } else { "FAIL" };
+            table.add_row([dir, f.errors.to_string(), f.warnings.to_string(), verdict.into()]);
+        }
+        out + &table.to_string() + "\n"
+    }
 }
 
 /// What `validate` keeps of one folder's audit.

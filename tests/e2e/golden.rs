@@ -61,6 +61,7 @@ const TOUR: &[(&str, &[&str])] = &[
     ("setup-without-a-terminal", &["setup"]),
     ("quiet-validate", &["-q", "validate"]),
     ("verbose-status", &["-v", "status"]),
+    ("validate-fleet", &["validate", "service", "nowhere"]),
 ];
 
 fn copy_tree(from: &Path, to: &Path) {
