@@ -8,7 +8,8 @@ use crate::cli::ChangeArgs;
 use crate::context::{Ctx, Site};
 use crate::error::{exit, refused};
 use crate::formats::settings_xml::*;
-use crate::output::{Report, render_findings};
+use crate::output::{Body, Report, Ui, render_findings};
+use serde::Serialize;
 use crate::store::change::{self, Plan, SideFile};
 use crate::store::snapshots::Role;
 use anyhow::Result;
@@ -26,29 +27,43 @@ fn file_name(path: &Path) -> String {
         .into_owned()
 }
 
-fn describe(report: &mut Report, check: &DllCheck) {
-    report.set("assembly", check);
-    if let Some(name) = &check.assembly {
-        let mut facts = vec![name.clone()];
-        facts.extend(check.version.as_ref().map(|v| format!("version {v}")));
-        facts.extend(check.platform.clone());
-        facts.extend(check.target_framework.clone());
-        facts.extend(check.strong_name.map(|s| match s {
-            "none" => "not strong-named".to_string(),
-            other => format!("strong name: {other}"),
-        }));
-        report.line(format!("assembly: {}", facts.join(", ")));
+/// What the DLL is, as `"assembly"` in JSON and a few lines of text.
+#[derive(Serialize)]
+struct Assembly<'a> {
+    assembly: &'a DllCheck,
+}
+
+impl Body for Assembly<'_> {
+    fn human(&self, _: &Ui) -> String {
+        let check = self.assembly;
+        let mut lines = Vec::new();
+        if let Some(name) = &check.assembly {
+            let mut facts = vec![name.clone()];
+            facts.extend(check.version.as_ref().map(|v| format!("version {v}")));
+            facts.extend(check.platform.clone());
+            facts.extend(check.target_framework.clone());
+            facts.extend(check.strong_name.map(|s| match s {
+                "none" => "not strong-named".to_string(),
+                other => format!("strong name: {other}"),
+            }));
+            lines.push(format!("assembly: {}", facts.join(", ")));
+        }
+        if let Some(c) = &check.contract {
+            let token = c.public_key_token.as_deref().unwrap_or("null");
+            lines.push(format!(
+                "contract: {} {} (PublicKeyToken={token})",
+                c.assembly, c.version
+            ));
+        }
+        for class in &check.implementations {
+            lines.push(format!("provider class: {class}"));
+        }
+        lines.iter().map(|l| format!("{l}\n")).collect()
     }
-    if let Some(c) = &check.contract {
-        let token = c.public_key_token.as_deref().unwrap_or("null");
-        report.line(format!(
-            "contract: {} {} (PublicKeyToken={token})",
-            c.assembly, c.version
-        ));
-    }
-    for class in &check.implementations {
-        report.line(format!("provider class: {class}"));
-    }
+}
+
+fn describe(ui: &Ui, report: &mut Report, check: &DllCheck) {
+    report.body(ui, &Assembly { assembly: check });
 }
 
 pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
@@ -65,7 +80,7 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
         kind,
         service_dir.as_deref(),
     );
-    describe(&mut report, &check);
+    describe(&ctx.ui, &mut report, &check);
     report.answer(&render_findings(&ctx.ui, &check.findings));
     let (errors, warnings) = tally(&check.findings);
     report.findings = check.findings;
@@ -99,7 +114,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         Kind::Phone,
         Some(&site.service_dir),
     );
-    describe(&mut report, &check);
+    describe(&ctx.ui, &mut report, &check);
     report.answer(&render_findings(&ctx.ui, &check.findings));
     if !check.ok() {
         report.findings = check.findings;
@@ -236,6 +251,54 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
     Ok(report)
 }
 
+/// One assembly of the Service folder that defines a provider interface.
+#[derive(Serialize)]
+struct Row<'a> {
+    interface: &'a str,
+    assembly: &'a str,
+    version: &'a str,
+    public_key_token: Option<&'a str>,
+    path: String,
+    windows_path: Option<String>,
+    reference: String,
+}
+
+#[derive(Serialize)]
+struct Contracts<'a> {
+    #[serde(skip)]
+    service_dir: String,
+    contracts: Vec<Row<'a>>,
+}
+
+impl Body for Contracts<'_> {
+    /// Per interface: the reference a project needs and where the file is.
+    fn human(&self, _: &Ui) -> String {
+        let mut out = String::new();
+        for interface in [PHONE_INTERFACE, SMS_INTERFACE] {
+            let short = crate::checks::provider_dll::short_name(interface);
+            let mine: Vec<&Row> = self
+                .contracts
+                .iter()
+                .filter(|r| r.interface == interface)
+                .collect();
+            if mine.is_empty() {
+                out.push_str(&format!(
+                    "{short}: no assembly in {} defines it\n",
+                    self.service_dir
+                ));
+            }
+            for r in mine {
+                out.push_str(&format!("{short}: {}\n", r.reference));
+                out.push_str(&format!(
+                    "  {}\n",
+                    r.windows_path.as_deref().unwrap_or(&r.path)
+                ));
+            }
+        }
+        out
+    }
+}
+
 /// `provider contract`: which assemblies of the Service folder define the
 /// provider interfaces, with what a project reference needs (name, version,
 /// public key token) and where the file is.
@@ -250,16 +313,6 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
     }
     let mut report = Report::new("provider contract");
     let found = find_contracts(dir);
-    #[derive(serde::Serialize)]
-    struct Row<'a> {
-        interface: &'a str,
-        assembly: &'a str,
-        version: &'a str,
-        public_key_token: Option<&'a str>,
-        path: String,
-        windows_path: Option<String>,
-        reference: String,
-    }
     let rows: Vec<Row> = found
         .iter()
         .map(|c| {
@@ -279,25 +332,11 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
         })
         .collect();
     for interface in [PHONE_INTERFACE, SMS_INTERFACE] {
-        let short = crate::checks::provider_dll::short_name(interface);
-        let mine: Vec<&Row> = rows.iter().filter(|r| r.interface == interface).collect();
-        if mine.is_empty() {
-            report.line(format!(
-                "{short}: no assembly in {} defines it",
-                dir.display()
-            ));
-        }
-        for r in &mine {
-            report.line(format!("{short}: {}", r.reference));
-            report.line(format!(
-                "  {}",
-                r.windows_path.as_deref().unwrap_or(&r.path)
-            ));
-        }
-        if mine.len() > 1 {
+        let copies = rows.iter().filter(|r| r.interface == interface).count();
+        if copies > 1 {
             report.warn(format!(
-                "{} assemblies define {short}; the MIM Service uses its own (Microsoft's comes first above), a copy beside it only confuses the CLR",
-                mine.len()
+                "{copies} assemblies define {}; the MIM Service uses its own (Microsoft's comes first above), a copy beside it only confuses the CLR",
+                crate::checks::provider_dll::short_name(interface)
             ));
         }
     }
@@ -317,6 +356,12 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
             );
         }
     }
-    report.set("contracts", &rows);
+    report.body(
+        &ctx.ui,
+        &Contracts {
+            service_dir: dir.display().to_string(),
+            contracts: rows,
+        },
+    );
     Ok(report)
 }

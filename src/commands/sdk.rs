@@ -8,12 +8,13 @@ use crate::context::Ctx;
 use crate::error::{exit, refused, usage};
 use crate::formats::pf_auth::SdkKeys;
 use crate::formats::settings_xml::*;
-use crate::output::{Report, Ui, render_findings};
+use crate::formats::pkcs12::CertInfo;
+use crate::output::{Body, Report, Ui, render_findings};
 use crate::store::change::{self, Plan, SideFile};
 use crate::store::snapshots::Role;
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use serde_json::json;
+use serde::Serialize;
 use std::path::Path;
 
 /// Used when the file has no Username, none is given and no one can be
@@ -21,40 +22,69 @@ use std::path::Path;
 pub const DEFAULT_USERNAME: &str = "MIMService";
 const EXPIRY_WARNING_DAYS: i64 = 30;
 
+/// What the zip holds: `"sdk"` and `"certificate"` in JSON, a table for a
+/// person. Secrets are masked unless `--show-secrets`.
+#[derive(Serialize)]
+struct Inspected<'a> {
+    sdk: Sdk<'a>,
+    certificate: &'a Option<CertInfo>,
+}
+
+#[derive(Serialize)]
+struct Sdk<'a> {
+    zip: String,
+    language: &'static str,
+    pf_auth_entry: &'a str,
+    cert_entry: &'a str,
+    license_key: Option<String>,
+    group_key: Option<String>,
+    cert_password: Option<String>,
+}
+
+impl Body for Inspected<'_> {
+    fn human(&self, _: &Ui) -> String {
+        let sdk = &self.sdk;
+        let mut table = Table::new();
+        table.load_style(UTF8_FULL_CONDENSED);
+        table.add_row(["zip", &sdk.zip]);
+        table.add_row(["pf_auth.cs", sdk.pf_auth_entry]);
+        table.add_row(["certificate", sdk.cert_entry]);
+        for (name, value) in [
+            ("LICENSE_KEY", &sdk.license_key),
+            ("GROUP_KEY", &sdk.group_key),
+            ("CERT_PASSWORD", &sdk.cert_password),
+        ] {
+            if let Some(v) = value {
+                table.add_row([name, v]);
+            }
+        }
+        if let Some(c) = self.certificate {
+            table.add_row(["subject", &c.subject]);
+            table.add_row(["issuer", &c.issuer]);
+            table.add_row(["valid", &format!("{} .. {}", c.not_before, c.not_after)]);
+            table.add_row(["private key", if c.has_private_key { "yes" } else { "NO" }]);
+            table.add_row(["encryption", &c.encryption]);
+        }
+        format!("{table}\n")
+    }
+}
+
 fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
     let shown = |s: &crate::formats::secret::Secret| s.shown(ui.show_secrets);
     let keys = ex.keys.as_ref();
-    report.set(
-        "sdk",
-        json!({
-            "zip": zip.display().to_string(),
-            "language": "C#",
-            "pf_auth_entry": ex.files.pf_auth_entry,
-            "cert_entry": ex.files.cert_entry,
-            "license_key": keys.map(|k| shown(&k.license_key)),
-            "group_key": keys.map(|k| shown(&k.group_key)),
-            "cert_password": keys.map(|k| shown(&k.cert_password)),
-        }),
-    );
-    report.set("certificate", &ex.certificate);
-    let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED);
-    table.add_row(["zip", &zip.display().to_string()]);
-    table.add_row(["pf_auth.cs", &ex.files.pf_auth_entry]);
-    table.add_row(["certificate", &ex.files.cert_entry]);
-    if let Some(k) = keys {
-        table.add_row(["LICENSE_KEY", &shown(&k.license_key)]);
-        table.add_row(["GROUP_KEY", &shown(&k.group_key)]);
-        table.add_row(["CERT_PASSWORD", &shown(&k.cert_password)]);
-    }
-    if let Some(c) = &ex.certificate {
-        table.add_row(["subject", &c.subject]);
-        table.add_row(["issuer", &c.issuer]);
-        table.add_row(["valid", &format!("{} .. {}", c.not_before, c.not_after)]);
-        table.add_row(["private key", if c.has_private_key { "yes" } else { "NO" }]);
-        table.add_row(["encryption", &c.encryption]);
-    }
-    report.line(table.to_string());
+    let inspected = Inspected {
+        sdk: Sdk {
+            zip: zip.display().to_string(),
+            language: "C#",
+            pf_auth_entry: &ex.files.pf_auth_entry,
+            cert_entry: &ex.files.cert_entry,
+            license_key: keys.map(|k| shown(&k.license_key)),
+            group_key: keys.map(|k| shown(&k.group_key)),
+            cert_password: keys.map(|k| shown(&k.cert_password)),
+        },
+        certificate: &ex.certificate,
+    };
+    report.body(ui, &inspected);
     report.answer(&render_findings(ui, &ex.findings));
 }
 
