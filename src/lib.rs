@@ -104,7 +104,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
             },
         ),
         Command::Setup => setup::run(ctx),
-        Command::Explain { code } => commands::explain::run(&code),
+        Command::Explain { code } => commands::explain::run(&ctx.ui, &code),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);

@@ -7,7 +7,7 @@ use crate::error::{exit, refused, usage};
 use crate::formats::bounded;
 use crate::formats::secret::sha256_hex;
 use crate::output::{
-    Report, RowSource, Streamed, StreamedTable, TableSource, masked_diff, printable,
+    Body, Report, RowSource, Streamed, StreamedTable, TableSource, Ui, masked_diff, printable,
     render_findings,
 };
 use crate::store::change::{self, Plan, SideFile};
@@ -52,7 +52,7 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
         && (label.is_none() || label == same.label.as_deref())
     {
         report.backup_file = Some(store.path_of(&same).display().to_string());
-        report.set("snapshot", &same.id);
+        report.body(&ctx.ui, &Snapshot { snapshot: &same.id });
         report.msg = format!(
             "already backed up as {} ({}, {}): nothing to do",
             same.id,
@@ -72,12 +72,9 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
         return Ok(report);
     }
     let (lock, stale) = store.lock()?;
-    for t in stale {
-        report.warn(format!(
-            "removed a temp file left by an interrupted run: {}",
-            t.display()
-        ));
-    }
+    report
+        .warnings
+        .extend(stale.iter().map(|t| change::stale_temp_warning(t)));
     let meta = Meta {
         label,
         reason: "manual",
@@ -88,7 +85,7 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
     let path = store.path_of(&entry).display().to_string();
     report.files_written.push(path.clone());
     report.backup_file = Some(path.clone());
-    report.set("snapshot", &entry.id);
+    report.body(&ctx.ui, &Snapshot { snapshot: &entry.id });
     report.msg = format!(
         "backed up as {} ({}) in {}",
         entry.id,
@@ -96,6 +93,19 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
         store.dir().display()
     );
     Ok(report)
+}
+
+/// `backup`: the snapshot that holds the state (new, or the one that
+/// already did). The message says it to a person.
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    snapshot: &'a str,
+}
+
+impl Body for Snapshot<'_> {
+    fn human(&self, _: &Ui) -> String {
+        String::new()
+    }
 }
 
 #[derive(Serialize)]
@@ -215,6 +225,19 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
     Ok(report)
 }
 
+/// `backup prune`: the snapshots it deletes (or would), named in JSON; a
+/// person gets the count in the message.
+#[derive(Serialize)]
+struct Pruned<'a> {
+    deleted: &'a [&'a str],
+}
+
+impl Body for Pruned<'_> {
+    fn human(&self, _: &Ui) -> String {
+        String::new()
+    }
+}
+
 pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = Report::new("backup prune");
@@ -224,7 +247,7 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     let doomed: Vec<_> = store.list()?.into_iter().skip(keep).collect();
     report.changed = !doomed.is_empty();
     let ids: Vec<&str> = doomed.iter().map(|b| b.id.as_str()).collect();
-    report.set("deleted", &ids);
+    report.body(&ctx.ui, &Pruned { deleted: &ids });
     if dry_run {
         report.msg = format!("dry run: would delete {} backup(s)", doomed.len());
         return Ok(report);
@@ -245,6 +268,20 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
         removed.len()
     );
     Ok(report)
+}
+
+/// `backup repair`: what the rebuilt index holds (the message says it).
+#[derive(Serialize)]
+struct Repaired {
+    kept: usize,
+    recovered: usize,
+    dropped: usize,
+}
+
+impl Body for Repaired {
+    fn human(&self, _: &Ui) -> String {
+        String::new()
+    }
 }
 
 pub fn repair(ctx: &Ctx) -> Result<Report> {
@@ -280,13 +317,49 @@ pub fn repair(ctx: &Ctx) -> Result<Report> {
             .display()
             .to_string(),
     );
-    report.set("kept", kept);
-    report.set("recovered", recovered);
-    report.set("dropped", dropped);
+    let repaired = Repaired {
+        kept,
+        recovered,
+        dropped,
+    };
+    report.body(&ctx.ui, &repaired);
     report.msg = format!(
         "rebuilt the backup index: {kept} entry(ies) kept, {recovered} recovered from the stored settings files, {dropped} dropped (damaged, or their files are missing); the old index is kept beside it as index.json.damaged-*"
     );
     Ok(report)
+}
+
+/// `restore`: the snapshot being put back (`"restored"`, its id), and
+/// what it is, for a person.
+struct Restoring<'a> {
+    entry: &'a BackupEntry,
+}
+
+impl Serialize for Restoring<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry("restored", &self.entry.id)?;
+        map.end()
+    }
+}
+
+impl Body for Restoring<'_> {
+    fn human(&self, _: &Ui) -> String {
+        let e = self.entry;
+        let label = e
+            .label
+            .as_deref()
+            .map(|l| format!(", \"{}\"", printable(l)))
+            .unwrap_or_default();
+        format!(
+            "backup {} ({}, {}{label}) holds {}\n",
+            e.id,
+            e.created,
+            printable(&e.reason),
+            e.holds()
+        )
+    }
 }
 
 pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
@@ -301,19 +374,7 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
     let _lock = super::begin(&site, flags.dry_run, &mut report)?;
     let store = site.backups();
     let entry = store.find(spec)?;
-    report.set("restored", &entry.id);
-    report.line(format!(
-        "backup {} ({}, {}{}) holds {}",
-        entry.id,
-        entry.created,
-        printable(&entry.reason),
-        entry
-            .label
-            .as_deref()
-            .map(|l| format!(", \"{}\"", printable(l)))
-            .unwrap_or_default(),
-        entry.holds()
-    ));
+    report.body(&ctx.ui, &Restoring { entry: &entry });
     let restored = store.read_verified(&entry)?;
     let side_files = side_files_to_restore(&site, &store, &entry, &restored, &mut report)?;
     // The current file may be damaged or bloated (often why one restores):
@@ -462,6 +523,41 @@ struct FileSide {
     summary: String,
 }
 
+/// `diff`: the side files that differ between the two versions (the
+/// settings diff is the envelope's).
+#[derive(Serialize)]
+struct FileChanges<'a> {
+    #[serde(skip)]
+    from: &'a str,
+    #[serde(skip)]
+    to: &'a str,
+    files: Vec<FileChange>,
+}
+
+impl Body for FileChanges<'_> {
+    fn human(&self, _: &Ui) -> String {
+        let show = |s: &Option<FileSide>| {
+            s.as_ref()
+                .map(|s| format!("{} ({})", s.summary, s.sha256))
+                .unwrap_or_else(|| "absent".into())
+        };
+        self.files
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:\n  - {}: {}\n  + {}: {}\n",
+                    f.role,
+                    f.path,
+                    self.from,
+                    show(&f.before),
+                    self.to,
+                    show(&f.after)
+                )
+            })
+            .collect()
+    }
+}
+
 /// What a person needs to tell two copies of a side file apart.
 fn describe_side(role: Role, bytes: &[u8], settings: &[u8]) -> FileSide {
     let sha256 = sha256_hex(bytes);
@@ -519,26 +615,11 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
         if old == new {
             continue;
         }
-        let before = old.map(|o| describe_side(*role, &o, &a.settings));
-        let after = new.map(|n| describe_side(*role, &n, &b.settings));
-        let show = |s: &Option<FileSide>| {
-            s.as_ref()
-                .map(|s| format!("{} ({})", s.summary, s.sha256))
-                .unwrap_or_else(|| "absent".into())
-        };
-        report.line(format!(
-            "{} {path}:\n  - {}: {}\n  + {}: {}",
-            role.as_str(),
-            a.name,
-            show(&before),
-            b.name,
-            show(&after)
-        ));
         changes.push(FileChange {
             path: path.clone(),
             role: role.as_str(),
-            before,
-            after,
+            before: old.map(|o| describe_side(*role, &o, &a.settings)),
+            after: new.map(|n| describe_side(*role, &n, &b.settings)),
         });
     }
     report.msg = if a.settings == b.settings && changes.is_empty() {
@@ -556,7 +637,14 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
             changes.len()
         )
     };
-    report.set("files", &changes);
+    report.body(
+        &ctx.ui,
+        &FileChanges {
+            from: &a.name,
+            to: &b.name,
+            files: changes,
+        },
+    );
     report.diff = Some(d);
     Ok(report)
 }

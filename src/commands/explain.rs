@@ -5,7 +5,7 @@
 
 use crate::checks::catalogue::CHECKS;
 use crate::error::usage;
-use crate::output::Report;
+use crate::output::{Body, Report, Ui};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -20,6 +20,22 @@ pub struct Entry {
     pub fix: String,
     pub example: String,
     pub docs: String,
+}
+
+/// `explain`'s document: `"check"`, the entry; a person reads it as lines.
+#[derive(Serialize)]
+struct Explained {
+    check: Entry,
+}
+
+impl Body for Explained {
+    fn human(&self, _: &Ui) -> String {
+        let e = &self.check;
+        format!(
+            "{} ({}): {}\nWhy it matters: {}\nHow to fix:     {}\nExample:        {}\nMore:           {}\n",
+            e.code, e.severity, e.title, e.why, e.fix, e.example, e.docs
+        )
+    }
 }
 
 /// The rows of docs/checks.md for `code`: the table row (code, severity,
@@ -52,7 +68,7 @@ pub fn entry(code: &str) -> Option<Entry> {
     })
 }
 
-pub fn run(code: &str) -> Result<Report> {
+pub fn run(ui: &Ui, code: &str) -> Result<Report> {
     let Some(e) = entry(code) else {
         let codes: Vec<&str> = CHECKS.iter().map(|c| c.code).collect();
         return Err(usage(format!(
@@ -61,13 +77,8 @@ pub fn run(code: &str) -> Result<Report> {
         )));
     };
     let mut report = Report::new("explain");
-    report.line(format!("{} ({}): {}", e.code, e.severity, e.title));
-    report.line(format!("Why it matters: {}", e.why));
-    report.line(format!("How to fix:     {}", e.fix));
-    report.line(format!("Example:        {}", e.example));
-    report.line(format!("More:           {}", e.docs));
     report.msg = format!("{}: {}", e.code, e.title);
     report.msg_shown = true; // the first line says it
-    report.set("check", &e);
+    report.body(ui, &Explained { check: e });
     Ok(report)
 }

@@ -39,6 +39,23 @@ fn begin(
     Ok(begun.locks)
 }
 
+/// The keys the write pipeline adds to a changing command's document: what
+/// a dry run would write, or the snapshot a real run took. Its lines are
+/// made where they fall among the command's own (commit below).
+#[derive(serde::Serialize)]
+struct Pipeline<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    would_write: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snapshot: Option<&'a str>,
+}
+
+impl crate::output::Body for Pipeline<'_> {
+    fn human(&self, _: &crate::output::Ui) -> String {
+        String::new()
+    }
+}
+
 /// Applies a plan (change::commit) and says what happened: the envelope's
 /// `changed`, `diff`, `backup_file`, `files_written` and `snapshot`, and the
 /// lines a person reads. Returns the snapshot taken, if any.
@@ -80,14 +97,26 @@ fn commit(
                 p.display()
             ));
         }
-        report.set("would_write", &out.would_write);
+        report.body(
+            ui,
+            &Pipeline {
+                would_write: Some(&out.would_write),
+                snapshot: None,
+            },
+        );
         report.msg = "dry run: nothing was written".into();
         return Ok(None);
     }
     report.warnings.extend(out.warnings);
     let entry = out.snapshot.map(|(entry, file)| {
         report.backup_file = Some(file.display().to_string());
-        report.set("snapshot", &entry.id);
+        report.body(
+            ui,
+            &Pipeline {
+                would_write: None,
+                snapshot: Some(&entry.id),
+            },
+        );
         entry
     });
     let saved_in = entry

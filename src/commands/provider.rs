@@ -101,6 +101,19 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     Ok(report)
 }
 
+/// `provider set`: the path written into CustomPhoneProvider. A person
+/// reads it before the diff (say_windows_path), so it renders nothing here.
+#[derive(Serialize)]
+struct Switched<'a> {
+    custom_phone_provider: &'a str,
+}
+
+impl Body for Switched<'_> {
+    fn human(&self, _: &Ui) -> String {
+        String::new()
+    }
+}
+
 pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Report> {
     let (force, dry_run) = (flags.force, flags.dry_run);
     let site = ctx.site()?;
@@ -178,7 +191,12 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         force,
     };
     let snapshot = super::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
-    report.set("custom_phone_provider", &windows_path);
+    report.body(
+        &ctx.ui,
+        &Switched {
+            custom_phone_provider: &windows_path,
+        },
+    );
     if report.changed && !dry_run {
         report.msg = super::done(
             format!(

@@ -105,9 +105,10 @@ pub struct Report {
     pub diff: Option<Diff>,
     pub findings: Vec<Finding>,
     pub warnings: Vec<String>,
-    /// Keys of the command's own (`mode`, `backups`, `sdk`, ...).
+    /// Keys of the command's own (`mode`, `backups`, `sdk`, ...), from the
+    /// typed bodies it gave to [`Report::body`].
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra: Map<String, Value>,
     /// A long list written as it is made, one row at a time (`backup list`
     /// of 10,000 snapshots), instead of held in `extra`.
     #[serde(flatten)]
@@ -170,13 +171,6 @@ impl Report {
             self.extra.extend(keys);
         }
         self.human.push_str(&body.human(ui));
-    }
-
-    pub fn set(&mut self, key: &str, value: impl Serialize) {
-        self.extra.insert(
-            key.to_string(),
-            serde_json::to_value(value).unwrap_or(Value::Null),
-        );
     }
 
     pub fn warn(&mut self, msg: impl Into<String>) {

@@ -136,7 +136,7 @@ pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
     })
 }
 
-fn stale_temp_warning(t: &Path) -> String {
+pub fn stale_temp_warning(t: &Path) -> String {
     format!(
         "removed a temp file left by an interrupted run: {}",
         t.display()
