@@ -1,4 +1,4 @@
-//! The command line (cli.md is the contract).
+//! The command line: flags, defaults and help text (docs/man is made from it).
 
 use crate::output::{ColorChoice, Format};
 use clap::builder::TypedValueParser;

@@ -1,4 +1,4 @@
-//! The exit-code contract of cli.md, mapped in one place.
+//! The exit codes (docs/guide.md, "Exit codes"), mapped in one place.
 
 use std::process::ExitCode;
 

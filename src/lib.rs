@@ -23,7 +23,7 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 /// Parse the arguments, run the command, print its report, and map the
-/// outcome to cli.md's exit codes.
+/// outcome to the exit codes of docs/guide.md.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
     let cli = match Cli::try_parse_from(&args) {

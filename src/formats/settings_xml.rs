@@ -10,7 +10,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::fmt;
 
-/// Settings the MIM Service reads, as formats.md §1 lists them.
+/// Settings the MIM Service reads (docs/formats.md, "MfaSettings.xml").
 pub const LICENSE_KEY: &str = "LICENSE_KEY";
 pub const GROUP_KEY: &str = "GROUP_KEY";
 pub const CERT_PASSWORD: &str = "CERT_PASSWORD";
@@ -420,7 +420,7 @@ impl Edit<'_> {
     }
 }
 
-/// Which provider the file configures (formats.md "Modes").
+/// Which provider the file configures (docs/formats.md, "Modes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {

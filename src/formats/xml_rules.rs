@@ -1,7 +1,7 @@
 //! The XML 1.0 and Namespaces rules quick-xml does not check, so that
 //! mimmfa refuses every settings file .NET's System.Xml refuses (the MIM
 //! Service would not start with it). Kept honest by a differential test
-//! against System.Xml itself (tests/e2e/oracle.rs, run with mono).
+//! against System.Xml itself (tests/e2e/xml_oracle.rs, run with mono).
 //!
 //! Each check returns a message and the byte offset (within what it was
 //! given) where the problem starts; the caller turns that into line and

@@ -91,7 +91,7 @@ impl Ui {
     }
 }
 
-/// The document every command returns (cli.md "JSON output").
+/// The document every command returns (docs/json.md, "Common keys").
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub schema_version: u32,

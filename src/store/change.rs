@@ -1,4 +1,4 @@
-//! The one pipeline every changing command goes through (cli.md "Rules
+//! The one pipeline every changing command goes through (docs/formats.md, "Rules
 //! for every changing command"): lock, checks first, idempotency, a
 //! snapshot of the whole MFA state, atomic writes, rollback of side files
 //! if the settings write fails.

@@ -5,7 +5,7 @@
 //!
 //! Native build only: under Windows the paths are written with `\` and the
 //! file-mode findings (MFA050/MFA051) are ACL findings, so the same tour
-//! reads differently there (tests/e2e/windows_truth.rs covers it).
+//! reads differently there (tests/e2e/windows_paths.rs covers it).
 
 use crate::util::{bless_or_compare, output_of};
 use std::path::{Path, PathBuf};

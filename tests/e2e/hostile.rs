@@ -1,4 +1,4 @@
-//! Issue 7: the hostile corpus (tests/hostile/MANIFEST.tsv) through the real
+//! The hostile corpus (tests/hostile/MANIFEST.tsv) through the real
 //! binary: no panic, the contract's exit code, nothing changed anywhere.
 
 use crate::provider::dll;

@@ -1,4 +1,4 @@
-//! Issue 6: every JSON output shape has a schema (docs/json/), and real
+//! Every JSON output shape has a schema (docs/json/), and real
 //! outputs of every command validate against the schema of their shape.
 
 use crate::provider::dll;

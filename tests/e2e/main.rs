@@ -4,8 +4,6 @@ mod clr_oracle;
 mod console;
 #[cfg(unix)]
 mod docs_commands;
-mod document;
-mod foundation;
 mod fuzz_regressions;
 mod generated;
 #[cfg(not(windows))]
@@ -14,15 +12,17 @@ mod hostile;
 mod json_schema;
 mod layers;
 mod linear;
-#[cfg(unix)]
-mod oracle;
 mod provider;
 mod reliability;
 mod rollback;
+mod safe_changes;
 mod sdk;
 mod secrets;
+mod settings_properties;
 #[cfg(unix)]
 mod setup;
 mod util;
 mod validate;
-mod windows_truth;
+mod windows_paths;
+#[cfg(unix)]
+mod xml_oracle;

@@ -1,4 +1,4 @@
-//! Issue 4: provider check / set / clear on real .NET DLLs built by mcs.
+//! Provider check / set / clear on real .NET DLLs built by mcs.
 
 use crate::util::*;
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! Issue 7: crash safety (kills at random moments) and concurrency (many
+//! Crash safety (kills at random moments) and concurrency (many
 //! writers on one folder). The counts are printed; run with --nocapture.
 
 use crate::provider::dll;

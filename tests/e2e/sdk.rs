@@ -1,4 +1,4 @@
-//! Issue 3: `sdk inspect` / `sdk apply` on real zips built here and real
+//! `sdk inspect` / `sdk apply` on real zips built here and real
 //! PKCS#12 files made by OpenSSL (tests/fixtures/sdk/make.sh).
 
 use crate::util::*;

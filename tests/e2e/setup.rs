@@ -1,4 +1,4 @@
-//! Issue 6: `mimmfa setup` driven for real through a pseudo-terminal.
+//! `mimmfa setup` driven for real through a pseudo-terminal.
 
 use crate::provider::dll;
 use crate::util::*;

@@ -138,7 +138,7 @@ fn walk(dir: &Path, map: &mut BTreeMap<PathBuf, (String, SystemTime)>) {
 /// settings name stock paths). Off Windows that is the default audit
 /// mapping; on Windows, where `-s` is the server's own folder, it is
 /// declared with `--windows-service-dir` (an audit of a copy). Tests of the
-/// server case (tests/e2e/windows_truth.rs) run without it.
+/// server case (tests/e2e/windows_paths.rs) run without it.
 pub const AS_STOCK_COPY: &[&str] = if cfg!(windows) {
     &["--windows-service-dir", mimmfa::paths::STOCK_SERVICE_DIR]
 } else {

@@ -1,4 +1,4 @@
-//! Issue 5: every check code triggered by a real fixture folder; clean
+//! Every check code triggered by a real fixture folder; clean
 //! folders per mode; exit codes; fleets; SARIF against the official schema.
 
 use crate::provider::dll;

@@ -1,4 +1,5 @@
-//! Issue 2: lossless edits, backups, restore, diff, status, dry runs, locks.
+//! The basics of a safe change: lossless edits, backups, restore, diff,
+//! status, dry runs, locks.
 
 use crate::util::*;
 use std::fs;
