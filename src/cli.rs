@@ -167,7 +167,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub strict: bool,
     /// Warn when the certificate expires within N days
-    #[arg(long, default_value_t = 30, value_name = "N")]
+    #[arg(long, default_value_t = crate::checks::sdk_files::EXPIRY_WARNING_DAYS, value_name = "N")]
     pub expiry_warning_days: u32,
     /// Verify every file in the backup folder (MFA051, MFA061); by default
     /// only the newest 10 snapshots of this settings file
@@ -273,4 +273,33 @@ pub enum ProviderCommand {
         #[arg(long)]
         sms: bool,
     },
+}
+
+impl Command {
+    /// The command's name in its documents and messages (`backup list`).
+    pub fn name(&self) -> &'static str {
+        use ProviderCommand as P;
+        use SdkCommand as S;
+        match self {
+            Command::Status => "status",
+            Command::Validate(_) => "validate",
+            Command::Backup(a) => match a.action {
+                None => "backup",
+                Some(BackupAction::List { .. }) => "backup list",
+                Some(BackupAction::Repair) => "backup repair",
+                Some(BackupAction::Prune { .. }) => "backup prune",
+            },
+            Command::Restore { .. } => "restore",
+            Command::Diff { .. } => "diff",
+            Command::Sdk(S::Inspect { .. }) => "sdk inspect",
+            Command::Sdk(S::Apply { .. }) => "sdk apply",
+            Command::Provider(P::Set { .. }) => "provider set",
+            Command::Provider(P::Clear { .. }) => "provider clear",
+            Command::Provider(P::Check { .. }) => "provider check",
+            Command::Provider(P::Contract) => "provider contract",
+            Command::Setup => "setup",
+            Command::Completions { .. } => "completions",
+            Command::Explain { .. } => "explain",
+        }
+    }
 }

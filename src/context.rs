@@ -13,9 +13,17 @@ use std::sync::{Arc, OnceLock};
 pub const SETTINGS_FILE: &str = "MfaSettings.xml";
 pub const BACKUP_DIR: &str = "MfaBackups";
 
+/// One run's configuration, resolved once from the command line.
 pub struct Ctx {
     pub ui: Ui,
-    pub global: GlobalArgs,
+    /// The command's name in its documents (`backup list`, cli::Command::name).
+    pub command: &'static str,
+    /// --service-dir / $MIMMFA_SERVICE_DIR (an empty value counts as unset).
+    service_dir: Option<PathBuf>,
+    settings: Option<PathBuf>,
+    backup_dir: Option<PathBuf>,
+    windows_service_dir: Option<String>,
+    path_map: Vec<(String, PathBuf)>,
 }
 
 /// The folders one service folder's commands work on.
@@ -31,7 +39,7 @@ pub struct Site {
 }
 
 impl Ctx {
-    pub fn new(global: GlobalArgs) -> Self {
+    pub fn new(global: GlobalArgs, command: &'static str) -> Self {
         let format = if global.json {
             Format::Json
         } else {
@@ -45,19 +53,26 @@ impl Ctx {
             global.show_secrets,
             global.yes,
         );
-        Ctx { ui, global }
+        Ctx {
+            ui,
+            command,
+            service_dir: global.service_dir.filter(|d| !d.as_os_str().is_empty()),
+            settings: global.settings,
+            backup_dir: global.backup_dir,
+            windows_service_dir: global.windows_service_dir,
+            path_map: global.path_map,
+        }
+    }
+
+    /// This command's document, to fill.
+    pub fn report(&self) -> crate::output::Report {
+        crate::output::Report::new(self.command)
     }
 
     /// The service folder from --service-dir / $MIMMFA_SERVICE_DIR, or the
     /// stock folder on Windows.
     pub fn service_dir(&self) -> Result<PathBuf> {
-        // An empty MIMMFA_SERVICE_DIR counts as unset.
-        if let Some(dir) = self
-            .global
-            .service_dir
-            .as_ref()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
+        if let Some(dir) = &self.service_dir {
             return Ok(dir.clone());
         }
         if cfg!(windows) {
@@ -76,23 +91,25 @@ impl Ctx {
     /// A site for `dir`; `with_overrides` applies --settings / --backup-dir
     /// (not meaningful for each folder of a fleet).
     pub fn site_for(&self, dir: &Path, with_overrides: bool) -> Site {
-        let g = &self.global;
         let pick = |over: &Option<PathBuf>, default: PathBuf| match over {
             Some(p) if with_overrides => p.clone(),
             _ => default,
         };
         Site::new(
             dir.to_path_buf(),
-            pick(&g.settings, dir.join(SETTINGS_FILE)),
-            pick(&g.backup_dir, dir.join(BACKUP_DIR)),
+            pick(&self.settings, dir.join(SETTINGS_FILE)),
+            pick(&self.backup_dir, dir.join(BACKUP_DIR)),
             PathMapper::new(
                 dir.to_path_buf(),
-                g.windows_service_dir.clone(),
-                g.path_map.clone(),
+                self.windows_service_dir.clone(),
+                self.path_map.clone(),
             ),
         )
     }
 }
+
+/// The folder of the Service folder that holds the SDK certificate.
+pub const CERT_DIR_NAME: &str = "MfaCerts";
 
 impl Site {
     pub fn new(
@@ -108,6 +125,12 @@ impl Site {
             mapper,
             store: Arc::default(),
         }
+    }
+
+    /// Where the SDK certificate goes: `<Service>\MfaCerts`, as
+    /// Microsoft's procedure has it (only mimmfa writes there).
+    pub fn cert_dir(&self) -> PathBuf {
+        self.service_dir.join(CERT_DIR_NAME)
     }
 
     pub fn backups(&self) -> Arc<BackupStore> {

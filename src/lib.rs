@@ -30,14 +30,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&args, e),
     };
-    let name = command_name(&cli.command);
-    let ctx = Ctx::new(cli.global);
+    let name = cli.command.name();
+    let ctx = Ctx::new(cli.global, name);
     if ctx.ui.format == Format::Sarif && !matches!(cli.command, Command::Validate(_)) {
         let mut ui = ctx.ui.clone();
         ui.format = Format::Human;
         return fail(
             &ui,
-            &name,
+            name,
             anyhow::Error::from(error::Failure::Usage(
                 "--format sarif is for `validate` only; use human or json".into(),
             )),
@@ -46,7 +46,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     if ctx.ui.format == Format::Json && matches!(cli.command, Command::Completions { .. }) {
         return fail(
             &ctx.ui,
-            &name,
+            name,
             anyhow::Error::from(error::Failure::Usage(
                 "completions prints a shell script, not JSON: drop --json".into(),
             )),
@@ -57,7 +57,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             emit(&ctx.ui, &report);
             error::to_exit(report.exit)
         }
-        Err(e) => fail(&ctx.ui, &name, e),
+        Err(e) => fail(&ctx.ui, name, e),
     }
 }
 
@@ -104,11 +104,11 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
             },
         ),
         Command::Setup => setup::run(ctx),
-        Command::Explain { code } => commands::explain::run(&ctx.ui, &code),
+        Command::Explain { code } => commands::explain::run(ctx, &code),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);
-            let mut report = Report::new("completions");
+            let mut report = ctx.report();
             report.raw = Some(String::from_utf8_lossy(&buf).into_owned());
             Ok(report)
         }
@@ -197,30 +197,4 @@ fn command_words(args: &[OsString]) -> String {
         }
     }
     words.join(" ")
-}
-
-fn command_name(command: &Command) -> String {
-    use cli::{ProviderCommand as P, SdkCommand as S};
-    match command {
-        Command::Status => "status",
-        Command::Validate(_) => "validate",
-        Command::Backup(a) => match a.action {
-            None => "backup",
-            Some(BackupAction::List { .. }) => "backup list",
-            Some(BackupAction::Repair) => "backup repair",
-            Some(BackupAction::Prune { .. }) => "backup prune",
-        },
-        Command::Restore { .. } => "restore",
-        Command::Diff { .. } => "diff",
-        Command::Sdk(S::Inspect { .. }) => "sdk inspect",
-        Command::Sdk(S::Apply { .. }) => "sdk apply",
-        Command::Provider(P::Set { .. }) => "provider set",
-        Command::Provider(P::Clear { .. }) => "provider clear",
-        Command::Provider(P::Check { .. }) => "provider check",
-        Command::Provider(P::Contract) => "provider contract",
-        Command::Setup => "setup",
-        Command::Completions { .. } => "completions",
-        Command::Explain { .. } => "explain",
-    }
-    .to_string()
 }

@@ -26,7 +26,7 @@ impl Default for Options {
     /// The CLI's default warning window (`--expiry-warning-days`).
     fn default() -> Self {
         Options {
-            expiry_warning_days: 30,
+            expiry_warning_days: i64::from(crate::checks::sdk_files::EXPIRY_WARNING_DAYS),
             deep: false,
         }
     }
@@ -362,7 +362,10 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
             .finding(format!(
                 "the certificate file {value} is outside the Service folder"
             ))
-            .hint("keep it in <Service>\\MfaCerts, as Microsoft's procedure does"),
+            .hint(format!(
+                "keep it in <Service>\\{}, as Microsoft's procedure does",
+                crate::context::CERT_DIR_NAME
+            )),
     );
     let password = doc.value(CERT_PASSWORD);
     if !password.is_empty()

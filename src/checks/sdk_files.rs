@@ -21,6 +21,10 @@ pub struct Examination {
 
 /// Read the zip (errors: it cannot be used at all) and judge its content
 /// (findings: it can be read but has problems).
+/// How many days before a certificate expires it is warned about
+/// (`--expiry-warning-days`, and every command that has no such flag).
+pub const EXPIRY_WARNING_DAYS: u32 = 30;
+
 pub fn examine(zip: &Path, expiry_warning_days: i64) -> Result<Examination, ZipError> {
     let files = read_sdk(zip)?;
     let zip_name = zip.display().to_string();

@@ -34,7 +34,7 @@ fn holds_state(b: &BackupEntry, state: &State) -> bool {
 
 pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
     let site = ctx.site()?;
-    let mut report = Report::new("backup");
+    let mut report = ctx.report();
     report.settings_file = Some(site.settings_display());
     if label.is_some_and(|l| l.chars().any(char::is_control)) {
         return Err(usage(
@@ -85,7 +85,12 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
     let path = store.path_of(&entry).display().to_string();
     report.files_written.push(path.clone());
     report.backup_file = Some(path.clone());
-    report.body(&ctx.ui, &Snapshot { snapshot: &entry.id });
+    report.body(
+        &ctx.ui,
+        &Snapshot {
+            snapshot: &entry.id,
+        },
+    );
     report.msg = format!(
         "backed up as {} ({}) in {}",
         entry.id,
@@ -196,7 +201,7 @@ impl RowSource for Rows {
 
 pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
     let site = ctx.site()?;
-    let mut report = Report::new("backup list");
+    let mut report = ctx.report();
     report.settings_file = Some(site.settings_display());
     let store = site.backups();
     let index = store.load()?;
@@ -240,7 +245,7 @@ impl Body for Pruned<'_> {
 
 pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     let site = ctx.site()?;
-    let mut report = Report::new("backup prune");
+    let mut report = ctx.report();
     report.settings_file = Some(site.settings_display());
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let store = site.backups();
@@ -286,7 +291,7 @@ impl Body for Repaired {
 
 pub fn repair(ctx: &Ctx) -> Result<Report> {
     let site = ctx.site()?;
-    let mut report = Report::new("backup repair");
+    let mut report = ctx.report();
     report.settings_file = Some(site.settings_display());
     let _lock = super::begin(&site, false, &mut report)?;
     let store = site.backups();
@@ -364,7 +369,7 @@ impl Body for Restoring<'_> {
 
 pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
     let site = ctx.site()?;
-    let mut report = Report::new("restore");
+    let mut report = ctx.report();
     report.settings_file = Some(site.settings_display());
     if spec.is_empty() {
         return Err(usage(
@@ -598,7 +603,7 @@ fn describe_side(role: Role, bytes: &[u8], settings: &[u8]) -> FileSide {
 
 pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let site = ctx.site()?;
-    let mut report = Report::new("diff");
+    let mut report = ctx.report();
     report.settings_file = Some(site.settings_display());
     let store = site.backups();
     let a = version(&site, &store, from, &mut report)?;

@@ -4,6 +4,7 @@
 //! section; a test keeps the two in step.
 
 use crate::checks::catalogue::CHECKS;
+use crate::context::Ctx;
 use crate::error::usage;
 use crate::output::{Body, Report, Ui};
 use anyhow::Result;
@@ -68,7 +69,7 @@ pub fn entry(code: &str) -> Option<Entry> {
     })
 }
 
-pub fn run(ui: &Ui, code: &str) -> Result<Report> {
+pub fn run(ctx: &Ctx, code: &str) -> Result<Report> {
     let Some(e) = entry(code) else {
         let codes: Vec<&str> = CHECKS.iter().map(|c| c.code).collect();
         return Err(usage(format!(
@@ -76,9 +77,9 @@ pub fn run(ui: &Ui, code: &str) -> Result<Report> {
             codes.join(", ")
         )));
     };
-    let mut report = Report::new("explain");
+    let mut report = ctx.report();
     report.msg = format!("{}: {}", e.code, e.title);
     report.msg_shown = true; // the first line says it
-    report.body(ui, &Explained { check: e });
+    report.body(&ctx.ui, &Explained { check: e });
     Ok(report)
 }

@@ -9,10 +9,10 @@ use crate::context::{Ctx, Site};
 use crate::error::{exit, refused};
 use crate::formats::settings_xml::*;
 use crate::output::{Body, Report, Ui, render_findings};
-use serde::Serialize;
 use crate::store::change::{self, Plan, SideFile};
 use crate::store::snapshots::Role;
 use anyhow::Result;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 fn read_dll(path: &Path) -> Result<Vec<u8>> {
@@ -67,7 +67,7 @@ fn describe(ui: &Ui, report: &mut Report, check: &DllCheck) {
 }
 
 pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
-    let mut report = Report::new("provider check");
+    let mut report = ctx.report();
     report.quiet_findings = true;
     let bytes = read_dll(dll)?;
     let kind = kind_for(&file_name(dll), sms);
@@ -117,7 +117,7 @@ impl Body for Switched<'_> {
 pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Report> {
     let (force, dry_run) = (flags.force, flags.dry_run);
     let site = ctx.site()?;
-    let mut report = Report::new("provider set");
+    let mut report = ctx.report();
     report.quiet_findings = true;
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let bytes = read_dll(dll)?;
@@ -244,7 +244,7 @@ fn placement(
 pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
     let dry_run = flags.dry_run;
     let site = ctx.site()?;
-    let mut report = Report::new("provider clear");
+    let mut report = ctx.report();
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let before = site.read_settings()?;
     let doc = site.parse(before.clone())?;
@@ -329,7 +329,7 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
             dir.display()
         )));
     }
-    let mut report = Report::new("provider contract");
+    let mut report = ctx.report();
     let found = find_contracts(dir);
     let rows: Vec<Row> = found
         .iter()

@@ -2,13 +2,13 @@
 
 use crate::checks::audit::country_code_problem;
 use crate::checks::finding::tally;
-use crate::checks::sdk_files::{Examination, examine};
+use crate::checks::sdk_files::{EXPIRY_WARNING_DAYS, Examination, examine};
 use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::{exit, refused, usage};
 use crate::formats::pf_auth::SdkKeys;
-use crate::formats::settings_xml::*;
 use crate::formats::pkcs12::CertInfo;
+use crate::formats::settings_xml::*;
 use crate::output::{Body, Report, Ui, render_findings};
 use crate::store::change::{self, Plan, SideFile};
 use crate::store::snapshots::Role;
@@ -20,7 +20,6 @@ use std::path::Path;
 /// Used when the file has no Username, none is given and no one can be
 /// asked: the SDK accepts "any username" (Microsoft's docs).
 pub const DEFAULT_USERNAME: &str = "MIMService";
-const EXPIRY_WARNING_DAYS: i64 = 30;
 
 /// What the zip holds: `"sdk"` and `"certificate"` in JSON, a table for a
 /// person. Secrets are masked unless `--show-secrets`.
@@ -89,8 +88,8 @@ fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
 }
 
 pub fn inspect(ctx: &Ctx, zip: &Path) -> Result<Report> {
-    let mut report = Report::new("sdk inspect");
-    let ex = examine(zip, EXPIRY_WARNING_DAYS).map_err(|e| refused(e.to_string()))?;
+    let mut report = ctx.report();
+    let ex = examine(zip, i64::from(EXPIRY_WARNING_DAYS)).map_err(|e| refused(e.to_string()))?;
     describe(&ctx.ui, &mut report, zip, &ex);
     let (errors, warnings) = tally(&ex.findings);
     report.findings = ex.findings;
@@ -116,7 +115,7 @@ pub struct ApplyArgs<'a> {
 
 pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     let site = ctx.site()?;
-    let mut report = Report::new("sdk apply");
+    let mut report = ctx.report();
     report.quiet_findings = true;
     if let Some(cc) = args.country_code
         && let Some(problem) = country_code_problem(cc)
@@ -125,7 +124,8 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     }
     let dry_run = args.change.dry_run;
     let _lock = super::begin(&site, dry_run, &mut report)?;
-    let ex = examine(args.zip, EXPIRY_WARNING_DAYS).map_err(|e| refused(e.to_string()))?;
+    let ex =
+        examine(args.zip, i64::from(EXPIRY_WARNING_DAYS)).map_err(|e| refused(e.to_string()))?;
     describe(&ctx.ui, &mut report, args.zip, &ex);
     let (errors, _) = tally(&ex.findings);
     report.findings = ex.findings.clone();
@@ -140,7 +140,7 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     let cert_dir = args
         .cert_dir
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| site.service_dir.join("MfaCerts"));
+        .unwrap_or_else(|| site.cert_dir());
     let before = site.read_settings()?;
     let preferred = std::path::absolute(cert_dir.join("cert_key.p12"))?;
     // The certificate the settings use already, if it holds these bytes;

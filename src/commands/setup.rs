@@ -47,12 +47,12 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         Some(0) => provider(ctx),
         Some(1) => sdk(ctx, &doc),
         Some(2) => restore(ctx),
-        _ => Ok(quit()),
+        _ => Ok(quit(ctx)),
     }
 }
 
-fn quit() -> Report {
-    let mut r = Report::new("setup");
+fn quit(ctx: &Ctx) -> Report {
+    let mut r = ctx.report();
     r.msg = "nothing was changed".into();
     r
 }
@@ -72,7 +72,7 @@ fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Resu
             .interact()
             .map_err(crate::output::prompt::interrupted_or)?;
     if !go {
-        return Ok(quit());
+        return Ok(quit(ctx));
     }
     apply(false)
 }
@@ -92,7 +92,7 @@ fn provider(ctx: &Ctx) -> Result<Report> {
             _ => Ok(()),
         }
     }) else {
-        return Ok(quit());
+        return Ok(quit(ctx));
     };
     let dll = PathBuf::from(dll);
     preview_then_apply(ctx, |dry| {
@@ -125,7 +125,7 @@ fn sdk(ctx: &Ctx, doc: &crate::formats::settings_xml::SettingsDoc) -> Result<Rep
             }
         },
     ) else {
-        return Ok(quit());
+        return Ok(quit(ctx));
     };
     // Asked here once, so the dry run and the real run do not ask twice.
     let username = (!doc.is_filled(USERNAME))
@@ -171,7 +171,7 @@ fn sdk(ctx: &Ctx, doc: &crate::formats::settings_xml::SettingsDoc) -> Result<Rep
 fn restore(ctx: &Ctx) -> Result<Report> {
     let backups = ctx.site()?.backups().list()?;
     if backups.is_empty() {
-        let mut r = quit();
+        let mut r = quit(ctx);
         r.msg = "there are no backups to restore".into();
         return Ok(r);
     }
@@ -194,7 +194,7 @@ fn restore(ctx: &Ctx) -> Result<Report> {
         .interact_opt()
         .map_err(crate::output::prompt::interrupted_or)?
     else {
-        return Ok(quit());
+        return Ok(quit(ctx));
     };
     let id = backups[pick].id.clone();
     preview_then_apply(ctx, |dry| {

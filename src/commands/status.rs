@@ -182,7 +182,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         }),
         way_back: own.as_deref().map(|own| way_back(own, &current_sha)),
     };
-    let mut report = Report::new("status");
+    let mut report = ctx.report();
     report.settings_file = Some(status.settings_file.clone());
     report.body(&ctx.ui, &status);
     report.msg = format!("mode {}", status.mode);

@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         crate::output::sarif::render(&all)
     });
 
-    let mut report = Report::new("validate");
+    let mut report = ctx.report();
     let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
     let mut folders = Vec::new();
     for (site, audited) in sites.iter().zip(results) {
@@ -54,6 +54,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         errors += e;
         warnings += w;
         folders.push(Folder {
+            command: ctx.command,
             site,
             audited,
             errors: e,
@@ -202,6 +203,8 @@ fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Audited> {
 
 /// One folder's audit and verdict.
 struct Folder<'a> {
+    /// The command whose envelope each folder gets (`validate`).
+    command: &'static str,
     site: &'a Site,
     audited: Audited,
     errors: usize,
@@ -219,7 +222,7 @@ impl Serialize for Folder<'_> {
             service_dir: String,
             mim_build: Option<String>,
         }
-        let mut envelope = Report::new("validate");
+        let mut envelope = Report::new(self.command);
         envelope.settings_file = Some(self.site.settings_display());
         envelope.findings = self.audited.findings.clone();
         envelope.msg = format!("{} error(s), {} warning(s)", self.errors, self.warnings);
@@ -239,7 +242,10 @@ impl Serialize for One<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(Some(1))?;
-        map.serialize_entry("mim_build", &self.0.audited.mim_build.map(|b| b.to_string()))?;
+        map.serialize_entry(
+            "mim_build",
+            &self.0.audited.mim_build.map(|b| b.to_string()),
+        )?;
         map.end()
     }
 }
@@ -276,7 +282,12 @@ impl Body for Fleet<'_> {
             out.push_str(&format!("== {dir}\n"));
             out.push_str(&render_findings(ui, &f.audited.findings));
             let verdict = if f.ok { "ok" } else { "FAIL" };
-            table.add_row([dir, f.errors.to_string(), f.warnings.to_string(), verdict.into()]);
+            table.add_row([
+                dir,
+                f.errors.to_string(),
+                f.warnings.to_string(),
+                verdict.into(),
+            ]);
         }
         out + &table.to_string() + "\n"
     }

@@ -116,10 +116,7 @@ pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
     let mut stale = remove_stale_temps(settings_dir, |t| {
         t == settings_name || t.to_ascii_lowercase().ends_with(".dll")
     });
-    stale.extend(remove_stale_temps(
-        &site.service_dir.join("MfaCerts"),
-        |_| true,
-    ));
+    stale.extend(remove_stale_temps(&site.cert_dir(), |_| true));
     let mut store_lock = None;
     if site.backup_dir.is_dir() {
         let (held, in_store) = site.backups().lock()?;
