@@ -107,11 +107,7 @@ struct Snapshot<'a> {
     snapshot: &'a str,
 }
 
-impl Body for Snapshot<'_> {
-    fn human(&self, _: &Ui) -> String {
-        String::new()
-    }
-}
+impl Body for Snapshot<'_> {}
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -237,11 +233,7 @@ struct Pruned<'a> {
     deleted: &'a [&'a str],
 }
 
-impl Body for Pruned<'_> {
-    fn human(&self, _: &Ui) -> String {
-        String::new()
-    }
-}
+impl Body for Pruned<'_> {}
 
 pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     let site = ctx.site()?;
@@ -283,11 +275,7 @@ struct Repaired {
     dropped: usize,
 }
 
-impl Body for Repaired {
-    fn human(&self, _: &Ui) -> String {
-        String::new()
-    }
-}
+impl Body for Repaired {}
 
 pub fn repair(ctx: &Ctx) -> Result<Report> {
     let site = ctx.site()?;

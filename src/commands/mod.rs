@@ -50,11 +50,7 @@ struct Pipeline<'a> {
     snapshot: Option<&'a str>,
 }
 
-impl crate::output::Body for Pipeline<'_> {
-    fn human(&self, _: &crate::output::Ui) -> String {
-        String::new()
-    }
-}
+impl crate::output::Body for Pipeline<'_> {}
 
 /// Applies a plan (change::commit) and says what happened: the envelope's
 /// `changed`, `diff`, `backup_file`, `files_written` and `snapshot`, and the

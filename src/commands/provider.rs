@@ -108,11 +108,7 @@ struct Switched<'a> {
     custom_phone_provider: &'a str,
 }
 
-impl Body for Switched<'_> {
-    fn human(&self, _: &Ui) -> String {
-        String::new()
-    }
-}
+impl Body for Switched<'_> {}
 
 pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Report> {
     let (force, dry_run) = (flags.force, flags.dry_run);

@@ -167,8 +167,9 @@ impl Report {
     /// The command's own part of the document: its keys join the envelope,
     /// and the text a person reads is made from the same values.
     pub fn body<B: Body>(&mut self, ui: &Ui, body: &B) {
-        if let Ok(Value::Object(keys)) = serde_json::to_value(body) {
-            self.extra.extend(keys);
+        match serde_json::to_value(body) {
+            Ok(Value::Object(keys)) => self.extra.extend(keys),
+            other => debug_assert!(false, "a Body must serialize as a map: {other:?}"),
         }
         self.human.push_str(&body.human(ui));
     }
@@ -201,8 +202,11 @@ impl Report {
 /// A command's answer, typed: serialized into the envelope (`--json`) and
 /// rendered for a person (`human`), so the two cannot say different things.
 pub trait Body: Serialize {
-    /// The text a person reads on stdout, before the closing message.
-    fn human(&self, ui: &Ui) -> String;
+    /// The text a person reads on stdout, before the closing message; none
+    /// when the message says it all (`backup prune`'s count).
+    fn human(&self, _ui: &Ui) -> String {
+        String::new()
+    }
 }
 
 /// Rows made one at a time, for [`Streamed`].
