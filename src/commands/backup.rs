@@ -220,7 +220,7 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
     let whose = if all {
         String::new()
     } else {
-        format!(" of {}", store.source().settings_path)
+        format!(" of {}", site.settings_display())
     };
     report.msg = format!("{count} backup(s){whose} in {}", store.dir().display());
     Ok(report)
