@@ -42,7 +42,7 @@ pub struct Plan {
 }
 
 /// What a commit did (or, in a dry run, would do): the pipeline reports
-/// facts, and the command turns them into output (commands::record).
+/// facts, and the command turns them into output (commands::commit).
 #[derive(Default)]
 pub struct Outcome {
     /// The settings or a side file differ from what is there.
