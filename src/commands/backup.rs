@@ -324,17 +324,11 @@ pub fn repair(ctx: &Ctx) -> Result<Report> {
 
 /// `restore`: the snapshot being put back (`"restored"`, its id), and
 /// what it is, for a person.
+#[derive(Serialize)]
 struct Restoring<'a> {
+    restored: &'a str,
+    #[serde(skip)]
     entry: &'a BackupEntry,
-}
-
-impl Serialize for Restoring<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(1))?;
-        map.serialize_entry("restored", &self.entry.id)?;
-        map.end()
-    }
 }
 
 impl Body for Restoring<'_> {
@@ -367,7 +361,13 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
     let _lock = super::begin(&site, flags.dry_run, &mut report)?;
     let store = site.backups();
     let entry = store.find(spec)?;
-    report.body(&ctx.ui, &Restoring { entry: &entry });
+    report.body(
+        &ctx.ui,
+        &Restoring {
+            restored: &entry.id,
+            entry: &entry,
+        },
+    );
     let restored = store.read_verified(&entry)?;
     let side_files = side_files_to_restore(&site, &store, &entry, &restored, &mut report)?;
     // The current file may be damaged or bloated (often why one restores):

@@ -63,10 +63,10 @@ fn commit(
     dry_run: bool,
 ) -> anyhow::Result<Option<crate::store::snapshots::BackupEntry>> {
     let out = crate::store::change::commit(site, plan, dry_run)?;
-    report.settings_file = Some(out.settings_file);
+    report.settings_file = Some(site.settings_display());
     report.changed = out.changed;
     if let Some(diff) = &out.diff {
-        if out.dry_run {
+        if dry_run {
             report.answer(&diff.unified); // what a dry run is asked for
         } else if ui.verbose {
             report.human.push_str(&diff.unified);
@@ -77,7 +77,7 @@ fn commit(
         report.msg = "nothing to change: the service folder is already as asked".into();
         return Ok(None);
     }
-    if out.dry_run {
+    if dry_run {
         for f in &out.would_write {
             report.line(format!("would write {f}"));
         }

@@ -76,7 +76,13 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         );
     } else if let Some(one) = folders.pop() {
         report.settings_file = Some(one.site.settings_display());
-        report.body(&ctx.ui, &One(&one));
+        report.body(
+            &ctx.ui,
+            &One {
+                mim_build: one.audited.mim_build.map(|b| b.to_string()),
+                findings: &one.audited.findings,
+            },
+        );
         report.findings = one.audited.findings;
     }
     report.exit = worst;
@@ -236,23 +242,16 @@ impl Serialize for Folder<'_> {
 }
 
 /// One folder: the findings are the envelope's; the body adds the build.
-struct One<'a, 'b>(&'b Folder<'a>);
-
-impl Serialize for One<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(1))?;
-        map.serialize_entry(
-            "mim_build",
-            &self.0.audited.mim_build.map(|b| b.to_string()),
-        )?;
-        map.end()
-    }
+#[derive(Serialize)]
+struct One<'a> {
+    mim_build: Option<String>,
+    #[serde(skip)]
+    findings: &'a [Finding],
 }
 
-impl Body for One<'_, '_> {
+impl Body for One<'_> {
     fn human(&self, ui: &Ui) -> String {
-        render_findings(ui, &self.0.audited.findings)
+        render_findings(ui, self.findings)
     }
 }
 

@@ -47,9 +47,6 @@ pub struct Plan {
 pub struct Outcome {
     /// The settings or a side file differ from what is there.
     pub changed: bool,
-    pub dry_run: bool,
-    /// The settings file as the user named it.
-    pub settings_file: String,
     /// The masked diff of the settings, when they change.
     pub diff: Option<Diff>,
     /// A dry run: the files it would write.
@@ -248,11 +245,7 @@ pub fn capture(
 /// Apply `plan` (the caller holds the lock from `begin` and has done every
 /// check), or in a dry run say what it would do.
 pub fn commit(site: &Site, plan: Plan, dry_run: bool) -> Result<Outcome> {
-    let mut out = Outcome {
-        dry_run,
-        settings_file: site.settings_display(),
-        ..Outcome::default()
-    };
+    let mut out = Outcome::default();
     // Each side file that differs from what is there, with what is there
     // (read once: it decides the change and is what gets snapshotted).
     let mut side: Vec<(&SideFile, Option<Vec<u8>>)> = Vec::new();
@@ -265,7 +258,7 @@ pub fn commit(site: &Site, plan: Plan, dry_run: bool) -> Result<Outcome> {
     let settings_change = plan.before != plan.after;
     out.changed = settings_change || !side.is_empty();
     if settings_change {
-        let name = &out.settings_file;
+        let name = &site.settings_display();
         out.diff = Some(masked_diff(
             &plan.before,
             &plan.after,
