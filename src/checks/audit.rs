@@ -5,6 +5,7 @@ use crate::checks::catalogue::{self as check, Check};
 use crate::checks::finding::Finding;
 use crate::checks::provider_dll::{Kind, SMS_DLL_NAME, check_dll};
 use crate::checks::sdk_files::{certificate_findings, shape_hint, shape_ok};
+use crate::checks::view::View;
 use crate::context::Site;
 use crate::formats::pe_version::FileVersion;
 use crate::formats::secret::{Secret, sha256_hex};
@@ -121,6 +122,8 @@ pub struct ProviderSeen {
 /// Collects findings about one folder; `on` places one on an element.
 struct Audit<'a> {
     site: &'a Site,
+    /// The disk, or the state a plan would leave.
+    view: &'a View,
     file: String,
     findings: Vec<Finding>,
     certificate: Option<crate::formats::pkcs12::CertInfo>,
@@ -153,10 +156,27 @@ pub fn audit_site(site: &Site, opts: Options) -> SiteAudit {
     audit_read(site, read_settings_file(&site.settings), opts)
 }
 
+/// Every check on the state `view` shows: the one a plan would leave
+/// (settings, certificate and DLL as planned, the rest as on disk).
+pub fn audit_view(site: &Site, view: &View, opts: Options) -> SiteAudit {
+    let read = view.read(&site.settings, crate::formats::bounded::SETTINGS_CAP);
+    audit_with(site, view, read, opts)
+}
+
 /// The audit of a settings file the caller has already read (or failed to).
 pub fn audit_read(site: &Site, read: std::io::Result<Vec<u8>>, opts: Options) -> SiteAudit {
+    audit_with(site, &View::default(), read, opts)
+}
+
+fn audit_with(
+    site: &Site,
+    view: &View,
+    read: std::io::Result<Vec<u8>>,
+    opts: Options,
+) -> SiteAudit {
     let mut a = Audit {
         site,
+        view,
         file: site.settings_display(),
         findings: Vec::new(),
         certificate: None,
@@ -311,7 +331,7 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
         provider_checks(a, doc);
     }
     let sms = a.site.service_dir.join(SMS_DLL_NAME);
-    if let Ok(bytes) = std::fs::read(&sms) {
+    if let Ok(bytes) = a.view.read(&sms, crate::formats::bounded::DLL_CAP) {
         let check = check_dll(
             &bytes,
             &sms.display().to_string(),
@@ -369,7 +389,7 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
     );
     let password = doc.value(CERT_PASSWORD);
     if !password.is_empty()
-        && let Ok(bytes) = std::fs::read(&path)
+        && let Ok(bytes) = a.view.read(&path, crate::formats::bounded::P12_CAP)
     {
         let (info, found) = certificate_findings(
             &bytes,
@@ -419,7 +439,7 @@ fn resolve_file(
         return None;
     }
     match a.site.mapper.resolve(v) {
-        Some(p) if p.is_file() => Some(p),
+        Some(p) if a.view.is_file(&p) => Some(p),
         Some(p) => {
             // The classic non-stock install: the file is in the Service
             // folder, the path names another folder (the stock one).
@@ -430,7 +450,7 @@ fn resolve_file(
             ]
             .into_iter()
             .flatten()
-            .find(|b| b.is_file() && *b != p);
+            .find(|b| a.view.is_file(b) && *b != p);
             let (more, hint) = if let Some(beside) = beside {
                 let fix = if *code == check::MFA040 {
                     "`mimmfa provider set DLL` rewrites the path"
@@ -562,7 +582,7 @@ fn shared_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
             );
             a.push(f);
         }
-        if a.site.service_dir.join(SMS_DLL_NAME).is_file() {
+        if a.view.is_file(&a.site.service_dir.join(SMS_DLL_NAME)) {
             let f = a.on_setting(doc, LOCMFA, check::MFA032.finding("LOCMFA is true and SmsServiceProvider.dll is present: with the local MFA Server the SSPR one-time-password SMS gate fails (\"Local MFA server is supported only for STANDART mode\")")
                 .hint("move to a custom phone provider, or do not offer the SMS gate"));
             a.push(f);
@@ -588,7 +608,7 @@ fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
             ))
             .hint("copy it into the Service folder (`mimmfa provider set DLL` does)"),
     );
-    if let Ok(bytes) = std::fs::read(&path) {
+    if let Ok(bytes) = a.view.read(&path, crate::formats::bounded::DLL_CAP) {
         let check = check_dll(
             &bytes,
             &path.display().to_string(),
@@ -700,7 +720,8 @@ fn security_and_backups(
     // MFA060 means "no way back": no snapshot of this settings file, or it
     // was changed outside mimmfa since the newest one (mimmfa records what
     // it wrote after each snapshot).
-    if let Some(bytes) = current {
+    // A plan snapshots the state before and records what it writes.
+    if let Some(bytes) = current.filter(|_| !a.view.snapshot_planned) {
         let finding = match way_back(&own, &sha256_hex(bytes)) {
             WayBack::NoSnapshot => Some(
                 check::MFA060.finding("no backup of this settings file yet: no way back from a change")
@@ -730,7 +751,7 @@ fn sdk_zips_in(dir: &Path) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip")) && p.is_file())
         .filter(|p| {
-            let Ok(file) = std::fs::File::open(p) else {
+            let Ok(file) = crate::formats::bounded::open_regular(p) else {
                 return false;
             };
             let Ok(mut z) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {

@@ -7,3 +7,5 @@ pub mod catalogue;
 pub mod finding;
 pub mod provider_dll;
 pub mod sdk_files;
+pub mod verdict;
+pub mod view;

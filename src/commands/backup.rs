@@ -1,16 +1,15 @@
 //! `backup`, `backup list`, `backup prune`, `backup repair`, `restore`, `diff`.
 
-use crate::checks::finding::tally;
 use crate::cli::ChangeArgs;
 use crate::context::{Ctx, Site};
-use crate::error::{exit, refused, usage};
+use crate::error::{refused, usage};
 use crate::formats::bounded;
 use crate::formats::secret::sha256_hex;
 use crate::output::{
     Body, Report, RowSource, Streamed, StreamedTable, TableSource, Ui, masked_diff, printable,
-    render_findings,
 };
-use crate::store::change::{self, Plan, SideFile};
+use crate::store::change;
+use crate::store::plan::{Request, SideFile};
 use crate::store::snapshots::{
     BackupEntry, BackupStore, Index, Meta, Role, State, absolute_display, latest_of,
 };
@@ -389,7 +388,7 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
             )));
         }
     };
-    let plan = Plan {
+    let request = Request {
         before,
         after: restored,
         side_files,
@@ -397,38 +396,28 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
         before_restore: true,
         force: flags.force,
     };
-    let snapshot = super::commit(&site, &ctx.ui, &mut report, plan, flags.dry_run)?;
-    if !report.changed {
+    let committed = super::commit(&site, &ctx.ui, &mut report, request, flags.dry_run)?;
+    if !report.changed && committed.went_ahead() {
         report.msg = format!("backup {} is already in place: nothing to change", entry.id);
         return Ok(report);
     }
-    if flags.dry_run {
-        report.msg = format!(
-            "dry run: would restore backup {}; nothing was written",
-            entry.id
-        );
+    if !committed.went_ahead() {
         return Ok(report);
     }
-    // A restore is only done when the MIM Service would start on it.
-    let audit = crate::checks::audit::audit_site(&site, crate::checks::audit::Options::default());
-    let (errors, warnings) = tally(&audit.findings);
-    report.answer(&render_findings(&ctx.ui, &audit.findings));
-    report.findings = audit.findings;
-    let undo = snapshot
-        .map(|s| format!(" {}", super::undo_hint(&s)))
-        .unwrap_or_default();
-    if errors > 0 {
-        report.exit = exit::FINDINGS;
-        report.msg = format!(
-            "restored backup {} ({}), but the restored state has {errors} error(s) (see above): do not restart the MIM Service until they are fixed.{undo}",
-            entry.id, entry.created
-        );
-    } else {
-        report.msg = format!(
-            "restored backup {} ({}; {warnings} warning(s)); restart the MIM Service (FIMService) to use it.{undo}",
-            entry.id, entry.created
-        );
+    if flags.dry_run {
+        if committed.errors == 0 {
+            report.msg = format!(
+                "dry run: would restore backup {}; nothing was written",
+                entry.id
+            );
+        }
+        return Ok(report);
     }
+    report.msg = super::done(
+        &format!("restored backup {} ({})", entry.id, entry.created),
+        "to use it",
+        &committed,
+    );
     Ok(report)
 }
 
@@ -463,6 +452,7 @@ fn side_files_to_restore(
             target,
             bytes,
             role: f.role,
+            origin: format!("the {} kept in backup {}", f.role.as_str(), entry.id),
         });
     }
     Ok(out)

@@ -39,80 +39,195 @@ fn begin(
     Ok(begun.locks)
 }
 
-/// The keys the write pipeline adds to a changing command's document: what
-/// a dry run would write, or the snapshot a real run took. Its lines are
-/// made where they fall among the command's own (commit below).
+/// The keys the write pipeline adds to a changing command's document: the
+/// plan (every step, in order, with why and the evidence), what a dry run
+/// would write, or the snapshot a real run took.
 #[derive(serde::Serialize)]
 struct Pipeline<'a> {
+    plan: &'a [crate::store::plan::Step],
     #[serde(skip_serializing_if = "Option::is_none")]
     would_write: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     snapshot: Option<&'a str>,
+    #[serde(skip)]
+    show_plan: bool,
 }
 
-impl crate::output::Body for Pipeline<'_> {}
+impl crate::output::Body for Pipeline<'_> {
+    /// The plan, step by step, for a dry run (and `-v`).
+    fn human(&self, _: &crate::output::Ui) -> String {
+        use crate::output::printable;
+        use crate::store::plan::Op;
+        if !self.show_plan {
+            return String::new();
+        }
+        let mut out = String::from("plan:\n");
+        for (n, step) in self.plan.iter().enumerate() {
+            let what = match &step.op {
+                Op::Snapshot { into, holds } => format!(
+                    "snapshot {} into {}",
+                    holds
+                        .iter()
+                        .map(|h| printable(h))
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                    printable(into)
+                ),
+                Op::Place {
+                    path,
+                    role,
+                    replaces,
+                    ..
+                } => format!(
+                    "write {} ({}{})",
+                    printable(path),
+                    role.as_str(),
+                    if replaces.is_some() {
+                        ", replacing the file there"
+                    } else {
+                        ", new"
+                    }
+                ),
+                Op::WriteSettings { path, .. } => format!("write {}", printable(path)),
+                Op::Retire { path, role, .. } => {
+                    format!(
+                        "move {} ({}) into the backup",
+                        printable(path),
+                        role.as_str()
+                    )
+                }
+            };
+            out.push_str(&format!(
+                "  {}. {what}\n     why: {}\n     evidence: {}\n",
+                n + 1,
+                printable(&step.why),
+                printable(&step.evidence)
+            ));
+        }
+        out
+    }
+}
 
-/// Applies a plan (change::commit) and says what happened: the envelope's
-/// `changed`, `diff`, `backup_file`, `files_written` and `snapshot`, and the
-/// lines a person reads. Returns the snapshot taken, if any.
+/// What a change came to, for the command's own message.
+pub(crate) struct Committed {
+    pub snapshot: Option<crate::store::snapshots::BackupEntry>,
+    /// Errors of the state left (in a dry run: that would be left).
+    pub errors: usize,
+    /// Refused by its judge: nothing was (or would be) changed.
+    pub refused: bool,
+}
+
+impl Committed {
+    /// Done as asked (or a dry run of it), with the state ready or not.
+    pub fn went_ahead(&self) -> bool {
+        !self.refused
+    }
+}
+
+/// Plan, judge, then act (docs/design.md): build the whole plan, check its
+/// invariants, audit the state it would leave as `validate` would, refuse
+/// a plan that brings new errors (unless --force), show it in a dry run,
+/// else execute exactly it. Fills the envelope's `changed`, `diff`,
+/// `findings`, `backup_file`, `files_written`, `plan` and `snapshot`.
 fn commit(
     site: &crate::context::Site,
     ui: &crate::output::Ui,
     report: &mut crate::output::Report,
-    plan: crate::store::change::Plan,
+    request: crate::store::plan::Request,
     dry_run: bool,
-) -> anyhow::Result<Option<crate::store::snapshots::BackupEntry>> {
-    let out = crate::store::change::commit(site, plan, dry_run)?;
+) -> anyhow::Result<Committed> {
+    use crate::checks::finding::Severity;
+    let plan = crate::store::plan::build(site, request)?;
     report.settings_file = Some(site.settings_display());
-    report.changed = out.changed;
-    if let Some(diff) = &out.diff {
+    report.changed = plan.changed;
+    let mut result = Committed {
+        snapshot: None,
+        errors: 0,
+        refused: false,
+    };
+    if !plan.changed {
+        report.msg = "nothing to change: the service folder is already as asked".into();
+        return Ok(result);
+    }
+    crate::store::plan::check_invariants(site, &plan)?;
+    let verdict = crate::checks::verdict::judge(site, &plan);
+    result.errors = verdict.errors;
+    // A person sees what the change brings, and every error it leaves.
+    let shown: Vec<_> = verdict
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error || verdict.new.contains(f))
+        .cloned()
+        .collect();
+    report.answer(&crate::output::render_findings(ui, &shown));
+    report.findings = verdict.findings.clone();
+    if plan.before != plan.after {
+        let name = &site.settings_display();
+        let diff = crate::formats::masked_diff::masked_diff(
+            &plan.before,
+            &plan.after,
+            name,
+            &format!("{name} (new)"),
+        );
         if dry_run {
             report.answer(&diff.unified); // what a dry run is asked for
         } else if ui.verbose {
             report.human.push_str(&diff.unified);
         }
+        report.diff = Some(diff);
     }
-    report.diff = out.diff;
-    if !out.changed {
-        report.msg = "nothing to change: the service folder is already as asked".into();
-        return Ok(None);
+    if !verdict.new_errors.is_empty() {
+        let mut codes: Vec<&str> = verdict.new_errors.iter().map(|f| f.code).collect();
+        codes.dedup();
+        let codes = codes.join(", ");
+        if !plan.force {
+            report.refuse(format!(
+                "the change would leave {} new error(s) ({codes}, see above) that the folder does not have now; \
+                 nothing was changed. Fix what they say, or pass --force to make the change anyway",
+                verdict.new_errors.len()
+            ));
+            result.refused = true;
+            return Ok(result);
+        }
+        report.warn(format!("--force: accepted the new error(s) {codes}"));
     }
+    let would_write = plan.writes();
     if dry_run {
-        for f in &out.would_write {
-            report.line(format!("would write {f}"));
-        }
-        for p in &out.replaced {
-            report.line(format!(
-                "would save the existing {} in the backup first",
-                p.display()
-            ));
-        }
-        for p in &out.retired {
-            report.line(format!(
-                "would move {} (the new settings no longer use it) into the backup",
-                p.display()
-            ));
-        }
         report.body(
             ui,
             &Pipeline {
-                would_write: Some(&out.would_write),
+                plan: &plan.steps,
+                would_write: Some(&would_write),
                 snapshot: None,
+                show_plan: true,
             },
         );
+        report.warnings.extend(plan.notes.iter().cloned());
         report.msg = "dry run: nothing was written".into();
-        return Ok(None);
+        if verdict.errors > 0 {
+            report.exit = crate::error::exit::FINDINGS;
+            report.msg = format!(
+                "dry run: nothing was written; the state it would leave has {} error(s) (see above), \
+                 so the MIM Service could not be restarted on it",
+                verdict.errors
+            );
+        }
+        return Ok(result);
     }
+    let out = crate::store::change::execute(site, &plan)?;
     report.warnings.extend(out.warnings);
+    let snapshot_id = out.snapshot.as_ref().map(|(e, _)| e.id.clone());
+    report.body(
+        ui,
+        &Pipeline {
+            plan: &plan.steps,
+            would_write: None,
+            snapshot: snapshot_id.as_deref(),
+            show_plan: ui.verbose,
+        },
+    );
     let entry = out.snapshot.map(|(entry, file)| {
         report.backup_file = Some(file.display().to_string());
-        report.body(
-            ui,
-            &Pipeline {
-                would_write: None,
-                snapshot: Some(&entry.id),
-            },
-        );
         entry
     });
     let saved_in = entry
@@ -120,11 +235,16 @@ fn commit(
         .map_or("no backup (there was no settings file)".to_string(), |e| {
             format!("backup {}", e.id)
         });
-    for p in &out.replaced {
-        report.warn(format!(
-            "the existing {} is saved in {saved_in}",
-            p.display()
-        ));
+    for step in &plan.steps {
+        if let crate::store::plan::Op::Place {
+            replaces: Some(_), ..
+        } = step.op
+        {
+            report.warn(format!(
+                "the existing {} is saved in {saved_in}",
+                step.target.display()
+            ));
+        }
     }
     report.files_written = out.files_written;
     if let Some(entry) = &entry {
@@ -137,7 +257,11 @@ fn commit(
             ));
         }
     }
-    Ok(entry)
+    if verdict.errors > 0 {
+        report.exit = crate::error::exit::FINDINGS;
+    }
+    result.snapshot = entry;
+    Ok(result)
 }
 
 /// How to undo a change whose state before is `snapshot`.
@@ -148,10 +272,20 @@ fn undo_hint(snapshot: &crate::store::snapshots::BackupEntry) -> String {
     )
 }
 
-/// What a change did, and how to undo it.
-fn done(what: String, snapshot: Option<crate::store::snapshots::BackupEntry>) -> String {
-    match snapshot {
-        Some(s) => format!("{what}. {}", undo_hint(&s)),
-        None => what,
+/// The message of a change that was made: what it did, whether the MIM
+/// Service may be restarted on the state it left (never over an error),
+/// and how to undo it. `restart` says what the restart is for.
+fn done(what: &str, restart: &str, committed: &Committed) -> String {
+    let verdict = if committed.errors > 0 {
+        format!(
+            ", but the new state has {} error(s) (see above): do not restart the MIM Service until they are fixed",
+            committed.errors
+        )
+    } else {
+        format!("; restart the MIM Service (FIMService) {restart}")
+    };
+    match &committed.snapshot {
+        Some(s) => format!("{what}{verdict}. {}", undo_hint(s)),
+        None => format!("{what}{verdict}"),
     }
 }

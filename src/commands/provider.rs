@@ -9,7 +9,8 @@ use crate::context::{Ctx, Site};
 use crate::error::{exit, refused};
 use crate::formats::settings_xml::*;
 use crate::output::{Body, Report, Ui, render_findings};
-use crate::store::change::{self, Plan, SideFile};
+use crate::store::change;
+use crate::store::plan::{Request, SideFile};
 use crate::store::snapshots::Role;
 use anyhow::Result;
 use serde::Serialize;
@@ -178,7 +179,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
             cleared.join(", ")
         ));
     }
-    let plan = Plan {
+    let request = Request {
         before,
         after,
         side_files,
@@ -186,19 +187,18 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         before_restore: false,
         force,
     };
-    let snapshot = super::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
+    let committed = super::commit(&site, &ctx.ui, &mut report, request, dry_run)?;
     report.body(
         &ctx.ui,
         &Switched {
             custom_phone_provider: &windows_path,
         },
     );
-    if report.changed && !dry_run {
+    if report.changed && !dry_run && committed.went_ahead() {
         report.msg = super::done(
-            format!(
-                "CustomPhoneProvider is now {windows_path}; restart the MIM Service (FIMService) to use it"
-            ),
-            snapshot,
+            &format!("CustomPhoneProvider is now {windows_path}"),
+            "to use it",
+            &committed,
         );
     }
     Ok(report)
@@ -233,6 +233,7 @@ fn placement(
             target,
             bytes,
             role: Role::Provider,
+            origin: format!("a copy of {}, checked above", dll.display()),
         }],
     ))
 }
@@ -247,7 +248,7 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
     let mut edit = doc.edit();
     edit.clear(CUSTOM_PHONE_PROVIDER)?;
     let after = edit.finish()?;
-    let plan = Plan {
+    let request = Request {
         before,
         after,
         side_files: vec![],
@@ -255,12 +256,13 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
         before_restore: false,
         force: flags.force,
     };
-    let snapshot = super::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
-    if report.changed && !dry_run {
-        report.msg = super::done("CustomPhoneProvider emptied".into(), snapshot);
-    }
-    if report.changed {
-        report.warn("the MIM Service now has no phone provider: run `mimmfa sdk apply ZIP`, `mimmfa provider set DLL` or `mimmfa restore` before restarting it");
+    let committed = super::commit(&site, &ctx.ui, &mut report, request, dry_run)?;
+    if report.changed && !dry_run && committed.went_ahead() {
+        report.msg = super::done(
+            "CustomPhoneProvider emptied",
+            "with no phone provider",
+            &committed,
+        );
     }
     Ok(report)
 }

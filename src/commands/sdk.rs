@@ -10,7 +10,8 @@ use crate::formats::pf_auth::SdkKeys;
 use crate::formats::pkcs12::CertInfo;
 use crate::formats::settings_xml::*;
 use crate::output::{Body, Report, Ui, render_findings};
-use crate::store::change::{self, Plan, SideFile};
+use crate::store::change;
+use crate::store::plan::{Request, SideFile};
 use crate::store::snapshots::Role;
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
@@ -157,14 +158,19 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
 
     let doc = site.parse(before.clone())?;
     let username = pick_username(ctx, &doc, args.username, &mut report);
-    let country = pick_country_code(ctx, &doc, args.country_code)?;
+    let country = pick_country_code(ctx, &doc, args.country_code, &mut report)?;
     let after = write_keys(&doc, keys, &cert_windows, &username, &country, &mut report)?;
     let side = SideFile {
         target: cert_path,
         bytes: ex.files.cert.clone(),
         role: Role::Certificate,
+        origin: format!(
+            "the certificate of {} ({}), which opens with its CERT_PASSWORD",
+            args.zip.display(),
+            ex.files.cert_entry
+        ),
     };
-    let plan = Plan {
+    let request = Request {
         before,
         after,
         side_files: vec![side],
@@ -172,13 +178,9 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
         before_restore: false,
         force: args.change.force,
     };
-    let snapshot = super::commit(&site, &ctx.ui, &mut report, plan, dry_run)?;
-    if report.changed && !dry_run {
-        report.msg = super::done(
-            "Azure MFA SDK settings written; restart the MIM Service (FIMService) to use them"
-                .into(),
-            snapshot,
-        );
+    let committed = super::commit(&site, &ctx.ui, &mut report, request, dry_run)?;
+    if report.changed && !dry_run && committed.went_ahead() {
+        report.msg = super::done("Azure MFA SDK settings written", "to use them", &committed);
     }
     Ok(report)
 }
@@ -214,14 +216,17 @@ fn write_keys(
 
 fn pick_username(ctx: &Ctx, doc: &SettingsDoc, flag: Option<&str>, report: &mut Report) -> String {
     let existing = doc.value(USERNAME).trim();
-    if !existing.is_empty() {
-        if flag.is_some_and(|f| f != existing) {
-            report.warn(format!("kept the existing Username \"{existing}\"; --username applies only when the file has none"));
-        }
-        return existing.to_string();
-    }
+    // A flag is an order: it replaces the file's value (the diff shows it).
     if let Some(f) = flag {
+        if !existing.is_empty() && f != existing {
+            report.warn(format!(
+                "--username replaces the existing Username \"{existing}\""
+            ));
+        }
         return f.to_string();
+    }
+    if !existing.is_empty() {
+        return existing.to_string();
     }
     crate::output::prompt::ask(&ctx.ui, "Username for the Azure MFA SDK (any name; e.g. the MIM service account)", |s| {
         if s.is_empty() { Err("a username is needed".into()) } else { Ok(()) }
@@ -232,13 +237,23 @@ fn pick_username(ctx: &Ctx, doc: &SettingsDoc, flag: Option<&str>, report: &mut 
     })
 }
 
-fn pick_country_code(ctx: &Ctx, doc: &SettingsDoc, flag: Option<&str>) -> Result<String> {
+fn pick_country_code(
+    ctx: &Ctx,
+    doc: &SettingsDoc,
+    flag: Option<&str>,
+    report: &mut Report,
+) -> Result<String> {
     let existing = doc.value(DEFAULT_COUNTRY_CODE).trim();
+    if let Some(f) = flag {
+        if !existing.is_empty() && f != existing {
+            report.warn(format!(
+                "--country-code replaces the existing DefaultCountryCode {existing}"
+            ));
+        }
+        return Ok(f.to_string());
+    }
     if !existing.is_empty() {
         return Ok(existing.to_string());
-    }
-    if let Some(f) = flag {
-        return Ok(f.to_string());
     }
     crate::output::prompt::ask(
         &ctx.ui,

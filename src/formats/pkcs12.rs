@@ -101,6 +101,12 @@ impl CertInfo {
     }
 }
 
+/// Does `bytes` have the plaintext structure of a PKCS#12 (PFX) file? Needs
+/// no password: enough to tell a certificate file from anything else.
+pub fn looks_like_pkcs12(bytes: &[u8]) -> bool {
+    scan(bytes).is_ok()
+}
+
 /// Open the file with the password and describe its certificate. When the
 /// file holds several, the one with a private key is described.
 pub fn open(bytes: &[u8], password: &Secret) -> Result<Option<CertInfo>, P12Error> {

@@ -13,53 +13,28 @@
 use crate::context::Site;
 use crate::error::refused;
 use crate::formats::bounded;
-use crate::formats::masked_diff::{Diff, masked_diff};
 use crate::formats::secret::sha256_hex;
 use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, SettingsDoc};
-use crate::store::safe_write::{SettingsLock, acquire_lock, remove_stale_temps, write_atomic};
-use crate::store::snapshots::{BackupEntry, Meta, Role, State, StoreLock};
+use crate::store::journal::{self, Journal};
+use crate::store::plan::{Op, Plan};
+use crate::store::safe_write::{
+    Changed, Expect, SettingsLock, acquire_lock, create_service_dir, remove_stale_temps,
+    write_atomic_if,
+};
+use crate::store::snapshots::{BackupEntry, BackupStore, Meta, Role, State, StoreLock};
 use anyhow::Result;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// A file besides the settings that the change writes (a certificate, a DLL).
-pub struct SideFile {
-    pub target: PathBuf,
-    pub bytes: Vec<u8>,
-    pub role: Role,
-}
-
-pub struct Plan {
-    pub before: Vec<u8>,
-    pub after: Vec<u8>,
-    pub side_files: Vec<SideFile>,
-    /// Recorded with the snapshot, e.g. `before sdk apply`.
-    pub reason: String,
-    /// A restore: its snapshot is the state it undid (`latest` skips it).
-    pub before_restore: bool,
-    /// `--force`: replace read-only files too.
-    pub force: bool,
-}
-
-/// What a commit did (or, in a dry run, would do): the pipeline reports
-/// facts, and the command turns them into output (commands::commit).
+/// What an executed plan did: the pipeline reports facts, and the
+/// command turns them into output (commands::commit).
 #[derive(Default)]
 pub struct Outcome {
-    /// The settings or a side file differ from what is there.
-    pub changed: bool,
-    /// The masked diff of the settings, when they change.
-    pub diff: Option<Diff>,
-    /// A dry run: the files it would write.
-    pub would_write: Vec<String>,
-    /// Existing side files that are (or would be) saved in the snapshot
-    /// before they are overwritten.
-    pub replaced: Vec<PathBuf>,
-    /// Certificates the new settings no longer name: a dry run would move
-    /// them into the snapshot; a real run lists those it moved.
-    pub retired: Vec<PathBuf>,
     /// The snapshot of the state before, and its file in the store.
     pub snapshot: Option<(BackupEntry, PathBuf)>,
     pub files_written: Vec<String>,
+    /// Files the new settings no longer name, moved into the snapshot.
+    pub retired: Vec<PathBuf>,
     /// What the user should know that is not the change itself.
     pub warnings: Vec<String>,
 }
@@ -83,6 +58,12 @@ pub struct Locks {
 pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
     let mut warnings = Vec::new();
     if dry_run {
+        if journal::path(site).exists() {
+            warnings.push(format!(
+                "an interrupted run left {}: the next real run finishes or undoes it first",
+                journal::path(site).display()
+            ));
+        }
         return Ok(Begun {
             locks: None,
             warnings,
@@ -121,6 +102,7 @@ pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
         store_lock = Some(held);
     }
     warnings.extend(stale.iter().map(|t| stale_temp_warning(t)));
+    warnings.extend(journal::recover(site, &site.backups(), store_lock.as_ref()));
     Ok(Begun {
         locks: Some(Locks {
             _settings: lock,
@@ -202,7 +184,7 @@ pub fn place(site: &Site, current: &[u8], role: Role, preferred: PathBuf, bytes:
         .unwrap_or(preferred)
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
+pub fn same_file(a: &Path, b: &Path) -> bool {
     let norm = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     if cfg!(windows) {
         norm(a)
@@ -242,137 +224,186 @@ pub fn capture(
     }
 }
 
-/// Apply `plan` (the caller holds the lock from `begin` and has done every
-/// check), or in a dry run say what it would do.
-pub fn commit(site: &Site, plan: Plan, dry_run: bool) -> Result<Outcome> {
-    let mut out = Outcome::default();
-    // Each side file that differs from what is there, with what is there
-    // (read once: it decides the change and is what gets snapshotted).
-    let mut side: Vec<(&SideFile, Option<Vec<u8>>)> = Vec::new();
-    for f in &plan.side_files {
-        let old = read_side(&f.target, f.role)?;
-        if old.as_deref() != Some(f.bytes.as_slice()) {
-            side.push((f, old));
-        }
-    }
-    let settings_change = plan.before != plan.after;
-    out.changed = settings_change || !side.is_empty();
-    if settings_change {
-        let name = &site.settings_display();
-        out.diff = Some(masked_diff(
-            &plan.before,
-            &plan.after,
-            name,
-            &format!("{name} (new)"),
-        ));
-    }
-    if !out.changed {
+/// Execute `plan` exactly, step by step (the caller holds the locks from
+/// `begin`; the plan has passed its invariants and its judge). A failure
+/// undoes what was done, the snapshot included; a kill leaves the journal
+/// for the next run to do the same.
+pub fn execute(site: &Site, plan: &Plan) -> Result<Outcome> {
+    let mut out = Outcome {
+        warnings: plan.notes.clone(),
+        ..Outcome::default()
+    };
+    if !plan.changed {
         return Ok(out);
     }
-    for path in side
-        .iter()
-        .map(|(f, _)| f.target.as_path())
-        .chain(settings_change.then_some(site.settings.as_path()))
-    {
-        check_replaceable(path, plan.force)?;
-    }
-    out.replaced = side
-        .iter()
-        .filter(|(_, old)| old.is_some())
-        .map(|(f, _)| f.target.clone())
-        .collect();
-    let retiring = retiring(site, &plan.before, &plan.after);
-    if dry_run {
-        out.would_write = side
-            .iter()
-            .map(|(f, _)| f.target.display().to_string())
-            .chain(settings_change.then(|| site.settings_display()))
-            .collect();
-        out.retired = retiring;
-        return Ok(out);
-    }
-
-    // The snapshot: the settings as they are, what they point to, and every
-    // existing file the change overwrites.
-    let replaced: Vec<(Role, PathBuf)> = out
-        .replaced
-        .iter()
-        .map(|p| (Role::Replaced, p.clone()))
-        .collect();
-    let state = capture(site, &plan.before, &replaced, &mut out.warnings);
     let store = site.backups();
-    // No settings file (a restore of a deleted one) and nothing else to
-    // keep: a snapshot of nothing would restore an empty file.
-    let entry = if !site.settings.exists() && state.files.is_empty() {
-        None
-    } else {
+    let lock = if plan.snapshots() {
         let (lock, stale) = store.lock()?;
         out.warnings
             .extend(stale.iter().map(|t| stale_temp_warning(t)));
-        Some(store.snapshot(
-            &lock,
-            &state,
-            Meta {
-                label: None,
-                reason: &plan.reason,
-                after_sha256: Some(sha256_hex(&plan.after)),
-                before_restore: plan.before_restore,
-            },
-        )?)
+        Some(lock)
+    } else {
+        None
     };
+    let new_blobs = plan
+        .state
+        .as_ref()
+        .map(|s| store.new_blobs(s))
+        .unwrap_or_default();
+    let mut journal = journal::open(site, plan, new_blobs.clone())?;
+    let mut writes_done = 0;
+    let result = run(
+        site,
+        plan,
+        &store,
+        lock.as_ref(),
+        &mut journal,
+        &mut writes_done,
+        &mut out,
+    );
+    let Err(e) = result else {
+        journal::close(site);
+        return Ok(out);
+    };
+    // Undo in-process what the journal says was begun; the snapshot id is
+    // known here even when writing it into the journal failed.
+    let undone = journal.undo_now(
+        site,
+        &store,
+        lock.as_ref(),
+        writes_done,
+        out.snapshot.as_ref().map(|(e, _)| e.id.as_str()),
+    );
+    if undone.is_ok() {
+        journal::close(site);
+    }
+    if let Some(Changed(path)) = e.downcast_ref::<Changed>() {
+        // The other program's bytes are kept, so nothing of theirs can be lost.
+        let kept = match (
+            &lock,
+            bounded::read_file(path, bounded::DAMAGED_SETTINGS_CAP),
+        ) {
+            (Some(lock), Ok(now)) => {
+                let mut w = Vec::new();
+                let state = capture(site, &now, &[], &mut w);
+                store
+                    .snapshot(
+                        lock,
+                        &state,
+                        Meta {
+                            label: None,
+                            reason: &format!(
+                                "changed by another program during {}",
+                                plan.reason.trim_start_matches("before ")
+                            ),
+                            after_sha256: None,
+                            before_restore: false,
+                        },
+                    )
+                    .map(|e| format!("; its version is kept in backup {}", e.id))
+                    .unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        return Err(refused(format!(
+            "{} was changed by another program while mimmfa worked (between its read and its rename): \
+             nothing of this change was written{kept}. Run the command again to apply it to the new version",
+            path.display()
+        )));
+    }
+    Err(e)
+}
 
-    // Side files first, so the settings never name a file not yet there.
-    let mut undo: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
-    for (f, old) in side {
-        if let Err(e) = write_verified(f, plan.force) {
-            rollback(&undo);
-            return Err(e);
-        }
-        undo.push((f.target.clone(), old));
-        out.files_written.push(f.target.display().to_string());
-    }
-    if settings_change {
-        if let Err(e) = write_file(&site.settings, &plan.after, true, plan.force) {
-            rollback(&undo);
-            return Err(e);
-        }
-        out.files_written.push(site.settings_display());
-    }
-    // Committed. A certificate no longer named is keying material left
-    // lying about: the snapshot holds it, so it leaves the Service folder.
-    if let Some(entry) = &entry {
-        for path in retiring {
-            let kept = entry.side_files.iter().any(|f| {
-                same_file(Path::new(&f.path), &path) && store.verifies(&f.file, &f.sha256)
-            });
-            if kept && fs::remove_file(&path).is_ok() {
-                out.retired.push(path);
+fn run(
+    site: &Site,
+    plan: &Plan,
+    store: &BackupStore,
+    lock: Option<&StoreLock>,
+    journal: &mut Journal,
+    writes_done: &mut usize,
+    out: &mut Outcome,
+) -> Result<()> {
+    for step in &plan.steps {
+        match &step.op {
+            Op::Snapshot { .. } => {
+                let (Some(lock), Some(state)) = (lock, plan.state.as_ref()) else {
+                    continue;
+                };
+                let entry = store.snapshot(
+                    lock,
+                    state,
+                    Meta {
+                        label: None,
+                        reason: &plan.reason,
+                        after_sha256: Some(sha256_hex(&plan.after)),
+                        before_restore: plan.before_restore,
+                    },
+                )?;
+                let file = store.path_of(&entry);
+                let id = entry.id.clone();
+                out.snapshot = Some((entry, file));
+                journal.snapshot_taken(site, &id)?;
+            }
+            Op::Place { role, replaces, .. } => {
+                if let Some(dir) = step.target.parent() {
+                    create_service_dir(dir)?;
+                }
+                write_file(
+                    &step.target,
+                    &step.bytes,
+                    *role == Role::Certificate,
+                    plan.force,
+                    Some(replaces.as_deref()),
+                )?;
+                let back = read_side(&step.target, *role)?;
+                if back.map(|b| sha256_hex(&b)) != Some(sha256_hex(&step.bytes)) {
+                    return Err(refused(format!(
+                        "{} did not read back as written",
+                        step.target.display()
+                    )));
+                }
+                out.files_written.push(step.target.display().to_string());
+            }
+            Op::WriteSettings { replaces, .. } => {
+                write_file(
+                    &site.settings,
+                    &step.bytes,
+                    true,
+                    plan.force,
+                    Some(replaces.as_deref()),
+                )?;
+                *writes_done += 1;
+                if !out.files_written.contains(&site.settings_display()) {
+                    out.files_written.push(site.settings_display());
+                }
+            }
+            Op::Retire { sha256, .. } => {
+                // Committed: a retire that cannot be done leaves an unused
+                // copy, said so, and fails nothing.
+                let kept = out.snapshot.as_ref().is_some_and(|(e, _)| {
+                    e.side_files
+                        .iter()
+                        .any(|f| &f.sha256 == sha256 && store.verifies(&f.file, &f.sha256))
+                });
+                let same = read_side(&step.target, Role::Certificate)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|b| &sha256_hex(&b) == sha256);
+                if kept && same && fs::remove_file(&step.target).is_ok() {
+                    out.retired.push(step.target.clone());
+                } else {
+                    out.warnings.push(format!(
+                        "left {} in place: the new settings no longer use it",
+                        step.target.display()
+                    ));
+                }
             }
         }
     }
-    out.snapshot = entry.map(|e| {
-        let file = store.path_of(&e);
-        (e, file)
-    });
-    Ok(out)
+    Ok(())
 }
 
-/// Certificates in the Service folder that `before` names and `after` does not.
-fn retiring(site: &Site, before: &[u8], after: &[u8]) -> Vec<PathBuf> {
-    let still = pointers(site, after);
-    pointers(site, before)
-        .into_iter()
-        .filter(|(role, p)| {
-            *role == Role::Certificate
-                && p.is_file()
-                && !still.iter().any(|(_, s)| same_file(s, p))
-                && inside(p, &site.service_dir)
-        })
-        .map(|(_, p)| p)
-        .collect()
-}
-
-fn inside(path: &Path, dir: &Path) -> bool {
+pub fn inside(path: &Path, dir: &Path) -> bool {
     match (std::path::absolute(path), std::path::absolute(dir)) {
         (Ok(p), Ok(d)) => p.starts_with(d),
         _ => false,
@@ -422,7 +453,13 @@ pub fn check_replaceable(path: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-fn write_file(path: &Path, bytes: &[u8], owner_only: bool, force: bool) -> Result<()> {
+fn write_file(
+    path: &Path,
+    bytes: &[u8],
+    owner_only: bool,
+    force: bool,
+    expect: Expect<'_>,
+) -> Result<()> {
     // Windows will not rename over a read-only file: --force clears it first.
     if force
         && cfg!(windows)
@@ -434,30 +471,5 @@ fn write_file(path: &Path, bytes: &[u8], owner_only: bool, force: bool) -> Resul
         perms.set_readonly(false);
         let _ = fs::set_permissions(path, perms);
     }
-    write_atomic(path, bytes, owner_only)
-}
-
-/// Write a side file and read it back: the copy must hash like the source.
-fn write_verified(f: &SideFile, force: bool) -> Result<()> {
-    if let Some(dir) = f.target.parent() {
-        crate::store::safe_write::create_service_dir(dir)?;
-    }
-    write_file(&f.target, &f.bytes, f.role == Role::Certificate, force)?;
-    let back = read_side(&f.target, f.role)?;
-    if back.map(|b| sha256_hex(&b)) != Some(sha256_hex(&f.bytes)) {
-        return Err(refused(format!(
-            "{} did not read back as written",
-            f.target.display()
-        )));
-    }
-    Ok(())
-}
-
-fn rollback(undo: &[(PathBuf, Option<Vec<u8>>)]) {
-    for (path, old) in undo.iter().rev() {
-        let _ = match old {
-            Some(bytes) => write_atomic(path, bytes, true),
-            None => fs::remove_file(path).map_err(Into::into),
-        };
-    }
+    write_atomic_if(path, bytes, owner_only, expect)
 }

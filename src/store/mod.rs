@@ -3,6 +3,9 @@
 //! together for every changing command.
 
 pub mod change;
+pub mod failpoint;
+pub mod journal;
 pub mod permissions;
+pub mod plan;
 pub mod safe_write;
 pub mod snapshots;

@@ -93,6 +93,23 @@ impl Drop for SettingsLock {
 /// Windows a replaced file keeps its own ACL and a new one inherits the
 /// folder's (the MIM service account must be able to read it).
 pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()> {
+    write_atomic_if(target, bytes, owner_only, None)
+}
+
+/// What `target` must hold right before the rename, for a write to go on
+/// (compare before replace): `Some(None)`, nothing; `Some(Some(sha))`,
+/// those bytes. Another program's change in between is refused, not lost.
+pub type Expect<'a> = Option<Option<&'a str>>;
+
+/// `write_atomic`, refusing when `target` no longer holds what `expect`
+/// says (checked after the temp file is on disk, just before the rename).
+pub fn write_atomic_if(
+    target: &Path,
+    bytes: &[u8],
+    owner_only: bool,
+    expect: Expect<'_>,
+) -> Result<()> {
+    crate::store::failpoint::write_fails(target)?;
     // A symlink is followed: its target is rewritten, the link stays a link
     // (renaming over the link would silently make it a separate file).
     let resolved;
@@ -122,6 +139,24 @@ pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()>
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    if let Some(expected) = expect {
+        crate::store::failpoint::pause_before_rename(target);
+        let now = match crate::formats::bounded::read_file(
+            target,
+            crate::formats::bounded::DAMAGED_SETTINGS_CAP,
+        ) {
+            Ok(b) => Some(crate::formats::secret::sha256_hex(&b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("cannot read {}", target.display()))
+                );
+            }
+        };
+        if now.as_deref() != expected {
+            return Err(Changed(target.to_path_buf()).into());
+        }
+    }
     persist(tmp, target).map_err(|e| {
         let busy = cfg!(windows) && e.raw_os_error().is_some_and(|c| BUSY.contains(&c));
         let why = if busy {
@@ -140,6 +175,11 @@ pub fn write_atomic(target: &Path, bytes: &[u8], owner_only: bool) -> Result<()>
     sync_dir(dir);
     Ok(())
 }
+
+/// Another program changed a file between mimmfa's read and its rename.
+#[derive(Debug, thiserror::Error)]
+#[error("{} was changed by another program while mimmfa worked", .0.display())]
+pub struct Changed(pub PathBuf);
 
 /// Windows errors of a rename over a file another program holds open:
 /// access denied, sharing violation, lock violation.

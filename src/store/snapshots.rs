@@ -452,6 +452,63 @@ impl BackupStore {
         Ok(entry)
     }
 
+    /// The stored files a snapshot of `state` would add: those the folder
+    /// does not hold intact yet (what a failed run must take away again).
+    pub fn new_blobs(&self, state: &State) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let settings_name = base_name(&self.source.settings_path).to_string();
+        let files = std::iter::once((settings_name, state.settings.as_slice())).chain(
+            state.files.iter().map(|(_, path, bytes)| {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                (name.into_owned(), bytes.as_slice())
+            }),
+        );
+        for (name, bytes) in files {
+            let sha = sha256_hex(bytes);
+            let file = blob_name(&name, &sha);
+            if !self.verifies(&file, &sha) && !out.contains(&file) {
+                out.push(file);
+            }
+        }
+        out
+    }
+
+    /// Forget the snapshot of a change that failed or was undone: its index
+    /// entry (`id`, when one was made; only this source's) and the stored
+    /// files it added that no entry names. `blobs` may come from a journal:
+    /// only names of the store's own scheme whose bytes match are removed.
+    pub fn discard(&self, _lock: &StoreLock, id: Option<&str>, blobs: &[String]) -> Result<()> {
+        if let Some(id) = id {
+            let mut index = self.load_owned()?;
+            let before = index.backups.len();
+            let source = &self.source;
+            index.backups.retain(|b| b.id != id || !source.owns(b));
+            if index.backups.len() != before {
+                self.save(index)?;
+            }
+        }
+        let index = self.load()?;
+        let used: HashSet<&str> = index
+            .backups
+            .iter()
+            .flat_map(|b| {
+                std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
+            })
+            .collect();
+        for file in blobs {
+            let Some(sha) = file.split('.').nth(1).filter(|s| is_sha256(s)) else {
+                continue;
+            };
+            if used.contains(file.as_str()) || !is_blob_name(file, sha) {
+                continue;
+            }
+            if self.verifies(file, sha) {
+                let _ = fs::remove_file(self.dir.join(file));
+            }
+        }
+        Ok(())
+    }
+
     /// Store `bytes` once under their content-addressed name.
     fn put(&self, original_name: &str, bytes: &[u8]) -> Result<(String, String, u64)> {
         let sha = sha256_hex(bytes);

@@ -34,7 +34,8 @@ const TOUR: &[(&str, &[&str])] = &[
     ("diff-latest-current", &["diff", "latest", "current"]),
     ("status-custom-provider", &["status"]),
     ("validate-custom-provider", &["validate", "--strict"]),
-    ("provider-clear", &["provider", "clear"]),
+    ("provider-clear-refused", &["provider", "clear"]),
+    ("provider-clear-forced", &["provider", "clear", "--force"]),
     ("validate-no-provider", &["validate"]),
     (
         "sdk-apply",
@@ -48,7 +49,11 @@ const TOUR: &[(&str, &[&str])] = &[
             "svc",
         ],
     ),
-    ("restore-latest", &["restore", "latest"]),
+    (
+        "restore-latest-refused",
+        &["restore", "latest", "--dry-run"],
+    ),
+    ("restore-latest", &["restore", "latest", "--force"]),
     ("backup-list-after", &["backup", "list"]),
     ("backup-prune", &["backup", "prune", "--keep", "3"]),
     ("backup-repair", &["backup", "repair"]),

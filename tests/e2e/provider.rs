@@ -142,9 +142,18 @@ fn a_bad_dll_is_refused_and_nothing_changes_unless_forced() {
     assert_eq!((code, &v["failed"]), (3, &serde_json::json!(true)));
     assert_eq!(finding_codes(&v), vec!["MFA042"]);
     assert_eq!(site.snapshot(), before);
-    let (code, _) = site.json(&["provider", "set", "--force", bad.to_str().unwrap()]);
-    assert_eq!(code, 0);
+    // --force switches, says which errors it accepted, and (the state it
+    // leaves has them) exits 1 without a word of restarting.
+    let (code, v) = site.json(&["provider", "set", "--force", bad.to_str().unwrap()]);
+    assert_eq!(code, 1, "{v}");
     assert!(site.path("AbstractInternalPhone.dll").exists());
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("accepted the new error(s) MFA042"),
+        "{v}"
+    );
+    assert!(v["msg"].as_str().unwrap().contains("do not restart"), "{v}");
 }
 
 #[test]
@@ -277,15 +286,27 @@ fn dry_run_set_writes_nothing() {
 }
 
 #[test]
-fn clear_empties_the_provider_and_warns() {
+fn clear_is_refused_for_leaving_no_provider_unless_forced() {
     let site = Site::with(b"<MfaSettings>\r\n  <CustomPhoneProvider>C:\\x\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n");
-    let out = site.run(&["provider", "clear"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("no phone provider"), "{}", out.stderr);
+    let before = site.snapshot();
+    // No provider at all (MFA010) is an error the folder does not have now.
+    let (code, v) = site.json(&["provider", "clear"]);
+    assert_eq!(code, 3, "{v}");
+    assert!(finding_codes(&v).contains(&"MFA010".to_string()), "{v}");
+    assert_eq!(site.snapshot(), before, "nothing changed");
+    let (code, dry) = site.json(&["provider", "clear", "--dry-run"]);
+    assert_eq!(
+        (code, &dry["findings"]),
+        (3, &v["findings"]),
+        "the dry run agrees"
+    );
+    let out = site.run(&["provider", "clear", "--force"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("do not restart"), "{}", out.stdout);
     assert_eq!(
         site.settings(),
         b"<MfaSettings>\r\n  <CustomPhoneProvider></CustomPhoneProvider>\r\n</MfaSettings>\r\n"
     );
-    let (_, v) = site.json(&["provider", "clear"]);
+    let (_, v) = site.json(&["provider", "clear", "--force"]);
     assert_eq!(v["changed"], false);
 }

@@ -518,7 +518,7 @@ fn the_way_back_is_visible_and_true() {
 }
 
 #[test]
-fn a_restored_state_with_errors_exits_1_and_does_not_say_restart() {
+fn a_restore_that_brings_errors_is_refused_and_forced_exits_1_without_restart() {
     let site = Site::example();
     site.json(&["backup"]);
     site.json(&["provider", "set", &gate()]);
@@ -546,7 +546,16 @@ fn a_restored_state_with_errors_exits_1_and_does_not_say_restart() {
     );
     site.json(&["backup"]);
     site.json(&["provider", "set", &gate()]);
+    // The dry run and the real run agree: refused, the same findings.
+    let before = site.snapshot();
+    let (code, dry) = site.json(&["restore", "latest", "--dry-run"]);
+    assert_eq!(code, 3, "{dry}");
     let (code, v) = site.json(&["restore", "latest"]);
+    assert_eq!(code, 3, "{v}");
+    assert_eq!(dry["findings"], v["findings"]);
+    assert!(finding_codes(&v).contains(&"MFA022".to_string()), "{v}");
+    assert_eq!(site.snapshot(), before, "nothing restored");
+    let (code, v) = site.json(&["restore", "latest", "--force"]);
     assert_eq!(code, 1, "{v}");
     assert!(
         !v["msg"]

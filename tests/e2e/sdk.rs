@@ -476,7 +476,11 @@ fn apply_dry_run_touches_nothing_and_a_different_cert_is_saved_first() {
     let before = site.snapshot();
     let out = site.run(&["sdk", "apply", "--dry-run", zip.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("would write") && out.stdout.contains("cert_key.p12"));
+    assert!(
+        out.stdout.contains("plan:") && out.stdout.contains("p12 (certificate, new)"),
+        "{}",
+        out.stdout
+    );
     assert_no_secrets(&out, &SECRETS);
     assert_no_secrets(&out, &EXAMPLE_SECRETS);
     assert_eq!(site.snapshot(), before);

@@ -82,7 +82,7 @@ fn no_form_of_a_secret_shows_in_any_output() {
             vec!["diff", "latest", "current"],
             vec!["diff", "latest", "current", "--json"],
             vec!["restore", "latest", "--dry-run", "--json"],
-            vec!["-v", "restore", "latest"],
+            vec!["-v", "restore", "latest", "--force"],
         ];
         for args in commands {
             let out = site.run(&args);
