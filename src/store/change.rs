@@ -91,8 +91,9 @@ pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
         .to_string_lossy()
         .into_owned();
     let settings_dir = site.settings.parent().unwrap_or(&site.service_dir);
+    let journal_name = format!("{settings_name}.journal");
     let mut stale = remove_stale_temps(settings_dir, |t| {
-        t == settings_name || t.to_ascii_lowercase().ends_with(".dll")
+        t == settings_name || t == journal_name || t.to_ascii_lowercase().ends_with(".dll")
     });
     stale.extend(remove_stale_temps(&site.cert_dir(), |_| true));
     let mut store_lock = None;
@@ -250,7 +251,8 @@ pub fn execute(site: &Site, plan: &Plan) -> Result<Outcome> {
         .as_ref()
         .map(|s| store.new_blobs(s))
         .unwrap_or_default();
-    let mut journal = journal::open(site, plan, new_blobs.clone())?;
+    let entries_before = store.len().ok();
+    let mut journal = journal::open(site, plan, new_blobs, entries_before)?;
     let mut writes_done = 0;
     let result = run(
         site,

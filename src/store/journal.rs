@@ -32,6 +32,10 @@ pub struct Journal {
     snapshot: Option<String>,
     /// Stored files the snapshot adds (none of them was there before).
     new_blobs: Vec<String>,
+    /// Entries in the index when the run began: its snapshot, if a kill
+    /// came before `snapshot` was written, is the next one.
+    #[serde(default)]
+    entries_before: Option<usize>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -61,8 +65,14 @@ pub fn path(site: &Site) -> PathBuf {
 }
 
 /// Write the journal of `plan` before anything of it is done.
-pub fn open(site: &Site, plan: &Plan, new_blobs: Vec<String>) -> Result<Journal> {
+pub fn open(
+    site: &Site,
+    plan: &Plan,
+    new_blobs: Vec<String>,
+    entries_before: Option<usize>,
+) -> Result<Journal> {
     let mut j = Journal {
+        entries_before,
         reason: plan.reason.clone(),
         settings_before: site.settings.exists().then(|| sha256_hex(&plan.before)),
         settings_writes: Vec::new(),
@@ -172,7 +182,8 @@ pub fn recover(site: &Site, store: &BackupStore, lock: Option<&StoreLock>) -> Ve
     match stage {
         Some(n) if n == writes.len() && n > 0 => finish(site, store, &j, &mut said),
         Some(n) => {
-            undo(site, store, lock, &j, n, j.snapshot.as_deref(), &mut said);
+            let snapshot = j.snapshot.clone().or_else(|| taken_unrecorded(store, &j));
+            undo(site, store, lock, &j, n, snapshot.as_deref(), &mut said);
         }
         None => said.push(format!(
             "an interrupted {} left its journal, but {} has changed since (another program?): left every file as it is",
@@ -182,6 +193,17 @@ pub fn recover(site: &Site, store: &BackupStore, lock: Option<&StoreLock>) -> Ve
     }
     close(site);
     said
+}
+
+/// The snapshot a run killed between its index write and its journal
+/// update took: the entry right after those the index held when it began,
+/// if it is this source's and records this change.
+fn taken_unrecorded(store: &BackupStore, j: &Journal) -> Option<String> {
+    let e = store.own_nth(j.entries_before?).ok()??;
+    let same = e.reason == j.reason
+        && Some(&e.sha256) == j.settings_before.as_ref()
+        && e.after_sha256.as_ref() == j.settings_writes.last();
+    same.then_some(e.id)
 }
 
 /// May recovery touch `path` at all?

@@ -452,6 +452,22 @@ impl BackupStore {
         Ok(entry)
     }
 
+    /// How many entries the index holds (of every source).
+    pub fn len(&self) -> Result<usize> {
+        Ok(self.load()?.backups.len())
+    }
+
+    /// The `n`-th entry (oldest first) when it is this source's: a run
+    /// that held the folder's lock when the index had `n` entries made it.
+    pub fn own_nth(&self, n: usize) -> Result<Option<BackupEntry>> {
+        let index = self.load()?;
+        Ok(index
+            .backups
+            .get(n)
+            .filter(|e| self.source.owns(e))
+            .cloned())
+    }
+
     /// The stored files a snapshot of `state` would add: those the folder
     /// does not hold intact yet (what a failed run must take away again).
     pub fn new_blobs(&self, state: &State) -> Vec<String> {

@@ -12,6 +12,7 @@ mod hostile;
 mod json_schema;
 mod layers;
 mod linear;
+mod plan_judge;
 mod provider;
 mod reliability;
 mod rollback;
