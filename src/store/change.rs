@@ -251,7 +251,7 @@ pub fn execute(site: &Site, plan: &Plan) -> Result<Outcome> {
         .as_ref()
         .map(|s| store.new_blobs(s))
         .unwrap_or_default();
-    let entries_before = store.len().ok();
+    let entries_before = store.entry_count().ok();
     let mut journal = journal::open(site, plan, new_blobs, entries_before)?;
     let mut writes_done = 0;
     let result = run(

@@ -453,7 +453,7 @@ impl BackupStore {
     }
 
     /// How many entries the index holds (of every source).
-    pub fn len(&self) -> Result<usize> {
+    pub fn entry_count(&self) -> Result<usize> {
         Ok(self.load()?.backups.len())
     }
 
