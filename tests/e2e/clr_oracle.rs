@@ -11,7 +11,7 @@ use crate::util::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const HARNESS: &str = concat!(
+pub const HARNESS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/clr-oracle/ProviderOracle.cs"
 );
@@ -117,7 +117,7 @@ fn check_in(service_dir: &Path, dll: &Path, extra: &[&str]) -> Out {
     mimmfa(&args)
 }
 
-fn mono(exe: &Path, args: &[&str]) -> String {
+pub fn mono(exe: &Path, args: &[&str]) -> String {
     let out = Command::new("mono").arg(exe).args(args).output().unwrap();
     assert!(
         out.status.success(),

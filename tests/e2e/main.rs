@@ -13,6 +13,7 @@ mod json_schema;
 mod layers;
 mod linear;
 mod provider;
+mod provider_new;
 mod reliability;
 mod rollback;
 mod safe_changes;
