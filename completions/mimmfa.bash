@@ -64,6 +64,9 @@ _mimmfa() {
             mimmfa__subcmd__provider,contract)
                 cmd="mimmfa__subcmd__provider__subcmd__contract"
                 ;;
+            mimmfa__subcmd__provider,new)
+                cmd="mimmfa__subcmd__provider__subcmd__new"
+                ;;
             mimmfa__subcmd__provider,set)
                 cmd="mimmfa__subcmd__provider__subcmd__set"
                 ;;
@@ -456,7 +459,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help set clear contract check"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help set clear contract new check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +603,56 @@ _mimmfa() {
                 return 0
             fi
             case "${prev}" in
+                --service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mimmfa__subcmd__provider__subcmd__new)
+            opts="-s -y -q -v -h --sms --out --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -48,7 +48,7 @@ complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "backup" -d 'Copy the 
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "restore" -d 'Put a backup back in place (checksum verified; the current file is backed up first)'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "diff" -d 'Unified diff between two versions (ids, `latest`, `current`), secrets masked'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "sdk" -d 'The Azure MFA SDK zip: inspect it, or apply it to MfaSettings.xml'
-complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "provider" -d 'A custom phone provider DLL: check it, switch to it, or clear it'
+complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "provider" -d 'A custom phone provider DLL: make its project, check it, switch to it, or clear it'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "setup" -d 'An interactive wizard: custom provider, SDK zip, or restore (terminal only)'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "explain" -d 'A check\'s full entry: why it matters, how to fix it, an example'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "completions" -d 'Print shell completions'
@@ -260,27 +260,28 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subco
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
 json\t''
 sarif\t''"
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l color -d 'Colour in human output' -r -f -a "auto\t''
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l color -d 'Colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l json -d 'Short for --format json'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "set" -d 'Check a DLL, copy it into the service folder and make it the phone provider'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "clear" -d 'Empty the CustomPhoneProvider entry'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "contract" -d 'Name the MIM assemblies that define IPhoneServiceProvider and ISmsServiceProvider: what a provider project must reference'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract check" -f -a "check" -d 'The DLL checks alone (phone provider, or SMS provider with --sms)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -f -a "set" -d 'Check a DLL, copy it into the service folder and make it the phone provider'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -f -a "clear" -d 'Empty the CustomPhoneProvider entry'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -f -a "contract" -d 'Name the MIM assemblies that define IPhoneServiceProvider and ISmsServiceProvider: what a provider project must reference'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -f -a "new" -d 'Write a C# project for a custom phone provider (or SMS provider, with --sms) that references the Service folder\'s contract'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -f -a "check" -d 'The DLL checks alone (phone provider, or SMS provider with --sms)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
@@ -337,6 +338,26 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l out -d 'Where to write the project [default: ./NAME]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l color -d 'Colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l sms -d 'An SSPR SMS provider: ISmsServiceProvider first, built as SmsServiceProvider.dll'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l dry-run -d 'Do every check and show the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F

@@ -111,10 +111,10 @@ pub enum Command {
         after_help = "Examples:\n  mimmfa sdk inspect sdk.zip\n  mimmfa sdk apply sdk.zip --country-code 1 --dry-run"
     )]
     Sdk(SdkCommand),
-    /// A custom phone provider DLL: check it, switch to it, or clear it
+    /// A custom phone provider DLL: make its project, check it, switch to it, or clear it
     #[command(
         subcommand,
-        after_help = "Examples:\n  mimmfa provider check CustomPhoneGate.dll\n  mimmfa provider set CustomPhoneGate.dll --dry-run"
+        after_help = "Examples:\n  mimmfa provider new ContosoPhoneGate\n  mimmfa provider check CustomPhoneGate.dll\n  mimmfa provider set CustomPhoneGate.dll --dry-run"
     )]
     Provider(ProviderCommand),
     /// An interactive wizard: custom provider, SDK zip, or restore (terminal only)
@@ -264,6 +264,22 @@ pub enum ProviderCommand {
         after_help = "Scans the .dll and .exe files of the Service folder.\n\nExample:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' provider contract"
     )]
     Contract,
+    /// Write a C# project for a custom phone provider (or SMS provider, with --sms) that references the Service folder's contract
+    #[command(
+        after_help = "Writes into NAME (or --out DIR), which must not exist or be empty: NAME.csproj (.NET Framework 4.8, Any CPU, the contract found in the Service folder referenced with Private=false), the provider class, ProviderSettings.cs and ProviderLog.cs, a settings file, README.md (build, then the mimmfa steps) and Test-Provider.ps1. The same inputs give the same bytes.\n\nExamples:\n  mimmfa -s ./Service provider new ContosoPhoneGate\n  mimmfa -s ./Service provider new ContosoSms --sms --out sms-provider --dry-run"
+    )]
+    New {
+        /// The project's name, a C# identifier (A-Z a-z 0-9 _): its namespace, and the phone provider's class and DLL
+        name: String,
+        /// An SSPR SMS provider: ISmsServiceProvider first, built as SmsServiceProvider.dll
+        #[arg(long)]
+        sms: bool,
+        /// Where to write the project [default: ./NAME]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        dry: DryRun,
+    },
     /// The DLL checks alone (phone provider, or SMS provider with --sms)
     #[command(after_help = "Example:\n  mimmfa provider check CustomPhoneGate.dll --json")]
     Check {
@@ -297,6 +313,7 @@ impl Command {
             Command::Provider(P::Clear { .. }) => "provider clear",
             Command::Provider(P::Check { .. }) => "provider check",
             Command::Provider(P::Contract) => "provider contract",
+            Command::Provider(P::New { .. }) => "provider new",
             Command::Setup => "setup",
             Command::Completions { .. } => "completions",
             Command::Explain { .. } => "explain",

@@ -84,6 +84,12 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
             } => provider::set(ctx, &dll, no_copy, flags),
             ProviderCommand::Clear { change: flags } => provider::clear(ctx, flags),
             ProviderCommand::Contract => provider::contract(ctx),
+            ProviderCommand::New {
+                name,
+                sms,
+                out,
+                dry,
+            } => provider_new::run(ctx, &name, sms, out.as_deref(), dry.dry_run),
         },
         Command::Validate(args) => validate::run(ctx, &args),
         Command::Sdk(SdkCommand::Inspect { zip }) => sdk::inspect(ctx, &zip),

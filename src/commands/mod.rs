@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod explain;
 pub mod provider;
+pub mod provider_new;
 pub mod sdk;
 pub mod setup;
 pub mod status;

@@ -181,6 +181,46 @@ pub fn write_atomic_if(
 #[error("{} was changed by another program while mimmfa worked", .0.display())]
 pub struct Changed(pub PathBuf);
 
+/// Create the folder `target` holding `files` (paths inside it), all at
+/// once: each file is written (temp file, fsync, rename) into a temp folder
+/// beside `target`, which is then renamed into place. A failure at any
+/// point leaves nothing at `target` and removes the temp folder. An empty
+/// folder at `target` is replaced; the caller refuses anything else there
+/// (a rename cannot replace a folder that is not empty, so one that appears
+/// meanwhile fails the rename).
+pub fn write_new_dir(target: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let parent = parent_dir(target);
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .rand_bytes(8)
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a temp folder in {}", parent.display()))?;
+    for (rel, bytes) in files {
+        let path = tmp.path().join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        write_atomic(&path, bytes, false)?;
+    }
+    set_dir_mode(tmp.path())?;
+    // Windows cannot rename a folder over another, even an empty one.
+    let emptied = cfg!(windows) && fs::remove_dir(target).is_ok();
+    if let Err(e) = fs::rename(tmp.path(), target) {
+        if emptied {
+            let _ = fs::create_dir(target);
+        }
+        return Err(anyhow::Error::new(e).context(format!(
+            "cannot put the new folder in place at {}; nothing was written there",
+            target.display()
+        )));
+    }
+    let _ = tmp.keep();
+    sync_dir(parent);
+    Ok(())
+}
+
 /// Windows errors of a rename over a file another program holds open:
 /// access denied, sharing violation, lock violation.
 const BUSY: [i32; 3] = [5, 32, 33];
@@ -280,6 +320,19 @@ fn set_mode(_path: &Path, _owner_only: bool) -> Result<()> {
     Ok(())
 }
 
+/// A folder others may read (a temp folder is made owner-only).
+#[cfg(unix)]
+fn set_dir_mode(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_dir_mode(_path: &Path) -> Result<()> {
+    Ok(())
+}
+
 #[cfg(unix)]
 fn sync_dir(dir: &Path) {
     // Makes the rename itself durable; best effort.
@@ -325,6 +378,49 @@ mod tests {
             1,
             "no temp file left"
         );
+    }
+
+    #[test]
+    fn a_new_folder_appears_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("Gate");
+        let files = vec![
+            ("Gate.csproj".to_string(), b"<Project/>".to_vec()),
+            ("sub/Gate.cs".to_string(), b"class Gate {}".to_vec()),
+        ];
+        write_new_dir(&target, &files).unwrap();
+        assert_eq!(
+            fs::read(target.join("sub/Gate.cs")).unwrap(),
+            b"class Gate {}"
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp folder left"
+        );
+        // A failure halfway (a file where a folder must go) leaves nothing.
+        let other = dir.path().join("Other");
+        let broken = vec![
+            ("a".to_string(), b"x".to_vec()),
+            ("a/b".to_string(), b"y".to_vec()),
+        ];
+        assert!(write_new_dir(&other, &broken).is_err());
+        assert!(!other.exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp folder left"
+        );
+        // An empty folder is replaced; a full one is not.
+        fs::create_dir(&other).unwrap();
+        write_new_dir(&other, &files[..1]).unwrap();
+        assert!(other.join("Gate.csproj").is_file());
+        assert!(write_new_dir(&target, &files[..1]).is_err());
+        assert!(
+            target.join("sub/Gate.cs").is_file(),
+            "the full folder is kept"
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]

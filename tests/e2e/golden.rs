@@ -67,6 +67,11 @@ const TOUR: &[(&str, &[&str])] = &[
     ("quiet-validate", &["-q", "validate"]),
     ("verbose-status", &["-v", "status"]),
     ("validate-fleet", &["validate", "service", "nowhere"]),
+    ("provider-new", &["provider", "new", "ContosoPhoneGate"]),
+    (
+        "provider-new-again",
+        &["provider", "new", "ContosoPhoneGate"],
+    ),
 ];
 
 fn copy_tree(from: &Path, to: &Path) {

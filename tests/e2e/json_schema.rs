@@ -49,6 +49,17 @@ fn real_outputs_match_their_schemas() {
     assert_shape("sdk_inspect", &j(&["sdk", "inspect", z]));
     assert_shape("provider_check", &j(&["provider", "check", g]));
     assert_shape("provider_contract", &j(&["provider", "contract"]));
+    let project = tmp.path().join("Gate");
+    let p = project.to_str().unwrap();
+    assert_shape(
+        "provider_new",
+        &j(&["provider", "new", "Gate", "--out", p, "--dry-run"]),
+    );
+    assert_shape(
+        "provider_new",
+        &j(&["provider", "new", "Gate", "--out", p, "--sms"]),
+    );
+    assert_shape("failure", &j(&["provider", "new", "Gate", "--out", p]));
     assert_shape("change", &j(&["provider", "set", "--dry-run", g]));
     assert_shape("change", &j(&["provider", "set", g]));
     assert_shape("status", &j(&["status"]));

@@ -14,6 +14,7 @@ mod layers;
 mod linear;
 mod plan_judge;
 mod provider;
+mod provider_new;
 mod reliability;
 mod rollback;
 mod safe_changes;

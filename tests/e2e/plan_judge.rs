@@ -7,7 +7,6 @@ use crate::sdk::sdk_zip;
 use crate::util::*;
 use std::path::Path;
 
-const STOCK: &str = mimmfa::paths::STOCK_SERVICE_DIR;
 const MIM_EXE: &str = "Microsoft.ResourceManagement.Service.exe";
 const CONTRACT: &str = "Microsoft.IdentityManagement.PhoneServiceProviderContract.dll";
 
@@ -173,7 +172,7 @@ fn a_settings_file_over_the_read_limit_is_never_written() {
 fn another_programs_edit_between_read_and_rename_is_kept_not_lost() {
     let site = Site::example();
     let marker = site.dir().join("paused");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mimmfa"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mimmfa"))
         .args(AS_STOCK_COPY)
         .arg("--service-dir")
         .arg(site.dir())
