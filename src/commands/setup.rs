@@ -10,7 +10,7 @@ use crate::formats::settings_xml::{DEFAULT_COUNTRY_CODE, USERNAME};
 use crate::output::prompt::ask;
 use crate::output::{Report, emit, print_stderr};
 use anyhow::Result;
-use dialoguer::{Confirm, Select};
+use dialoguer::Select;
 use std::path::PathBuf;
 
 const JOBS: [&str; 4] = [
@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     // dialoguer hides the cursor while a menu is up; Ctrl-C would end the
     // process with it hidden. Nothing is written before the final answer,
     // so exiting here changes nothing.
-    let _ = ctrlc::set_handler(|| crate::output::prompt::interrupted());
+    crate::output::prompt::on_ctrl_c();
     let site = ctx.site()?;
     let doc = site.load()?;
     print_stderr(&format!(
@@ -65,12 +65,7 @@ fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Resu
     }
     preview.msg = "preview: nothing has been written yet".into();
     emit(&ctx.ui, &preview);
-    let go = ctx.ui.yes
-        || Confirm::new()
-            .with_prompt("Write these changes?")
-            .default(false)
-            .interact()
-            .map_err(crate::output::prompt::interrupted_or)?;
+    let go = ctx.ui.yes || crate::output::prompt::confirm("Write these changes?")?;
     if !go {
         return Ok(quit(ctx));
     }
