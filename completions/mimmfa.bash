@@ -83,7 +83,7 @@ _mimmfa() {
 
     case "${cmd}" in
         mimmfa)
-            opts="-s -y -q -v -h -V --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help --version status validate backup restore diff sdk provider setup explain completions"
+            opts="-s -y -q -v -h -V --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help --version status validate backup restore diff sdk provider setup explain completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -117,6 +117,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -129,7 +133,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup)
-            opts="-s -y -q -v -h --label --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help list repair prune"
+            opts="-s -y -q -v -h --label --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help list repair prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,6 +171,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -179,7 +187,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__list)
-            opts="-s -y -q -v -h --all --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --all --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -213,6 +221,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -225,7 +237,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__prune)
-            opts="-s -y -q -v -h --keep --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --keep --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -263,6 +275,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -275,7 +291,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__repair)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,6 +322,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -321,7 +341,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__completions)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help bash elvish fish powershell zsh"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +372,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -367,7 +391,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__diff)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,6 +422,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -413,7 +441,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__explain)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,6 +472,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -459,7 +491,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help set clear contract new check"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help set clear contract new check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,6 +525,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -505,7 +541,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__check)
-            opts="-s -y -q -v -h --sms --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --sms --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -536,6 +572,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -551,7 +591,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__clear)
-            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -582,6 +622,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -597,7 +641,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__contract)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,6 +675,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -643,7 +691,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__new)
-            opts="-s -y -q -v -h --sms --out --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --sms --out --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -681,6 +729,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -693,7 +745,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__set)
-            opts="-s -y -q -v -h --no-copy --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --no-copy --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -727,6 +779,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -739,7 +795,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__restore)
-            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -770,6 +826,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -785,7 +845,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__sdk)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help inspect apply"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help inspect apply"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -819,6 +879,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -831,7 +895,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__sdk__subcmd__apply)
-            opts="-s -y -q -v -h --username --country-code --cert-dir --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --username --country-code --cert-dir --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -877,6 +941,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -889,7 +957,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__sdk__subcmd__inspect)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -923,6 +991,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -935,7 +1007,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__setup)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -966,6 +1038,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -981,7 +1057,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__status)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1015,6 +1091,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1027,7 +1107,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__validate)
-            opts="-s -y -q -v -h --dirs-from --strict --expiry-warning-days --deep --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --dirs-from --strict --expiry-warning-days --deep --summary --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1066,6 +1146,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mimmfa_global_optspecs
-    string join \n s/service-dir= settings= backup-dir= format= json color= show-secrets y/yes q/quiet v/verbose path-map= windows-service-dir= h/help V/version
+    string join \n s/service-dir= settings= backup-dir= format= json color= show-secrets y/yes q/quiet v/verbose path-map= wait= windows-service-dir= h/help V/version
 end
 
 function __fish_mimmfa_needs_command
@@ -34,6 +34,7 @@ complete -c mimmfa -n "__fish_mimmfa_needs_command" -l color -d 'Colour in human
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_needs_command" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -62,6 +63,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l color -d 'Colou
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -81,9 +83,11 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l color -d 'Col
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l strict -d 'Fail (exit 1) on warnings too'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l deep -d 'Verify every file in the backup folder (MFA051, MFA061); by default only the newest 10 snapshots of this settings file'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l summary -d 'One line per folder (ok / warnings / FAIL and the codes) and the totals; the default for several folders (-v adds each finding)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s y -l yes -d 'Answer yes to every confirmation'
@@ -101,6 +105,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_see
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l json -d 'Short for --format json'
@@ -122,6 +127,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_su
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l all -d 'Every backup in the folder, of any settings file or server sharing it'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Short for --format json'
@@ -140,6 +146,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_su
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -158,6 +165,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_su
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l json -d 'Short for --format json'
@@ -176,6 +184,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l color -d 'Colo
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
@@ -195,6 +204,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l color -d 'Colour 
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -212,6 +222,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_s
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -231,6 +242,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subco
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -251,6 +263,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subco
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
@@ -270,6 +283,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_s
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -292,6 +306,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l no-copy -d 'Use the DLL where it is instead of copying it into the service folder'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l dry-run -d 'Do every check and show the diff, but touch nothing'
@@ -312,6 +327,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
@@ -331,6 +347,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -349,6 +366,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l sms -d 'An SSPR SMS provider: ISmsServiceProvider first, built as SmsServiceProvider.dll'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l dry-run -d 'Do every check and show the diff, but touch nothing'
@@ -368,6 +386,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l sms -d 'Check as an SSPR SMS provider (ISmsServiceProvider first); automatic for SmsServiceProvider.dll'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l json -d 'Short for --format json'
@@ -386,6 +405,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l color -d 'Colour
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -403,6 +423,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l color -d 'Colo
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -420,6 +441,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'

@@ -12,7 +12,7 @@ use std::path::PathBuf;
     about = "Safe, repeatable MFA configuration for Microsoft Identity Manager 2016 (MfaSettings.xml)",
     long_about = None,
     disable_help_subcommand = true,
-    after_help = "Examples:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' status\n  mimmfa -s ./Service validate --json\n  mimmfa provider set CustomPhoneGate.dll --dry-run\n\nExit codes: 0 ok, 1 findings, 2 usage, 3 refused/failed (nothing changed), 4 busy (locked)."
+    after_help = "Examples:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' status\n  mimmfa -s ./Service validate --json\n  mimmfa provider set CustomPhoneGate.dll --dry-run\n\nExit codes: 0 ok, 1 findings (or a change that leaves errors), 2 usage, 3 refused/failed (nothing changed), 4 busy (locked; see --wait), 130 interrupted (Ctrl-C; nothing changed). Declining a confirmation is 0."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -65,6 +65,9 @@ pub struct GlobalArgs {
     /// Resolve Windows paths starting with FROM under TO (repeatable)
     #[arg(long = "path-map", value_name = "FROM=TO", global = true, value_parser = crate::paths::parse_path_map)]
     pub path_map: Vec<(String, PathBuf)>,
+    /// Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0)]
+    pub wait: u64,
     /// The service folder as the MIM server sees it, when not the stock one (written into the file)
     #[arg(long, global = true, value_name = "PATH")]
     pub windows_service_dir: Option<String>,
@@ -173,6 +176,10 @@ pub struct ValidateArgs {
     /// only the newest 10 snapshots of this settings file
     #[arg(long)]
     pub deep: bool,
+    /// One line per folder (ok / warnings / FAIL and the codes) and the
+    /// totals; the default for several folders (-v adds each finding)
+    #[arg(long)]
+    pub summary: bool,
 }
 
 #[derive(Debug, Args)]

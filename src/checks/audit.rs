@@ -109,6 +109,8 @@ pub struct SiteAudit {
     pub provider: Option<ProviderSeen>,
     /// The MIM build (`mim_build`), read once for the checks and the report.
     pub mim_build: Option<FileVersion>,
+    /// The checks that ran and found nothing (what `-v` lists).
+    pub passed: Vec<&'static Check>,
 }
 
 /// The provider DLL CustomPhoneProvider names, as the audit read it.
@@ -129,6 +131,8 @@ struct Audit<'a> {
     certificate: Option<crate::formats::pkcs12::CertInfo>,
     provider: Option<ProviderSeen>,
     mim_build: Option<FileVersion>,
+    /// docs/checks.md sections whose checks ran.
+    sections: Vec<&'static str>,
 }
 
 impl Audit<'_> {
@@ -182,6 +186,7 @@ fn audit_with(
         certificate: None,
         provider: None,
         mim_build: mim_build(&site.service_dir),
+        sections: vec!["the-settings-file", "security", "backups"],
     };
     let bytes = match read {
         Ok(b) => b,
@@ -212,6 +217,14 @@ fn audit_with(
             security_and_backups(&mut a, Some(&bytes), None, opts);
         }
         Ok(doc) => {
+            a.sections.extend(["mode", "shared-settings"]);
+            let modes = doc.configured_modes();
+            if modes.contains(&Mode::AzureMfaSdk) {
+                a.sections.push("azure-mfa-sdk-mode");
+            }
+            if modes.contains(&Mode::CustomProvider) {
+                a.sections.push("custom-provider");
+            }
             structure(&mut a, &doc);
             let cert = mode_checks(&mut a, &doc, opts);
             security_and_backups(&mut a, Some(&bytes), cert.as_deref(), opts);
@@ -222,7 +235,14 @@ fn audit_with(
 
 impl Audit<'_> {
     fn finish(self) -> SiteAudit {
+        let passed = check::CHECKS
+            .iter()
+            .copied()
+            .filter(|c| self.sections.contains(&c.anchor))
+            .filter(|c| !self.findings.iter().any(|f| f.code == c.code))
+            .collect();
         SiteAudit {
+            passed,
             findings: self.findings,
             certificate: self.certificate,
             provider: self.provider,

@@ -69,7 +69,6 @@ fn describe(ui: &Ui, report: &mut Report, check: &DllCheck) {
 
 pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     let mut report = ctx.report();
-    report.quiet_findings = true;
     let bytes = read_dll(dll)?;
     let kind = kind_for(&file_name(dll), sms);
     // The contract is compared with the Service folder's when there is one
@@ -115,7 +114,6 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
     let (force, dry_run) = (flags.force, flags.dry_run);
     let site = ctx.site()?;
     let mut report = ctx.report();
-    report.quiet_findings = true;
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let bytes = read_dll(dll)?;
     let check = check_dll(
@@ -147,7 +145,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
             site.service_dir.display()
         ))
     })?;
-    super::say_windows_path(&site, &mut report, CUSTOM_PHONE_PROVIDER, &windows_path);
+    super::say_windows_path(&mut report, CUSTOM_PHONE_PROVIDER, &windows_path);
     if !site.mapper.is_in_service_dir(&windows_path) {
         report.warn(format!("[MFA043] {windows_path} is not in the Service folder; Microsoft's procedure puts the DLL there"));
     }
@@ -180,7 +178,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         ));
     }
     let request = Request {
-        before,
+        before: before.clone(),
         after,
         side_files,
         reason: "before provider set".into(),
@@ -188,6 +186,14 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         force,
     };
     let committed = super::commit(&site, &ctx.ui, &mut report, request, dry_run)?;
+    super::warn_if_guessed(
+        &site,
+        &mut report,
+        &committed,
+        &before,
+        CUSTOM_PHONE_PROVIDER,
+        &windows_path,
+    );
     report.body(
         &ctx.ui,
         &Switched {

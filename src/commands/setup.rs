@@ -69,7 +69,10 @@ fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Resu
     if !go {
         return Ok(quit(ctx));
     }
-    apply(false)
+    // A warning is said once per run: the preview has said its own.
+    let mut done = apply(false)?;
+    done.warnings.retain(|w| !preview.warnings.contains(w));
+    Ok(done)
 }
 
 fn provider(ctx: &Ctx) -> Result<Report> {

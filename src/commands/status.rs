@@ -28,6 +28,9 @@ struct Status {
     /// What the backups say about the current file (`None`: index damaged).
     #[serde(skip)]
     way_back: Option<WayBack>,
+    /// The checks that found nothing (`-v`).
+    #[serde(skip)]
+    passed: Vec<&'static crate::checks::catalogue::Check>,
 }
 
 struct Setting {
@@ -71,7 +74,7 @@ struct LatestBackup {
 }
 
 impl Body for Status {
-    fn human(&self, _: &Ui) -> String {
+    fn human(&self, ui: &Ui) -> String {
         let mut lines = vec![
             format!("settings: {}", self.settings_file),
             format!("mode:     {}", self.mode),
@@ -122,7 +125,8 @@ impl Body for Status {
                 b.id, b.created, b.reason
             ));
         }
-        lines.iter().map(|l| format!("{l}\n")).collect()
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        text + &crate::output::render_passed(ui, &self.passed)
     }
 }
 
@@ -172,6 +176,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
             sha256: p.sha256,
         }),
         validation: Counts { errors, warnings },
+        passed: audit.passed,
         latest_backup: latest.as_ref().map(|b| LatestBackup {
             id: b.id.clone(),
             created: b.created.clone(),

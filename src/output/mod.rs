@@ -129,13 +129,10 @@ pub struct Report {
     /// twice.
     #[serde(skip)]
     pub msg_shown: bool,
-    /// The part of `human` that `-q` still prints when `quiet_findings` is
-    /// set: the findings, not the informational lines around them (a
-    /// command whose text is the answer, such as status, leaves it unset).
+    /// Findings a person is shown that are not the envelope's own (a
+    /// fleet's folders'): `-q` prints their errors too.
     #[serde(skip)]
-    pub quiet_human: String,
-    #[serde(skip)]
-    pub quiet_findings: bool,
+    pub folder_findings: Vec<Finding>,
 }
 
 impl Report {
@@ -159,8 +156,7 @@ impl Report {
             exit: 0,
             raw: None,
             msg_shown: false,
-            quiet_human: String::new(),
-            quiet_findings: false,
+            folder_findings: Vec::new(),
         }
     }
 
@@ -186,11 +182,9 @@ impl Report {
         self.msg = msg.into();
     }
 
-    /// Text that is the answer (findings, a dry run's diff): shown with
-    /// `-q` too.
+    /// Text that is the answer (findings, a dry run's diff).
     pub fn answer(&mut self, text: &str) {
         self.human.push_str(text);
-        self.quiet_human.push_str(text);
     }
 
     pub fn line(&mut self, text: impl AsRef<str>) {
@@ -371,6 +365,24 @@ pub fn emit(ui: &Ui, report: &Report) {
                 .and_then(|_| out.write_all(b"\n"))
                 .and_then(|_| out.flush());
         }
+        // -q: errors only, and nothing on success (docs/guide.md).
+        Format::Human if ui.quiet => {
+            let errors: Vec<Finding> = report
+                .findings
+                .iter()
+                .chain(&report.folder_findings)
+                .filter(|f| f.severity == Severity::Error)
+                .cloned()
+                .collect();
+            print_stdout(&render_findings_only(ui, &errors));
+            if report.failed {
+                print_stderr(&format!(
+                    "{}: {}\n",
+                    ui.paint("error", Severity::Error),
+                    report.msg
+                ));
+            }
+        }
         Format::Human => {
             for w in &report.warnings {
                 print_stderr(&format!(
@@ -378,11 +390,7 @@ pub fn emit(ui: &Ui, report: &Report) {
                     ui.paint("warning", Severity::Warning)
                 ));
             }
-            let mut text = if ui.quiet && report.quiet_findings {
-                report.quiet_human.clone()
-            } else {
-                report.human.clone()
-            };
+            let mut text = report.human.clone();
             if report.failed {
                 print_stdout(&text);
                 print_stderr(&format!(
@@ -398,7 +406,7 @@ pub fn emit(ui: &Ui, report: &Report) {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 let _ = write_table(&mut out, table.as_ref()).and_then(|_| out.flush());
             }
-            if !ui.quiet && !report.msg.is_empty() && !report.msg_shown {
+            if !report.msg.is_empty() && !report.msg_shown {
                 text.push_str(&report.msg);
                 text.push('\n');
             }
@@ -409,6 +417,35 @@ pub fn emit(ui: &Ui, report: &Report) {
 
 /// Findings as rustc prints diagnostics: `error[MFA022]: ...`, ` --> file:7:17`, the hint.
 pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
+    let mut out = render_findings_only(ui, findings);
+    // Once per run, however many folders or findings: where the full
+    // entry of a code is.
+    static MENTIONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if let Some(f) = findings.first()
+        && !MENTIONED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        out.push_str(&format!(
+            "more on a finding: `mimmfa explain {}` (any code)\n",
+            f.code
+        ));
+    }
+    out
+}
+
+/// `-v`: the checks that ran and found nothing, one a line.
+pub fn render_passed(ui: &Ui, passed: &[&crate::checks::catalogue::Check]) -> String {
+    if !ui.verbose || passed.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("checked, no finding ({}):\n", passed.len());
+    for c in passed {
+        out.push_str(&format!("  ok {}  {}: no\n", c.code, c.title));
+    }
+    out
+}
+
+/// The findings alone, without the pointer to `explain`.
+fn render_findings_only(ui: &Ui, findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
         let head = ui.paint(&format!("{}[{}]", f.severity.as_str(), f.code), f.severity);
@@ -422,17 +459,6 @@ pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
         if !f.hint.is_empty() {
             out.push_str(&format!("   = hint: {}\n", f.hint));
         }
-    }
-    // Once per run, however many folders or findings: where the full
-    // entry of a code is.
-    static MENTIONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    if let Some(f) = findings.first()
-        && !MENTIONED.swap(true, std::sync::atomic::Ordering::Relaxed)
-    {
-        out.push_str(&format!(
-            "more on a finding: `mimmfa explain {}` (any code)\n",
-            f.code
-        ));
     }
     out
 }

@@ -75,7 +75,7 @@ pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
             site.service_dir.display()
         )));
     }
-    let lock = acquire_lock(&site.settings)?;
+    let lock = acquire_lock(&site.settings, site.lock_wait)?;
     if let Some(pid) = &lock.took_over_from {
         warnings.push(format!(
             "took over a lock left by an earlier mimmfa (pid {pid}) that did not finish"

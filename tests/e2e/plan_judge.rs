@@ -265,3 +265,55 @@ fn a_full_disk_at_any_write_leaves_folder_and_store_as_they_were() {
         "the run has several writes to fail ({failed_at})"
     );
 }
+
+#[test]
+fn wait_lets_a_second_run_wait_for_the_first_instead_of_exiting_4() {
+    let site = Site::example();
+    let marker = site.dir().join("paused");
+    let bin = assert_cmd::cargo::cargo_bin("mimmfa");
+    let start_run = |args: &[&str], pause: bool| {
+        let mut cmd = std::process::Command::new(&bin);
+        cmd.args(AS_STOCK_COPY)
+            .arg("--service-dir")
+            .arg(site.dir())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if pause {
+            cmd.env("MIMMFA_TEST_PAUSE_BEFORE_RENAME", &marker);
+        }
+        cmd.spawn().unwrap()
+    };
+    let first = start_run(&["provider", "set", &gate()], true);
+    let start = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(start.elapsed().as_secs() < 60, "the first run never paused");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // No --wait: busy at once, and told how to wait.
+    let out = site.run(&["provider", "clear", "--force"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("--wait"), "{}", out.stderr);
+    // --wait 30: it waits, then works on what the first one left.
+    let second = start_run(
+        &["--wait", "30", "--json", "provider", "clear", "--force"],
+        false,
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::fs::remove_file(&marker).unwrap();
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let second = second.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(
+        second.status.code(),
+        Some(1),
+        "cleared, leaving MFA010: {v}"
+    );
+    assert_eq!(v["changed"], true, "{v}");
+}

@@ -332,8 +332,14 @@ fn a_fleet_reports_in_order_and_exits_with_the_worst_code() {
     assert_eq!(v["summary"]["folders"], 3);
     assert!(v["summary"]["errors"].as_u64().unwrap() >= 2);
     let human = mimmfa(&["validate", &dirs[0], &dirs[1]]);
+    let lines: Vec<&str> = human.stdout.lines().collect();
     assert!(
-        human.stdout.contains("FAIL") && human.stdout.contains("ok"),
+        !lines[0].starts_with("FAIL") && lines[0].contains(&dirs[0]),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        lines[1].starts_with("FAIL") && lines[1].contains("MFA042"),
         "{}",
         human.stdout
     );
