@@ -195,9 +195,26 @@ pub enum BackupAction {
         #[arg(long)]
         all: bool,
     },
-    /// Rebuild a damaged index.json from the backups present (each verified)
-    #[command(after_help = "Example:\n  mimmfa backup repair")]
-    Repair,
+    /// Rebuild a damaged index.json from the backups present (each verified), and quarantine damaged stored files
+    #[command(after_help = "Example:\n  mimmfa backup repair --dry-run")]
+    Repair {
+        #[command(flatten)]
+        dry: DryRun,
+    },
+    /// Claim the backups of a renamed or rebuilt server (or a moved folder) for this settings file
+    #[command(
+        after_help = "Example:\n  mimmfa backup adopt --from-host OLDSRV01 --dry-run\n  mimmfa backup adopt --from-host OLDSRV01 --from-path 'D:\\MIM\\Service\\MfaSettings.xml'"
+    )]
+    Adopt {
+        /// The host name the backups were taken on (`mimmfa backup list --all` shows it)
+        #[arg(long, value_name = "HOST")]
+        from_host: String,
+        /// The settings path they were taken of [default: this settings file's]
+        #[arg(long, value_name = "PATH")]
+        from_path: Option<String>,
+        #[command(flatten)]
+        dry: DryRun,
+    },
     /// Delete all but the newest N backups
     #[command(after_help = "Example:\n  mimmfa backup prune --keep 20 --dry-run")]
     Prune {
@@ -286,7 +303,8 @@ impl Command {
             Command::Backup(a) => match a.action {
                 None => "backup",
                 Some(BackupAction::List { .. }) => "backup list",
-                Some(BackupAction::Repair) => "backup repair",
+                Some(BackupAction::Repair { .. }) => "backup repair",
+                Some(BackupAction::Adopt { .. }) => "backup adopt",
                 Some(BackupAction::Prune { .. }) => "backup prune",
             },
             Command::Restore { .. } => "restore",

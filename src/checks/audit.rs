@@ -684,6 +684,28 @@ fn security_and_backups(
             }
         }
     }
+    // Where each of those snapshots would put its side files: only where
+    // its own settings say (store::side_targets), else MFA062.
+    let reached: Vec<_> = if opts.deep {
+        own.clone()
+    } else {
+        own.iter().take(VERIFIED_SNAPSHOTS).copied().collect()
+    };
+    for b in reached.into_iter().filter(|b| !b.side_files.is_empty()) {
+        let Ok(settings) = store.read_verified(b) else {
+            continue; // MFA061 above
+        };
+        for (_, target) in crate::store::side_targets::targets(a.site, b, &settings) {
+            if let Err(r) = target {
+                a.push(
+                    check::MFA062
+                        .finding(r.to_string())
+                        .file(store.dir().join(crate::store::snapshots::INDEX_FILE).display().to_string())
+                        .hint("`mimmfa backup repair` (drops what cannot be trusted); `mimmfa restore` of that backup refuses until then"),
+                );
+            }
+        }
+    }
     for dir in [&site.service_dir, &site.backup_dir] {
         for zip in sdk_zips_in(dir) {
             a.push(

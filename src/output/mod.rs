@@ -341,18 +341,45 @@ pub fn print_stderr(text: &str) {
     let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
 }
 
-/// Text from a file or the backup index, safe on a terminal: control
-/// characters (escape sequences among them) are shown escaped.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
+/// Untrusted text (from a file, the backup index, a path) on its way to a
+/// terminal: displayed with every control character (terminal escapes,
+/// BEL, line breaks, NUL) shown escaped, never emitted. Every renderer puts
+/// such text through this type.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a>(pub &'a str);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        for c in self.0.chars() {
+            if c.is_control() || is_bidi_control(c) {
+                for e in c.escape_default() {
+                    f.write_char(e)?;
+                }
+            } else {
+                f.write_char(c)?;
+            }
         }
+        Ok(())
     }
-    out
+}
+
+/// Characters that reorder text on screen (a "Trojan source" line).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// [`Shown`], as a String.
+pub fn printable(text: &str) -> String {
+    Shown(text).to_string()
+}
+
+/// Like [`printable`], but keeps line breaks: for text made of lines.
+pub fn printable_lines(text: &str) -> String {
+    text.split('\n')
+        .map(printable)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn emit(ui: &Ui, report: &Report) {

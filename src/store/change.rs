@@ -223,9 +223,15 @@ pub fn capture(
     warnings: &mut Vec<String>,
 ) -> State {
     let mut files: Vec<(Role, PathBuf, Vec<u8>)> = Vec::new();
+    // The SSPR SMS gate is loaded by its name in the Service folder.
+    let sms = site
+        .service_dir
+        .join(crate::checks::provider_dll::SMS_DLL_NAME);
+    let sms = sms.is_file().then_some((Role::Sms, sms));
     for (role, path) in pointers(site, settings)
         .into_iter()
         .chain(also.iter().cloned())
+        .chain(sms)
     {
         if files.iter().any(|(_, p, _)| same_file(p, &path)) {
             continue;

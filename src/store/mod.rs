@@ -4,5 +4,7 @@
 
 pub mod change;
 pub mod permissions;
+pub mod repair;
 pub mod safe_write;
+pub mod side_targets;
 pub mod snapshots;

@@ -21,6 +21,7 @@ mod secrets;
 mod settings_properties;
 #[cfg(unix)]
 mod setup;
+mod store_trust;
 mod util;
 mod validate;
 mod windows_paths;
