@@ -162,30 +162,48 @@ impl Rows {
 
 impl TableSource for Rows {
     fn header(&self) -> Vec<&'static str> {
-        vec![
+        let mut h = vec![
             "id", "created", "holds", "sha256", "label", "reason", "current",
-        ]
+        ];
+        if self.all {
+            h.insert(1, "host");
+        }
+        h
     }
 
     fn rows(&self, each: &mut dyn FnMut(Vec<String>)) {
         self.each(&mut |r| {
-            each(vec![
-                format!("{}{}", r.entry.id, if r.latest { " (latest)" } else { "" }),
-                r.entry.created.clone(),
-                r.entry.holds(),
+            let e = r.entry;
+            let mut cells = vec![
                 format!(
                     "{}{}",
-                    &r.entry.sha256[..12],
+                    Shown(&e.id),
+                    if r.latest { " (latest)" } else { "" }
+                ),
+                printable(&e.created),
+                printable(&e.holds()),
+                format!(
+                    "{}{}",
+                    e.sha256.get(..12).unwrap_or_default(),
                     if r.intact { "" } else { " DAMAGED" }
                 ),
-                printable(r.entry.label.as_deref().unwrap_or_default()),
-                printable(&r.entry.reason),
+                printable(e.label.as_deref().unwrap_or_default()),
+                printable(&e.reason),
                 if r.matches_current {
                     "yes".into()
                 } else {
                     String::new()
                 },
-            ])
+            ];
+            if self.all {
+                let host = match (&e.host, e.origin_known()) {
+                    (Some(h), _) => printable(h),
+                    (None, true) => "(schema 1)".into(),
+                    (None, false) => "(origin unknown)".into(),
+                };
+                cells.insert(1, host);
+            }
+            each(cells)
         });
     }
 }
@@ -211,6 +229,7 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
         intact: Mutex::default(),
     };
     let count = rows.entries().len();
+    let index = Arc::clone(&rows.index);
     if ctx.ui.is_human() {
         if count > 0 {
             report.table = StreamedTable::new(rows);
@@ -224,6 +243,12 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
         format!(" of {}", site.settings_display())
     };
     report.msg = format!("{count} backup(s){whose} in {}", store.dir().display());
+    let unknown = index.newest_first().filter(|b| !b.origin_known()).count();
+    if !all && unknown > 0 {
+        report.msg.push_str(&format!(
+            "; {unknown} more of unknown origin (recovered by repair): `mimmfa backup list --all`, restored only by id"
+        ));
+    }
     Ok(report)
 }
 
@@ -242,16 +267,22 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     report.settings_file = Some(site.settings_display());
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let store = site.backups();
-    let doomed: Vec<_> = store.list()?.into_iter().skip(keep).collect();
+    let own = store.list()?;
+    let total = own.len();
+    let doomed: Vec<_> = own.into_iter().skip(keep).collect();
     report.changed = !doomed.is_empty();
     let ids: Vec<&str> = doomed.iter().map(|b| b.id.as_str()).collect();
     report.body(&ctx.ui, &Pruned { deleted: &ids });
     if dry_run {
-        report.msg = format!("dry run: would delete {} backup(s)", doomed.len());
+        report.msg = format!(
+            "dry run: would delete {} of {total} backup(s), keeping the newest {}",
+            doomed.len(),
+            total - doomed.len()
+        );
         return Ok(report);
     }
     if doomed.is_empty() {
-        report.msg = format!("nothing to delete: {} backup(s), keeping {keep}", ids.len());
+        report.msg = format!("nothing to delete: {total} backup(s), keeping up to {keep}");
         return Ok(report);
     }
     let (lock, _) = store.lock()?;
@@ -262,8 +293,9 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
         ));
     }
     report.msg = format!(
-        "deleted {} backup(s), kept the newest {keep}",
-        removed.len()
+        "deleted {} of {total} backup(s), kept the newest {}",
+        removed.len(),
+        total - removed.len()
     );
     Ok(report)
 }
