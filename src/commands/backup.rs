@@ -496,10 +496,10 @@ impl Body for Restoring<'_> {
             .unwrap_or_default();
         format!(
             "backup {} ({}, {}{label}) holds {}\n",
-            e.id,
-            e.created,
-            printable(&e.reason),
-            e.holds()
+            Shown(&e.id),
+            Shown(&e.created),
+            Shown(&e.reason),
+            Shown(&e.holds())
         )
     }
 }

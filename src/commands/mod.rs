@@ -79,18 +79,18 @@ fn commit(
     }
     if dry_run {
         for f in &out.would_write {
-            report.line(format!("would write {f}"));
+            report.line(format!("would write {}", crate::output::Shown(f)));
         }
         for p in &out.replaced {
             report.line(format!(
                 "would save the existing {} in the backup first",
-                p.display()
+                crate::output::Shown(&p.display().to_string())
             ));
         }
         for p in &out.retired {
             report.line(format!(
                 "would move {} (the new settings no longer use it) into the backup",
-                p.display()
+                crate::output::Shown(&p.display().to_string())
             ));
         }
         report.body(

@@ -297,9 +297,10 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
     let header = src.header();
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    // Every cell is untrusted text: shown, never emitted.
     src.rows(&mut |cells| {
         for (w, c) in widths.iter_mut().zip(&cells) {
-            *w = (*w).max(width(c));
+            *w = (*w).max(width(&printable(c)));
         }
     });
     let rule = |out: &mut dyn Write, (l, fill, mid, r): (&str, &str, &str, &str)| {
@@ -310,7 +311,7 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
         let parts: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!(" {c}{} ", " ".repeat(w - width(c))))
+            .map(|(c, w)| format!(" {c}{} ", " ".repeat(w.saturating_sub(width(c)))))
             .collect();
         writeln!(out, "│{}│", parts.join("┆"))
     };
@@ -320,6 +321,7 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
     let mut result = Ok(());
     src.rows(&mut |cells| {
         if result.is_ok() {
+            let cells: Vec<String> = cells.iter().map(|c| printable(c)).collect();
             let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
             result = line(out, &cells);
         }
@@ -399,10 +401,13 @@ pub fn emit(ui: &Ui, report: &Report) {
                 .and_then(|_| out.flush());
         }
         Format::Human => {
+            // Messages and warnings carry paths and values from files: the
+            // last line of defence against a terminal escape in them.
             for w in &report.warnings {
                 print_stderr(&format!(
-                    "{}: {w}\n",
-                    ui.paint("warning", Severity::Warning)
+                    "{}: {}\n",
+                    ui.paint("warning", Severity::Warning),
+                    printable_lines(w)
                 ));
             }
             let mut text = if ui.quiet && report.quiet_findings {
@@ -415,7 +420,7 @@ pub fn emit(ui: &Ui, report: &Report) {
                 print_stderr(&format!(
                     "{}: {}\n",
                     ui.paint("error", Severity::Error),
-                    report.msg
+                    printable_lines(&report.msg)
                 ));
                 return;
             }
@@ -426,7 +431,7 @@ pub fn emit(ui: &Ui, report: &Report) {
                 let _ = write_table(&mut out, table.as_ref()).and_then(|_| out.flush());
             }
             if !ui.quiet && !report.msg.is_empty() && !report.msg_shown {
-                text.push_str(&report.msg);
+                text.push_str(&printable_lines(&report.msg));
                 text.push('\n');
             }
             print_stdout(&text);
@@ -439,15 +444,16 @@ pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
         let head = ui.paint(&format!("{}[{}]", f.severity.as_str(), f.code), f.severity);
-        out.push_str(&format!("{head}: {}\n", f.message));
+        out.push_str(&format!("{head}: {}\n", Shown(&f.message)));
         if let Some(file) = &f.file {
+            let file = Shown(file);
             match (f.line, f.column) {
                 (Some(l), Some(c)) => out.push_str(&format!("  --> {file}:{l}:{c}\n")),
                 _ => out.push_str(&format!("  --> {file}\n")),
             }
         }
         if !f.hint.is_empty() {
-            out.push_str(&format!("   = hint: {}\n", f.hint));
+            out.push_str(&format!("   = hint: {}\n", Shown(&f.hint)));
         }
     }
     // Once per run, however many folders or findings: where the full

@@ -553,3 +553,63 @@ fn a_renamed_server_and_a_moved_folder_claim_their_backups() {
         out.stdout
     );
 }
+
+#[test]
+fn terminal_escapes_are_shown_never_emitted() {
+    let raw = |out: &Out| {
+        out.stdout.contains('\u{1b}')
+            || out.stderr.contains('\u{1b}')
+            || out.stdout.contains('\u{7}')
+    };
+    // A DLL whose name holds escapes: the dry-run lines, the set and the
+    // status after it show them escaped.
+    let site = Site::example();
+    let tmp = tempfile::tempdir().unwrap();
+    let evil = tmp.path().join("Gate\u{1b}[2J\u{1b}]0;owned\u{7}.dll");
+    fs::copy(dll("CustomPhoneGate.dll"), &evil).unwrap();
+    let evil = evil.to_str().unwrap();
+    // (The name cannot go into the settings: XML refuses U+001B. The
+    // messages that name the file show it escaped.)
+    for args in [
+        &["provider", "set", evil, "--dry-run", "--no-copy"][..],
+        &["provider", "set", evil, "--dry-run"],
+        &["provider", "check", evil],
+    ] {
+        let out = site.run(args);
+        assert!(!raw(&out), "{args:?}: {:?} {:?}", out.stdout, out.stderr);
+        assert!(
+            args[1] == "set" && args.len() == 4
+                || out.stdout.contains("\\u{1b}")
+                || out.stderr.contains("\\u{1b}"),
+            "{args:?}: shown escaped: {:?} {:?}",
+            out.stdout,
+            out.stderr
+        );
+    }
+    site.json(&["backup"]);
+    for args in [
+        &["status"][..],
+        &["validate"],
+        &["backup", "list"],
+        &["backup"],
+        &["restore", "latest", "--dry-run"],
+    ] {
+        let out = site.run(args);
+        assert!(!raw(&out), "{args:?}: {:?} {:?}", out.stdout, out.stderr);
+    }
+    // Index fields with escapes: refused, and never echoed raw.
+    let mut v = index(&site);
+    v["backups"][0]["settings_path"] = "/x\u{1b}[2J".into();
+    v["backups"][0]["created"] = "\u{1b}]0;t\u{7}".into();
+    set_index(&site, &v);
+    for args in [
+        &["status"][..],
+        &["validate"],
+        &["backup", "list", "--all"],
+        &["restore", "latest", "--dry-run"],
+        &["backup", "repair", "--dry-run"],
+    ] {
+        let out = site.run(args);
+        assert!(!raw(&out), "{args:?}: {:?} {:?}", out.stdout, out.stderr);
+    }
+}
