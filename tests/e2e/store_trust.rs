@@ -342,6 +342,11 @@ fn a_killed_repair_never_leaves_the_folder_without_an_index() {
         .as_array_mut()
         .unwrap()
         .push(serde_json::json!({"id": "x"}));
+    // A clean run's length aims the kills over the whole of a run.
+    set_index(&site, &damaged);
+    let start = std::time::Instant::now();
+    assert_eq!(site.run(&["backup", "repair"]).code, 0);
+    let took = start.elapsed().as_micros() as u64;
     let mut rng = 0x2545F4914F6CDD1Du64;
     let (mut kills, mut old_left, mut new_left) = (0, 0, 0);
     for _ in 0..rounds {
@@ -358,7 +363,7 @@ fn a_killed_repair_never_leaves_the_folder_without_an_index() {
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        std::thread::sleep(std::time::Duration::from_micros(rng % 6000));
+        std::thread::sleep(std::time::Duration::from_micros(rng % (took * 5 / 4 + 1)));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             kills += 1;
@@ -384,8 +389,9 @@ fn a_killed_repair_never_leaves_the_folder_without_an_index() {
             );
         }
     }
+    assert!(kills > 0 && new_left > 0, "the kills land over the whole run");
     println!(
-        "repair kill loop: {rounds} runs, {kills} killed mid-run, {old_left} left the old index, {new_left} the new one, 0 without an index"
+        "repair kill loop: {rounds} runs (a clean run takes {took} µs), {kills} killed mid-run, {old_left} left the old index, {new_left} the new one, 0 without an index"
     );
 }
 
