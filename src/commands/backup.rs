@@ -14,7 +14,8 @@ use crate::store::change::{self, Plan, SideFile};
 use crate::store::repair::{self, Loss};
 use crate::store::side_targets;
 use crate::store::snapshots::{
-    BackupEntry, BackupStore, INDEX_FILE, Index, Meta, Role, State, absolute_display, latest_of,
+    BackupEntry, BackupStore, INDEX_FILE, Index, Meta, Role, State, absolute_display, beyond,
+    latest_of,
 };
 use anyhow::Result;
 use serde::Serialize;
@@ -269,7 +270,10 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     let store = site.backups();
     let own = store.list()?;
     let total = own.len();
-    let doomed: Vec<_> = own.into_iter().skip(keep).collect();
+    let doomed: Vec<BackupEntry> = beyond(&own.iter().collect::<Vec<_>>(), keep)
+        .into_iter()
+        .cloned()
+        .collect();
     report.changed = !doomed.is_empty();
     let ids: Vec<&str> = doomed.iter().map(|b| b.id.as_str()).collect();
     report.body(&ctx.ui, &Pruned { deleted: &ids });

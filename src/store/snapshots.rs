@@ -596,10 +596,8 @@ impl BackupStore {
     /// deleted snapshots and the files that could not be deleted safely.
     pub fn prune(&self, _lock: &StoreLock, keep: usize) -> Result<(Vec<BackupEntry>, Vec<String>)> {
         let mut index = self.load_owned()?;
-        let own_ids: HashSet<String> = self
-            .own(&index)
+        let own_ids: HashSet<String> = beyond(&self.own(&index), keep)
             .into_iter()
-            .skip(keep)
             .map(|b| b.id.clone())
             .collect();
         if own_ids.is_empty() {
@@ -683,6 +681,19 @@ pub fn way_back(own: &[&BackupEntry], current_sha: &str) -> WayBack {
         return WayBack::WrittenAfter(newest.id.clone());
     }
     WayBack::ChangedSince(newest.id.clone())
+}
+
+/// The snapshots prune deletes among `newest_first` (one source's): all
+/// but the newest `keep`, and never the one `restore latest` uses, even
+/// when restores took the newest `keep` (the way back is not pruned).
+pub fn beyond<'i>(newest_first: &[&'i BackupEntry], keep: usize) -> Vec<&'i BackupEntry> {
+    let way_back = latest_of(newest_first).map(|b| b.id);
+    newest_first
+        .iter()
+        .skip(keep)
+        .filter(|b| way_back.as_deref() != Some(b.id.as_str()))
+        .copied()
+        .collect()
 }
 
 /// The snapshot `restore latest` uses among `newest_first`.

@@ -389,7 +389,10 @@ fn a_killed_repair_never_leaves_the_folder_without_an_index() {
             );
         }
     }
-    assert!(kills > 0 && new_left > 0, "the kills land over the whole run");
+    assert!(
+        kills > 0 && new_left > 0,
+        "the kills land over the whole run"
+    );
     println!(
         "repair kill loop: {rounds} runs (a clean run takes {took} µs), {kills} killed mid-run, {old_left} left the old index, {new_left} the new one, 0 without an index"
     );
@@ -618,4 +621,30 @@ fn terminal_escapes_are_shown_never_emitted() {
         let out = site.run(args);
         assert!(!raw(&out), "{args:?}: {:?} {:?}", out.stdout, out.stderr);
     }
+}
+
+/// Found by the model test (tests/e2e/store_model.rs): the snapshots a
+/// restore took are the newest, and `prune --keep 1` deleted the way back.
+#[test]
+fn prune_never_deletes_the_snapshot_restore_latest_uses() {
+    let site = switched();
+    assert_eq!(site.json(&["restore", "latest"]).0, 0);
+    let (_, list) = site.json(&["backup", "list"]);
+    let way_back = list["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["latest"] == true)
+        .unwrap()["id"]
+        .clone();
+    assert_eq!(list["backups"][0]["before_restore"], true, "{list}");
+    let (code, v) = site.json(&["backup", "prune", "--keep", "1"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(!v["deleted"].as_array().unwrap().contains(&way_back), "{v}");
+    let (_, list) = site.json(&["backup", "list"]);
+    assert_eq!(list["backups"].as_array().unwrap().len(), 2, "{list}");
+    site.json(&["provider", "set", &gate()]);
+    let (code, v) = site.json(&["restore", "latest"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(site.settings(), EXAMPLE_SETTINGS);
 }
