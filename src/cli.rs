@@ -149,10 +149,10 @@ pub struct DryRun {
 /// The flags of a command that writes into the Service folder.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct ChangeArgs {
-    /// Do every check and show the diff, but touch nothing
+    /// Make the plan, check and judge it, show it and the diff, but touch nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)
+    /// Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)
     #[arg(long)]
     pub force: bool,
 }
@@ -202,9 +202,26 @@ pub enum BackupAction {
         #[arg(long)]
         all: bool,
     },
-    /// Rebuild a damaged index.json from the backups present (each verified)
-    #[command(after_help = "Example:\n  mimmfa backup repair")]
-    Repair,
+    /// Rebuild a damaged index.json from the backups present (each verified), and quarantine damaged stored files
+    #[command(after_help = "Example:\n  mimmfa backup repair --dry-run")]
+    Repair {
+        #[command(flatten)]
+        dry: DryRun,
+    },
+    /// Claim the backups of a renamed or rebuilt server (or a moved folder) for this settings file
+    #[command(
+        after_help = "Example:\n  mimmfa backup adopt --from-host OLDSRV01 --dry-run\n  mimmfa backup adopt --from-host OLDSRV01 --from-path 'D:\\MIM\\Service\\MfaSettings.xml'"
+    )]
+    Adopt {
+        /// The host name the backups were taken on (`mimmfa backup list --all` shows it)
+        #[arg(long, value_name = "HOST")]
+        from_host: String,
+        /// The settings path they were taken of [default: this settings file's]
+        #[arg(long, value_name = "PATH")]
+        from_path: Option<String>,
+        #[command(flatten)]
+        dry: DryRun,
+    },
     /// Delete all but the newest N backups
     #[command(after_help = "Example:\n  mimmfa backup prune --keep 20 --dry-run")]
     Prune {
@@ -231,10 +248,10 @@ pub enum SdkCommand {
     Apply {
         /// The Azure MFA SDK zip (the ASP.NET C# one, e.g. sdk_aspnet_csharp.zip)
         zip: PathBuf,
-        /// Username to set when the file has none
+        /// Username to set (replaces the file's value; without it the file's is kept)
         #[arg(long)]
         username: Option<String>,
-        /// DefaultCountryCode to set when the file has none (digits, no +)
+        /// DefaultCountryCode to set, digits, no + (replaces the file's value; without it the file's is kept)
         #[arg(long, value_name = "N")]
         country_code: Option<String>,
         /// Where to put cert_key.p12 [default: <service-dir>/MfaCerts]
@@ -309,7 +326,8 @@ impl Command {
             Command::Backup(a) => match a.action {
                 None => "backup",
                 Some(BackupAction::List { .. }) => "backup list",
-                Some(BackupAction::Repair) => "backup repair",
+                Some(BackupAction::Repair { .. }) => "backup repair",
+                Some(BackupAction::Adopt { .. }) => "backup adopt",
                 Some(BackupAction::Prune { .. }) => "backup prune",
             },
             Command::Restore { .. } => "restore",

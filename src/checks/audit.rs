@@ -700,6 +700,13 @@ fn security_and_backups(
     } else {
         own.iter().take(VERIFIED_SNAPSHOTS).copied().collect()
     };
+    let restores = crate::store::snapshots::latest_of(&own);
+    let way_back_files: std::collections::HashSet<&str> = restores
+        .iter()
+        .flat_map(|b| {
+            std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
+        })
+        .collect();
     let mut seen = std::collections::HashSet::new();
     for b in checked {
         let files = std::iter::once((&b.file, &b.sha256))
@@ -718,9 +725,38 @@ fn security_and_backups(
                 );
             }
             if !store.verifies(file, sha) {
-                a.push(check::MFA061.finding(format!("backup {}: {} is missing or does not match its recorded sha256 (changed or damaged)", b.id, file))
+                // An error only when it is the way back (the snapshot
+                // `restore latest` uses); an older snapshot's is a warning.
+                let finding = match &restores {
+                    Some(latest) if way_back_files.contains(file.as_str()) => check::MFA061
+                        .finding(format!("backup {} (the one `restore latest` uses): {} is missing or does not match its recorded sha256 (changed or damaged)", latest.id, file)),
+                    _ => check::MFA063.finding(format!("backup {}: {} is missing or does not match its recorded sha256 (changed or damaged)", b.id, file)),
+                };
+                a.push(finding
                     .file(path.display().to_string())
-                    .hint("do not restore it; find out who changed it, then `mimmfa backup prune` or `mimmfa backup repair`"));
+                    .hint("do not restore it; `mimmfa backup repair` quarantines the file and says which backups lose what"));
+            }
+        }
+    }
+    // Where each of those snapshots would put its side files: only where
+    // its own settings say (store::side_targets), else MFA062.
+    let reached: Vec<_> = if opts.deep {
+        own.clone()
+    } else {
+        own.iter().take(VERIFIED_SNAPSHOTS).copied().collect()
+    };
+    for b in reached.into_iter().filter(|b| !b.side_files.is_empty()) {
+        let Ok(settings) = store.read_verified(b) else {
+            continue; // MFA061 above
+        };
+        for (_, target) in crate::store::side_targets::targets(a.site, b, &settings) {
+            if let Err(r) = target {
+                a.push(
+                    check::MFA062
+                        .finding(r.to_string())
+                        .file(store.dir().join(crate::store::snapshots::INDEX_FILE).display().to_string())
+                        .hint("`mimmfa backup repair` (drops what cannot be trusted); `mimmfa restore` of that backup refuses until then"),
+                );
             }
         }
     }

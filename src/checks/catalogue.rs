@@ -97,8 +97,9 @@ catalogue! {
     MFA051, Warning, "the certificate file or a backup is readable by other users", "security";
     MFA052, Warning, "an Azure MFA SDK zip lies in the Service or backup folder", "security";
     MFA060, Warning, "no backup of the current settings file", "backups";
-    MFA061, Error, "a backup's bytes do not match its recorded sha256", "backups";
+    MFA061, Error, "the backup `restore latest` uses does not match its recorded sha256", "backups";
     MFA062, Error, "the backup index is damaged or names files that are not the store's own", "backups";
+    MFA063, Warning, "an older backup's bytes do not match its recorded sha256", "backups";
     MFA070, Warning, "the provider DLL is built for .NET Standard 2.0", "custom-provider";
 }
 

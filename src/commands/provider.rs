@@ -232,7 +232,7 @@ fn placement(
     if same_file {
         return Ok((target, vec![]));
     }
-    let target = change::place(site, current, Role::Provider, target, &bytes);
+    let target = change::place(site, current, Role::Provider, target, &bytes, true);
     Ok((
         target.clone(),
         vec![SideFile {

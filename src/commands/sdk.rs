@@ -145,7 +145,14 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     let preferred = std::path::absolute(cert_dir.join("cert_key.p12"))?;
     // The certificate the settings use already, if it holds these bytes;
     // else a name the current settings do not use (change::place).
-    let cert_path = change::place(&site, &before, Role::Certificate, preferred, &ex.files.cert);
+    let cert_path = change::place(
+        &site,
+        &before,
+        Role::Certificate,
+        preferred,
+        &ex.files.cert,
+        args.cert_dir.is_none(),
+    );
     let cert_windows = site.mapper.to_windows(&cert_path).ok_or_else(|| {
             refused(format!(
                 "--cert-dir {} is outside the service folder; off the server mimmfa cannot know its Windows path (map it with --path-map WINDOWS_FOLDER={})",

@@ -8,7 +8,7 @@ use crate::context::Ctx;
 use crate::error::usage;
 use crate::formats::settings_xml::{DEFAULT_COUNTRY_CODE, USERNAME};
 use crate::output::prompt::ask;
-use crate::output::{Report, emit, print_stderr};
+use crate::output::{Report, Shown, emit, print_stderr};
 use anyhow::Result;
 use dialoguer::Select;
 use std::path::PathBuf;
@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let doc = site.load()?;
     print_stderr(&format!(
         "MIM Service folder: {}\ncurrent mode:       {}\n",
-        site.service_dir.display(),
+        Shown(&site.service_dir.display().to_string()),
         doc.mode().as_str()
     ));
     let job = Select::new()
@@ -178,10 +178,10 @@ fn restore(ctx: &Ctx) -> Result<Report> {
         .map(|b| {
             format!(
                 "{}  {}  {}  {}",
-                b.id,
-                b.created,
-                b.reason,
-                b.label.clone().unwrap_or_default()
+                Shown(&b.id),
+                Shown(&b.created),
+                Shown(&b.reason),
+                Shown(b.label.as_deref().unwrap_or_default())
             )
         })
         .collect();

@@ -4,7 +4,7 @@ use crate::checks::audit::MIM_SERVICE_EXE;
 use crate::context::Ctx;
 use crate::formats::pkcs12::CertInfo;
 use crate::formats::secret::{is_secret_name, mask};
-use crate::output::{Body, Report, Ui};
+use crate::output::{Body, Report, Shown, Ui};
 use crate::store::snapshots::{WayBack, way_back};
 use anyhow::Result;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
@@ -76,7 +76,7 @@ struct LatestBackup {
 impl Body for Status {
     fn human(&self, ui: &Ui) -> String {
         let mut lines = vec![
-            format!("settings: {}", self.settings_file),
+            format!("settings: {}", Shown(&self.settings_file)),
             format!("mode:     {}", self.mode),
             match &self.mim_build {
                 Some(b) => format!("MIM build: {b}"),
@@ -90,17 +90,26 @@ impl Body for Status {
             .load_style(UTF8_FULL_CONDENSED)
             .set_header(["setting", "value", "line"]);
         for e in &self.settings {
-            table.add_row([e.name.clone(), e.shown.clone(), e.line.to_string()]);
+            table.add_row([
+                Shown(&e.name).to_string(),
+                Shown(&e.shown).to_string(),
+                e.line.to_string(),
+            ]);
         }
         lines.push(table.to_string());
         if let Some(c) = &self.certificate {
             lines.push(format!(
                 "certificate: {} (expires {})",
-                c.subject, c.not_after
+                Shown(&c.subject),
+                c.not_after
             ));
         }
         if let Some(p) = &self.provider {
-            lines.push(format!("provider:    {} ({})", p.file, p.classes));
+            lines.push(format!(
+                "provider:    {} ({})",
+                Shown(&p.file),
+                Shown(&p.classes)
+            ));
         }
         let Counts { errors, warnings } = self.validation;
         lines.push(format!(
@@ -122,7 +131,9 @@ impl Body for Status {
         if let Some(b) = self.latest_backup.as_ref().filter(|b| !b.matches_current) {
             lines.push(format!(
                 "`mimmfa restore latest` would bring back backup {} ({}, {})",
-                b.id, b.created, b.reason
+                Shown(&b.id),
+                Shown(&b.created),
+                Shown(&b.reason)
             ));
         }
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();

@@ -291,9 +291,10 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
     let header = src.header();
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    // Every cell is untrusted text: shown, never emitted.
     src.rows(&mut |cells| {
         for (w, c) in widths.iter_mut().zip(&cells) {
-            *w = (*w).max(width(c));
+            *w = (*w).max(width(&printable(c)));
         }
     });
     let rule = |out: &mut dyn Write, (l, fill, mid, r): (&str, &str, &str, &str)| {
@@ -304,7 +305,7 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
         let parts: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!(" {c}{} ", " ".repeat(w - width(c))))
+            .map(|(c, w)| format!(" {c}{} ", " ".repeat(w.saturating_sub(width(c)))))
             .collect();
         writeln!(out, "│{}│", parts.join("┆"))
     };
@@ -314,6 +315,7 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
     let mut result = Ok(());
     src.rows(&mut |cells| {
         if result.is_ok() {
+            let cells: Vec<String> = cells.iter().map(|c| printable(c)).collect();
             let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
             result = line(out, &cells);
         }
@@ -335,18 +337,45 @@ pub fn print_stderr(text: &str) {
     let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
 }
 
-/// Text from a file or the backup index, safe on a terminal: control
-/// characters (escape sequences among them) are shown escaped.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
+/// Untrusted text (from a file, the backup index, a path) on its way to a
+/// terminal: displayed with every control character (terminal escapes,
+/// BEL, line breaks, NUL) shown escaped, never emitted. Every renderer puts
+/// such text through this type.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a>(pub &'a str);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        for c in self.0.chars() {
+            if c.is_control() || is_bidi_control(c) {
+                for e in c.escape_default() {
+                    f.write_char(e)?;
+                }
+            } else {
+                f.write_char(c)?;
+            }
         }
+        Ok(())
     }
-    out
+}
+
+/// Characters that reorder text on screen (a "Trojan source" line).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// [`Shown`], as a String.
+pub fn printable(text: &str) -> String {
+    Shown(text).to_string()
+}
+
+/// Like [`printable`], but keeps line breaks: for text made of lines.
+pub fn printable_lines(text: &str) -> String {
+    text.split('\n')
+        .map(printable)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn emit(ui: &Ui, report: &Report) {
@@ -384,10 +413,13 @@ pub fn emit(ui: &Ui, report: &Report) {
             }
         }
         Format::Human => {
+            // Messages and warnings carry paths and values from files: the
+            // last line of defence against a terminal escape in them.
             for w in &report.warnings {
                 print_stderr(&format!(
-                    "{}: {w}\n",
-                    ui.paint("warning", Severity::Warning)
+                    "{}: {}\n",
+                    ui.paint("warning", Severity::Warning),
+                    printable_lines(w)
                 ));
             }
             let mut text = report.human.clone();
@@ -396,7 +428,7 @@ pub fn emit(ui: &Ui, report: &Report) {
                 print_stderr(&format!(
                     "{}: {}\n",
                     ui.paint("error", Severity::Error),
-                    report.msg
+                    printable_lines(&report.msg)
                 ));
                 return;
             }
@@ -407,7 +439,7 @@ pub fn emit(ui: &Ui, report: &Report) {
                 let _ = write_table(&mut out, table.as_ref()).and_then(|_| out.flush());
             }
             if !report.msg.is_empty() && !report.msg_shown {
-                text.push_str(&report.msg);
+                text.push_str(&printable_lines(&report.msg));
                 text.push('\n');
             }
             print_stdout(&text);
@@ -449,15 +481,16 @@ fn render_findings_only(ui: &Ui, findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
         let head = ui.paint(&format!("{}[{}]", f.severity.as_str(), f.code), f.severity);
-        out.push_str(&format!("{head}: {}\n", f.message));
+        out.push_str(&format!("{head}: {}\n", Shown(&f.message)));
         if let Some(file) = &f.file {
+            let file = Shown(file);
             match (f.line, f.column) {
                 (Some(l), Some(c)) => out.push_str(&format!("  --> {file}:{l}:{c}\n")),
                 _ => out.push_str(&format!("  --> {file}\n")),
             }
         }
         if !f.hint.is_empty() {
-            out.push_str(&format!("   = hint: {}\n", f.hint));
+            out.push_str(&format!("   = hint: {}\n", Shown(&f.hint)));
         }
     }
     out

@@ -69,6 +69,16 @@ fn real_outputs_match_their_schemas() {
     assert_shape("backup_list", &j(&["backup", "list", "--all"]));
     assert_shape("change", &j(&["sdk", "apply", z]));
     assert_shape("change", &j(&["backup", "prune", "--keep", "1"]));
+    assert_shape(
+        "change",
+        &j(&["backup", "adopt", "--from-host", "OLD", "--dry-run"]),
+    );
+    let index = String::from_utf8(site.read("MfaBackups/index.json")).unwrap();
+    site.write(
+        "MfaBackups/index.json",
+        &index.as_bytes()[..index.len() / 2],
+    );
+    assert_shape("change", &j(&["backup", "repair", "--dry-run"]));
     site.write("MfaBackups/index.json", b"{ damaged");
     assert_shape("failure", &j(&["backup", "list"]));
     assert_shape("change", &j(&["backup", "repair"]));

@@ -23,6 +23,8 @@ mod secrets;
 mod settings_properties;
 #[cfg(unix)]
 mod setup;
+mod store_model;
+mod store_trust;
 mod util;
 mod validate;
 mod windows_paths;

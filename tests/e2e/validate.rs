@@ -151,6 +151,16 @@ fn case(code: &str) -> (Site, Vec<String>) {
             std::fs::write(v["backup_file"].as_str().unwrap(), b"tampered").unwrap();
             (site, no_args)
         }
+        "MFA063" => {
+            let site = provider_site("CustomPhoneGate.dll");
+            let (_, v) = site.json(&["backup"]);
+            let older = v["backup_file"].as_str().unwrap().to_string();
+            let edited = site.settings().replace_all("</MfaSettings>", "<!-- x --></MfaSettings>");
+            site.write("MfaSettings.xml", &edited);
+            site.json(&["backup"]);
+            std::fs::write(older, b"tampered").unwrap();
+            (site, no_args)
+        }
         "MFA062" => {
             let site = provider_site("CustomPhoneGate.dll");
             site.json(&["backup"]);
