@@ -23,6 +23,7 @@ mod settings_properties;
 mod setup;
 mod util;
 mod validate;
+mod verdicts;
 mod windows_paths;
 #[cfg(unix)]
 mod xml_oracle;

@@ -1,0 +1,174 @@
+//! Issue 24: verdicts that hold on the files MIM admins really have.
+//! Each case was a false finding, a misleading one, or a wrong "ok".
+
+use crate::provider::dll;
+use crate::sdk::{FIXTURE_GROUP, FIXTURE_LICENSE, FIXTURE_PASSWORD, p12, sdk_zip};
+use crate::util::*;
+use mimmfa::paths::STOCK_SERVICE_DIR as STOCK;
+use serde_json::Value;
+
+fn sdk_settings(cert_path: &str, extra: &str) -> Vec<u8> {
+    format!(
+        "<MfaSettings>\r\n  <LICENSE_KEY>{FIXTURE_LICENSE}</LICENSE_KEY>\r\n  <GROUP_KEY>{FIXTURE_GROUP}</GROUP_KEY>\r\n  <CERT_PASSWORD>{FIXTURE_PASSWORD}</CERT_PASSWORD>\r\n  <CertFilePath>{cert_path}</CertFilePath>\r\n  <Username>svc</Username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n{extra}</MfaSettings>\r\n"
+    )
+    .into_bytes()
+}
+
+fn stock_cert() -> String {
+    format!("{STOCK}\\MfaCerts\\cert_key.p12")
+}
+
+fn findings(site: &Site, args: &[&str]) -> (i32, Vec<Value>) {
+    let mut full = vec!["validate"];
+    full.extend_from_slice(args);
+    let (code, v) = site.json(&full);
+    (code, v["findings"].as_array().unwrap().clone())
+}
+
+fn of<'a>(f: &'a [Value], code: &str) -> Vec<&'a Value> {
+    f.iter().filter(|x| x["code"] == code).collect()
+}
+
+#[test]
+fn a_quoted_certificate_path_is_mfa009_and_not_outside_the_service_folder() {
+    let site = Site::with(&sdk_settings(&format!("\"{}\"", stock_cert()), ""));
+    site.write("MfaCerts/cert_key.p12", &p12("aes256.p12"));
+    let (_, f) = findings(&site, &[]);
+    assert_eq!(of(&f, "MFA009").len(), 1, "{f:?}");
+    assert!(of(&f, "MFA027").is_empty(), "{f:?}");
+}
+
+#[test]
+fn mfa005_names_each_spelling_with_its_own_line() {
+    let site = Site::with(
+        b"<MfaSettings>\r\n  <LOCMFA>false</LOCMFA>\r\n  <username>a</username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n  <Username>b</Username>\r\n</MfaSettings>\r\n",
+    );
+    let (_, f) = findings(&site, &[]);
+    let dup = of(&f, "MFA005");
+    assert_eq!(dup.len(), 1, "{f:?}");
+    let message = dup[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("<Username> on line 5") && message.contains("<username> on line 3"),
+        "{message}"
+    );
+    assert_eq!(dup[0]["line"], 5, "{:?}", dup[0]);
+}
+
+#[test]
+fn a_country_code_with_a_leading_zero_is_refused_everywhere() {
+    for zero in ["001", "044", "01", "00"] {
+        let site = Site::example();
+        let text = String::from_utf8(site.settings()).unwrap().replace(
+            "<DefaultCountryCode>1<",
+            &format!("<DefaultCountryCode>{zero}<"),
+        );
+        site.write("MfaSettings.xml", text.as_bytes());
+        let (code, f) = findings(&site, &[]);
+        let cc = of(&f, "MFA030");
+        assert_eq!((code, cc.len()), (1, 1), "{zero}: {f:?}");
+        assert!(
+            cc[0]["message"].as_str().unwrap().contains("starts with 0"),
+            "{cc:?}"
+        );
+
+        let site = Site::example();
+        let before = site.snapshot();
+        let tmp = tempfile::tempdir().unwrap();
+        let zip = sdk_zip(tmp.path(), "aes256.p12");
+        let out = site.run(&[
+            "sdk",
+            "apply",
+            zip.to_str().unwrap(),
+            "--country-code",
+            zero,
+        ]);
+        assert_eq!(out.code, 2, "{zero}: {}", out.stderr);
+        assert!(out.stderr.contains("starts with 0"), "{}", out.stderr);
+        assert_eq!(site.snapshot(), before, "{zero}");
+    }
+}
+
+#[test]
+fn a_private_key_of_another_certificate_is_mfa024() {
+    let site = Site::with(&sdk_settings(&stock_cert(), ""));
+    site.write("MfaCerts/cert_key.p12", &p12("key-mismatch.p12"));
+    let (code, f) = findings(&site, &[]);
+    let bad = of(&f, "MFA024");
+    assert_eq!((code, bad.len()), (1, 1), "{f:?}");
+    assert!(
+        bad[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not belong to it"),
+        "{bad:?}"
+    );
+    // And sdk inspect of a zip holding it.
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = sdk_zip(tmp.path(), "key-mismatch.p12");
+    let out = mimmfa(&["sdk", "inspect", zip.to_str().unwrap(), "--json"]);
+    assert!(
+        finding_codes(&out.json()).contains(&"MFA024".to_string()),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Windows opens `customphonegate.DLL` as `CustomPhoneGate.dll`: so must
+/// an audit of a copy.
+#[test]
+fn an_audited_copy_finds_files_whatever_the_case() {
+    let gate = std::fs::read(dll("CustomPhoneGate.dll")).unwrap();
+    let site = Site::with(
+        format!("<MfaSettings>\r\n  <Username>svc</Username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n  <CustomPhoneProvider>{STOCK}\\customphonegate.DLL</CustomPhoneProvider>\r\n</MfaSettings>\r\n").as_bytes(),
+    );
+    site.write("CustomPhoneGate.dll", &gate);
+    for contract in EXAMPLE_CONTRACTS {
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/service")
+            .join(contract);
+        std::fs::copy(from, site.path(contract)).unwrap();
+    }
+    let (_, f) = findings(&site, &[]);
+    assert!(of(&f, "MFA040").is_empty(), "{f:?}");
+    assert!(of(&f, "MFA042").is_empty(), "{f:?}");
+
+    let cert = format!("{STOCK}\\mfacerts\\CERT_KEY.P12");
+    let site = Site::with(&sdk_settings(&cert, ""));
+    site.write("MfaCerts/cert_key.p12", &p12("aes256.p12"));
+    let (_, f) = findings(&site, &[]);
+    assert!(of(&f, "MFA022").is_empty(), "{f:?}");
+    assert!(of(&f, "MFA027").is_empty(), "{f:?}");
+}
+
+/// With `--windows-service-dir D:\MIM\Service`, a stock path is another
+/// folder of that server: MFA022 there, with the path to write instead.
+#[test]
+fn a_stock_path_on_a_server_installed_elsewhere_is_not_mapped_into_the_copy() {
+    let site = Site::with(&sdk_settings(&stock_cert(), ""));
+    site.write("MfaCerts/cert_key.p12", &p12("aes256.p12"));
+    let (code, f) = findings(&site, &["--windows-service-dir", r"D:\MIM\Service"]);
+    let missing = of(&f, "MFA022");
+    assert_eq!((code, missing.len()), (1, 1), "{f:?}");
+    assert!(
+        missing[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(r"D:\MIM\Service"),
+        "{missing:?}"
+    );
+    assert!(
+        missing[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains(r"D:\MIM\Service\MfaCerts\cert_key.p12"),
+        "{missing:?}"
+    );
+    // The server's own path is found in the copy.
+    let site = Site::with(&sdk_settings(r"D:\MIM\Service\MfaCerts\cert_key.p12", ""));
+    site.write("MfaCerts/cert_key.p12", &p12("aes256.p12"));
+    let (_, f) = findings(&site, &["--windows-service-dir", r"D:\MIM\Service"]);
+    assert!(
+        of(&f, "MFA022").is_empty() && of(&f, "MFA027").is_empty(),
+        "{f:?}"
+    );
+}
