@@ -199,6 +199,15 @@ pub fn audit_read(site: &Site, read: std::io::Result<Vec<u8>>, opts: Options) ->
             security_and_backups(&mut a, Some(&bytes), None, opts);
         }
         Ok(doc) => {
+            if doc.utf16().is_some() {
+                a.push(
+                    check::MFA016
+                        .finding("the file is UTF-16 (Notepad's \"Unicode\"); the MIM Service reads it, and mimmfa reads it as the same text, but a command that edits it (sdk apply, provider set, provider clear) writes it back as UTF-8 (the snapshot it takes first keeps these bytes; restore puts a snapshot back as it was)")
+                        .file(&a.file)
+                        .at(1, 1)
+                        .hint("nothing to fix; to keep one encoding everywhere, save it as UTF-8 (Notepad: Save As → Encoding UTF-8)"),
+                );
+            }
             structure(&mut a, &doc);
             let cert = mode_checks(&mut a, &doc, opts);
             security_and_backups(&mut a, Some(&bytes), cert.as_deref(), opts);

@@ -62,9 +62,19 @@ fn commit(
     plan: crate::store::change::Plan,
     dry_run: bool,
 ) -> anyhow::Result<Option<crate::store::snapshots::BackupEntry>> {
+    let utf16 = crate::formats::utf16::is_utf16(&plan.before)
+        && !crate::formats::utf16::is_utf16(&plan.after);
     let out = crate::store::change::commit(site, plan, dry_run)?;
     report.settings_file = Some(site.settings_display());
     report.changed = out.changed;
+    if utf16 && out.changed {
+        // MFA016: mimmfa edits the UTF-8 text of a UTF-16 file.
+        report.warn(format!(
+            "{} was UTF-16; it {} as UTF-8 (the MIM Service reads both; the snapshot keeps the UTF-16 original)",
+            site.settings_display(),
+            if dry_run { "would be written" } else { "is written" }
+        ));
+    }
     if let Some(diff) = &out.diff {
         if dry_run {
             report.answer(&diff.unified); // what a dry run is asked for

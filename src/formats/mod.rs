@@ -12,4 +12,5 @@ pub mod pkcs12;
 pub mod sdk_zip;
 pub mod secret;
 pub mod settings_xml;
+pub mod utf16;
 pub mod xml_rules;

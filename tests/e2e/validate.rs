@@ -66,6 +66,12 @@ fn case(code: &str) -> (Site, Vec<String>) {
         "MFA005" => (Site::with(b"<MfaSettings><LOCMFA>false</LOCMFA><LOCMFA>true</LOCMFA></MfaSettings>"), no_args),
         "MFA006" => (Site::with(b"<MfaSettings><CertFilepath>C:\\x</CertFilepath></MfaSettings>"), no_args),
         "MFA007" => (Site::with(b"<MfaSettings><FutureSetting>1</FutureSetting></MfaSettings>"), no_args),
+        "MFA016" => {
+            let text = String::from_utf8(provider_settings("x")).unwrap();
+            let mut utf16 = vec![0xFF, 0xFE];
+            utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            (Site::with(&utf16), no_args)
+        }
         "MFA008" => (Site::with(b"<MfaSettings><Username>J\xf6rg</Username></MfaSettings>"), no_args),
         "MFA009" => (sdk_site(sdk_settings(&format!("\"{}\"", stock_cert()), FIXTURE_PASSWORD, ""), "aes256.p12"), no_args),
         "MFA010" => (Site::with(b"<MfaSettings><Username>svc</Username></MfaSettings>"), no_args),

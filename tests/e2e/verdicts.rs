@@ -172,3 +172,69 @@ fn a_stock_path_on_a_server_installed_elsewhere_is_not_mapped_into_the_copy() {
         "{f:?}"
     );
 }
+
+fn utf16le(text: &str) -> Vec<u8> {
+    let mut v = vec![0xFF, 0xFE];
+    v.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    v
+}
+
+/// Notepad's "Unicode" (UTF-16 LE with a BOM, declared utf-16): System.Xml
+/// loads it (tests/xml-oracle), so validate does, with a warning; an edit
+/// writes UTF-8, the snapshot keeps the UTF-16 bytes, restore brings them
+/// back, and no output shows a secret.
+#[test]
+fn a_utf16_settings_file_is_read_warned_about_and_written_as_utf8() {
+    let text = String::from_utf8(EXAMPLE_SETTINGS.to_vec())
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .replace("encoding=\"utf-8\"", "encoding=\"utf-16\"");
+    let original = utf16le(&text);
+    let site = Site::example();
+    site.write("MfaSettings.xml", &original);
+    let (code, f) = findings(&site, &[]);
+    assert!(of(&f, "MFA008").is_empty(), "{f:?}");
+    assert_eq!(of(&f, "MFA016").len(), 1, "{f:?}");
+    assert_eq!(code, 0, "{f:?}");
+    let status = site.run(&["status", "--json"]);
+    assert_no_secrets(&status, &EXAMPLE_SECRETS);
+    assert_eq!(status.json()["mode"], "azure-mfa-sdk", "{}", status.stdout);
+
+    let gate = dll("CustomPhoneGate.dll");
+    let out = site.run(&["provider", "set", gate.to_str().unwrap(), "-v"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_no_secrets(&out, &EXAMPLE_SECRETS);
+    assert!(
+        out.stderr.contains("was UTF-16") || out.stdout.contains("was UTF-16"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let written = String::from_utf8(site.settings()).expect("written as UTF-8");
+    assert!(
+        written.contains("encoding=\"utf-8\"") && written.contains("<CustomPhoneProvider>"),
+        "{written}"
+    );
+    let (code, f) = findings(&site, &[]);
+    assert!(of(&f, "MFA016").is_empty() && code == 0, "{f:?}");
+
+    let out = site.run(&["restore", "latest", "--yes"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        site.settings(),
+        original,
+        "restore brings back the UTF-16 bytes"
+    );
+}
+
+/// What System.Xml refuses in UTF-16 stays an error on its line.
+#[test]
+fn a_utf16_file_system_xml_refuses_is_still_mfa008() {
+    let site = Site::with(&utf16le(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<MfaSettings><LOCMFA>false</LOCMFA></MfaSettings>\r\n",
+    ));
+    let (code, f) = findings(&site, &[]);
+    let bad = of(&f, "MFA008");
+    assert_eq!((code, bad.len()), (1, 1), "{f:?}");
+    assert_eq!(bad[0]["line"], 2, "{bad:?}");
+}
