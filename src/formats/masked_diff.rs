@@ -121,7 +121,7 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("<GROUP_KEY/>"));
-        assert!(m.contains("<LICENSE_KEY>•••• (sha256:"));
+        assert!(m.contains("<LICENSE_KEY>•••• (pbkdf2:"));
     }
 
     #[test]
