@@ -103,10 +103,10 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
 /// UTF-8 with or without a BOM, or UTF-16 with a BOM (what PowerShell 5.1's
 /// `>` writes).
 fn read_dir_list(list: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
-    use std::io::Read;
     let mut bytes = Vec::new();
     let read = if list.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+        crate::formats::bounded::read_capped(std::io::stdin(), crate::formats::bounded::INDEX_CAP)
+            .map(|b| bytes = b)
     } else {
         crate::formats::bounded::read_file(list, crate::formats::bounded::INDEX_CAP)
             .map(|b| bytes = b)

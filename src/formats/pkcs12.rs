@@ -15,6 +15,12 @@ use time::format_description::well_known::Rfc3339;
 /// The largest KDF/MAC iteration count accepted. Real files use 1–10,000
 /// (OpenSSL 2048, Windows 2000, Java 10,000); a million is generous.
 pub const MAX_ITERATIONS: u64 = 1_000_000;
+/// The key-derivation work one file may ask for in all: the sum of the
+/// iteration counts of its MAC and of every encrypted bag. Real files ask
+/// for a few thousand to ~60,000 (three derivations); this allows three at
+/// MAX_ITERATIONS, about 0.3 s of work. Many bags at a high count each
+/// (60 bags of 1,000,000: 6.5 s) are refused before any derivation.
+pub const KDF_BUDGET: u64 = 3 * MAX_ITERATIONS;
 /// Nesting depth the DER walk follows; real PKCS#12 files need about 10.
 const MAX_DEPTH: usize = 24;
 
@@ -30,6 +36,10 @@ pub enum P12Error {
         "it asks for {0} key-derivation iterations (more than {MAX_ITERATIONS}): refused as hostile"
     )]
     AbsurdIterations(u64),
+    #[error(
+        "it asks for {0} key-derivation iterations in all (its MAC and every encrypted bag; the budget is {KDF_BUDGET}): refused as hostile"
+    )]
+    OverBudget(u64),
     #[error("it uses an encryption scheme mimmfa cannot open ({0})")]
     Unsupported(String),
 }
@@ -111,6 +121,9 @@ pub fn open(bytes: &[u8], password: &Secret) -> Result<Option<CertInfo>, P12Erro
     let scan = scan(bytes)?;
     if scan.max_iterations > MAX_ITERATIONS {
         return Err(P12Error::AbsurdIterations(scan.max_iterations));
+    }
+    if scan.total_iterations > KDF_BUDGET {
+        return Err(P12Error::OverBudget(scan.total_iterations));
     }
     let archive =
         p12_keystore::Pkcs12Archive::from_pkcs12(bytes, password.expose()).map_err(|e| {
@@ -263,6 +276,8 @@ fn describe(der: &[u8], has_private_key: bool, encryption: String) -> Result<Cer
 struct Scan {
     schemes: Vec<String>,
     max_iterations: u64,
+    /// The sum over every salt + count pair: the file's whole KDF work.
+    total_iterations: u64,
     has_mac: bool,
 }
 
@@ -315,7 +330,9 @@ fn walk(body: &[u8], depth: usize, s: &mut Scan) {
     // PBKDF2 params and MacData all have this shape.
     for pair in items.windows(2) {
         if pair[0].0 == 0x04 && pair[1].0 == 0x02 {
-            s.max_iterations = s.max_iterations.max(integer(pair[1].1));
+            let n = integer(pair[1].1);
+            s.max_iterations = s.max_iterations.max(n);
+            s.total_iterations = s.total_iterations.saturating_add(n);
         }
     }
     for (tag, value) in items {
@@ -492,6 +509,16 @@ mod tests {
             open(&fixture("absurd-iterations.p12"), &pass()),
             Err(P12Error::AbsurdIterations(8_388_607))
         );
+    }
+
+    #[test]
+    fn many_bags_are_refused_by_their_sum_before_any_work() {
+        let start = std::time::Instant::now();
+        assert_eq!(
+            open(&fixture("many-bags-no-mac.p12"), &pass()),
+            Err(P12Error::OverBudget(20_000_000))
+        );
+        assert!(start.elapsed().as_millis() < 500, "{:?}", start.elapsed());
     }
 
     #[test]

@@ -827,8 +827,9 @@ fn same_path(a: &str, b: &str) -> bool {
 pub fn host_name() -> String {
     let from_env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let from_file = |p: &str| {
-        fs::read_to_string(p)
+        crate::formats::bounded::read_file(std::path::Path::new(p), 4096)
             .ok()
+            .and_then(|b| String::from_utf8(b).ok())
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };

@@ -238,3 +238,43 @@ fn a_utf16_file_system_xml_refuses_is_still_mfa008() {
     assert_eq!((code, bad.len()), (1, 1), "{f:?}");
     assert_eq!(bad[0]["line"], 2, "{bad:?}");
 }
+
+/// Twenty encrypted bags at 1,000,000 iterations each and no MAC: within
+/// the per-bag limit, seconds of work together (minutes unoptimised). The
+/// file's whole key-derivation work is budgeted: refused as hostile, at once.
+#[test]
+fn a_p12_of_many_costly_bags_is_refused_in_well_under_a_second() {
+    let site = Site::with(&sdk_settings(&stock_cert(), ""));
+    site.write("MfaCerts/cert_key.p12", &p12("many-bags-no-mac.p12"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mimmfa"))
+        .args([
+            "--service-dir",
+            site.dir().to_str().unwrap(),
+            "validate",
+            "--json",
+        ])
+        .args(AS_STOCK_COPY)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() >= 10 {
+            let _ = child.kill();
+            panic!("validate still deriving keys after 10 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let elapsed = start.elapsed();
+    let out = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    let bad = of(f, "MFA023");
+    assert_eq!(bad.len(), 1, "{v}");
+    let message = bad[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("refused as hostile") && message.contains("in all"),
+        "{message}"
+    );
+    assert!(elapsed.as_millis() < 1000, "{elapsed:?}");
+}
