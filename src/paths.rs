@@ -212,7 +212,7 @@ const MAX_ENTRIES_SCANNED: usize = 10_000;
 /// there, else the one entry that equals it ignoring case. A copy taken off
 /// a server keeps the on-disk case (`CustomPhoneGate.dll`) while the
 /// settings may say `customphonegate.DLL`, which the service opens fine.
-fn join_rest_as_windows(base: &Path, rest: &str) -> Option<PathBuf> {
+pub fn join_rest_as_windows(base: &Path, rest: &str) -> Option<PathBuf> {
     let mut out = base.to_path_buf();
     for part in rest
         .split(['\\', '/'])

@@ -101,6 +101,7 @@ catalogue! {
     MFA061, Error, "a backup's bytes do not match its recorded sha256", "backups";
     MFA062, Error, "the backup index is damaged or names files that are not the store's own", "backups";
     MFA070, Warning, "the provider DLL is built for .NET Standard 2.0", "custom-provider";
+    MFA071, Error, "a dependency of the provider DLL is missing, another version, or not loadable", "custom-provider";
 }
 
 /// The check that reports a file the settings reader cannot read.

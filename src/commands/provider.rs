@@ -82,6 +82,8 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     );
     describe(&ctx.ui, &mut report, &check);
     report.answer(&render_findings(&ctx.ui, &check.findings));
+    // What could not be proved is said, not silently skipped.
+    report.warnings.extend(check.notes.iter().cloned());
     let (errors, warnings) = tally(&check.findings);
     report.findings = check.findings;
     let what = if kind == Kind::Sms {

@@ -44,6 +44,13 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
     let mut folders = Vec::new();
     for (site, audited) in sites.iter().zip(results) {
+        // Not proved is not "ok": said beside the verdict.
+        report.warnings.extend(
+            audited
+                .notes
+                .iter()
+                .map(|n| format!("{}: {n}", site.settings_display())),
+        );
         let (e, w) = tally(&audited.findings);
         let code = if e > 0 || (args.strict && w > 0) {
             exit::FINDINGS
@@ -297,6 +304,8 @@ impl Body for Fleet<'_> {
 struct Audited {
     findings: Vec<Finding>,
     mim_build: Option<FileVersion>,
+    /// What the provider check could not prove (DllCheck::notes).
+    notes: Vec<String>,
 }
 
 fn audited(site: &Site, opts: Options) -> Audited {
@@ -304,5 +313,6 @@ fn audited(site: &Site, opts: Options) -> Audited {
     Audited {
         findings: a.findings,
         mim_build: a.mim_build,
+        notes: a.provider.map(|p| p.check.notes).unwrap_or_default(),
     }
 }

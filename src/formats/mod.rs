@@ -3,6 +3,7 @@
 //! PE version resources. Pure: bytes in, values or errors out; nothing here
 //! prints, writes files or imports the layers above.
 
+pub mod binding_config;
 pub mod bounded;
 pub mod dotnet;
 pub mod masked_diff;

@@ -129,6 +129,13 @@ fn case(code: &str) -> (Site, Vec<String>) {
             site.write("SmsServiceProvider.dll", &std::fs::read(dll("sms-second/SmsServiceProvider.dll")).unwrap());
             (site, no_args)
         }
+        "MFA071" => {
+            let site = provider_site("dependency/DependentGate.dll");
+            for contract in EXAMPLE_CONTRACTS {
+                site.write(contract, &std::fs::read(dll(contract)).unwrap());
+            }
+            (site, no_args)
+        }
         "MFA045" => (provider_site("OwnInterfacePhone.dll"), no_args),
         "MFA046" => (provider_site("NoDefaultCtorPhone.dll"), no_args),
         "MFA047" => (provider_site("GenericPhone.dll"), no_args),

@@ -278,3 +278,79 @@ fn a_p12_of_many_costly_bags_is_refused_in_well_under_a_second() {
     );
     assert!(elapsed.as_millis() < 1000, "{elapsed:?}");
 }
+
+/// A Service folder with the phone contract and the given fixtures.
+fn provider_folder(provider: &str, beside: &[&str]) -> Site {
+    let name = std::path::Path::new(provider)
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let site = Site::with(
+        format!("<MfaSettings>\r\n  <Username>svc</Username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n  <CustomPhoneProvider>{STOCK}\\{name}</CustomPhoneProvider>\r\n</MfaSettings>\r\n").as_bytes(),
+    );
+    site.write(&name, &std::fs::read(dll(provider)).unwrap());
+    site.write(
+        EXAMPLE_CONTRACTS[0],
+        &std::fs::read(dll(EXAMPLE_CONTRACTS[0])).unwrap(),
+    );
+    for file in beside {
+        let to = std::path::Path::new(file)
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        site.write(to, &std::fs::read(dll(file)).unwrap());
+    }
+    site
+}
+
+/// validate follows the CLR: a base class in another assembly of the
+/// folder, a dependency that is not there, a contract name in the other case.
+#[test]
+fn validate_binds_as_the_clr_does() {
+    let site = provider_folder(
+        "cross-assembly/DerivedGate.dll",
+        &["cross-assembly/Contoso.Base.dll"],
+    );
+    let (code, f) = findings(&site, &[]);
+    assert!(
+        of(&f, "MFA042").is_empty() && of(&f, "MFA071").is_empty(),
+        "{f:?}"
+    );
+    assert_eq!(code, 0, "{f:?}");
+
+    let site = provider_folder("dependency/DependentGate.dll", &[]);
+    let (code, f) = findings(&site, &[]);
+    let missing = of(&f, "MFA071");
+    assert_eq!((code, missing.len()), (1, 1), "{f:?}");
+    assert!(
+        missing[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Contoso.Sms, Version=1.0.0.0"),
+        "{missing:?}"
+    );
+    let human = site.run(&["validate"]);
+    assert!(!human.stdout.contains("ok to restart"), "{}", human.stdout);
+
+    let site = provider_folder(
+        "dependency/DependentGate.dll",
+        &["dependency/Contoso.Sms.dll"],
+    );
+    let (code, f) = findings(&site, &[]);
+    assert!(of(&f, "MFA071").is_empty() && code == 0, "{f:?}");
+
+    // MIM 2016's SMSServiceProviderContract, an SMS provider built against
+    // FIM 2010 R2's SmsServiceProviderContract: the CLR loads it.
+    let site = provider_folder(
+        "CustomPhoneGate.dll",
+        &[
+            "name-case/Microsoft.IdentityManagement.SMSServiceProviderContract.dll",
+            "sms-first/SmsServiceProvider.dll",
+        ],
+    );
+    let (code, f) = findings(&site, &[]);
+    assert!(of(&f, "MFA045").is_empty() && code == 0, "{f:?}");
+}
