@@ -24,6 +24,7 @@ pub struct Ctx {
     backup_dir: Option<PathBuf>,
     windows_service_dir: Option<String>,
     path_map: Vec<(String, PathBuf)>,
+    gac: Option<PathBuf>,
 }
 
 /// The folders one service folder's commands work on.
@@ -33,6 +34,8 @@ pub struct Site {
     pub settings: PathBuf,
     pub backup_dir: PathBuf,
     pub mapper: PathMapper,
+    /// `--gac DIR` (Ctx::gac).
+    pub gac: Option<PathBuf>,
     /// One store per run, so the index is parsed once and the store's lock
     /// is shared by every part of the command.
     store: Arc<OnceLock<Arc<BackupStore>>>,
@@ -61,10 +64,18 @@ impl Ctx {
             backup_dir: global.backup_dir,
             windows_service_dir: global.windows_service_dir,
             path_map: global.path_map,
+            gac: global.gac,
         }
     }
 
     /// This command's document, to fill.
+    /// `--gac DIR`: where provider references are bound besides the
+    /// Service folder (checks::clr_binding; on Windows the machine's GAC
+    /// when not given).
+    pub fn gac(&self) -> Option<PathBuf> {
+        self.gac.clone()
+    }
+
     pub fn report(&self) -> crate::output::Report {
         crate::output::Report::new(self.command)
     }
@@ -95,7 +106,7 @@ impl Ctx {
             Some(p) if with_overrides => p.clone(),
             _ => default,
         };
-        Site::new(
+        let mut site = Site::new(
             dir.to_path_buf(),
             pick(&self.settings, dir.join(SETTINGS_FILE)),
             pick(&self.backup_dir, dir.join(BACKUP_DIR)),
@@ -104,7 +115,9 @@ impl Ctx {
                 self.windows_service_dir.clone(),
                 self.path_map.clone(),
             ),
-        )
+        );
+        site.gac = self.gac.clone();
+        site
     }
 }
 
@@ -123,6 +136,7 @@ impl Site {
             settings,
             backup_dir,
             mapper,
+            gac: None,
             store: Arc::default(),
         }
     }

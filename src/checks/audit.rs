@@ -3,7 +3,7 @@
 
 use crate::checks::catalogue::{self as check, Check};
 use crate::checks::finding::Finding;
-use crate::checks::provider_dll::{Kind, SMS_DLL_NAME, check_dll};
+use crate::checks::provider_dll::{Kind, SMS_DLL_NAME, check_dll_with};
 use crate::checks::sdk_files::{certificate_findings, shape_hint, shape_ok};
 use crate::context::Site;
 use crate::formats::pe_version::FileVersion;
@@ -332,11 +332,11 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
     }
     let sms = a.site.service_dir.join(SMS_DLL_NAME);
     if let Ok(bytes) = std::fs::read(&sms) {
-        let check = check_dll(
+        let check = check_dll_with(
             &bytes,
             &sms.display().to_string(),
             Kind::Sms,
-            Some(&a.site.service_dir),
+            Some(&binder(a.site)),
         );
         a.findings.extend(check.findings);
     }
@@ -632,11 +632,11 @@ fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
             .hint("copy it into the Service folder (`mimmfa provider set DLL` does)"),
     );
     if let Ok(bytes) = std::fs::read(&path) {
-        let check = check_dll(
+        let check = check_dll_with(
             &bytes,
             &path.display().to_string(),
             Kind::Phone,
-            Some(&a.site.service_dir),
+            Some(&binder(a.site)),
         );
         let placed: Vec<Finding> = check
             .findings
@@ -761,6 +761,11 @@ fn security_and_backups(
             a.push(f);
         }
     }
+}
+
+/// Where the folder's provider DLLs bind their references.
+fn binder(site: &Site) -> crate::checks::clr_binding::Binder {
+    crate::checks::clr_binding::Binder::new(&site.service_dir, site.gac.clone())
 }
 
 /// Zips in `dir` (not below it) holding `pf/certs/cert_key.p12`.

@@ -71,6 +71,10 @@ impl Binder {
         &self.service_dir
     }
 
+    pub fn gac(&self) -> Option<&Path> {
+        self.gac.as_deref()
+    }
+
     pub fn has_gac(&self) -> bool {
         self.gac.is_some()
     }
@@ -218,13 +222,13 @@ impl Binder {
 
 /// The machine's GAC for .NET 4 assemblies, on the server itself.
 #[cfg(windows)]
-fn default_gac() -> Option<PathBuf> {
+pub fn default_gac() -> Option<PathBuf> {
     let windir = std::env::var_os("WINDIR")?;
     let gac = PathBuf::from(windir).join("Microsoft.NET").join("assembly");
     gac.is_dir().then_some(gac)
 }
 
 #[cfg(not(windows))]
-fn default_gac() -> Option<PathBuf> {
+pub fn default_gac() -> Option<PathBuf> {
     None
 }

@@ -129,7 +129,8 @@ pub fn check_dll_with(bytes: &[u8], file: &str, kind: Kind, binder: Option<&Bind
     if check.implementations.is_empty() {
         findings.push(no_implementation(&assembly, file, kind, service_dir));
     } else if let (Some(contract), Some(dir)) = (&check.contract, service_dir) {
-        match contract_finding(contract, file, kind, dir) {
+        let gac = binder.and_then(Binder::gac);
+        match contract_finding(contract, file, kind, dir, gac) {
             Compared::Differs(f) => findings.push(f),
             Compared::Same => {}
             Compared::NoContract => notes.push(format!(
@@ -405,9 +406,15 @@ enum Compared {
 /// compare as the CLR compares them, ignoring case: FIM 2010 R2's
 /// `SmsServiceProviderContract` and MIM 2016's `SMSServiceProviderContract`
 /// are one identity.
-fn contract_finding(used: &ContractRef, file: &str, kind: Kind, dir: &Path) -> Compared {
+fn contract_finding(
+    used: &ContractRef,
+    file: &str,
+    kind: Kind,
+    dir: &Path,
+    gac: Option<&Path>,
+) -> Compared {
     let interface = kind.interface();
-    let Some(home) = find_contract(dir, interface, &used.assembly) else {
+    let Some(home) = find_contract(dir, interface, &used.assembly, gac) else {
         return Compared::NoContract;
     };
     let same_key = home.public_key_token == used.public_key_token;
@@ -625,19 +632,38 @@ pub struct Contract {
 /// assemblies first (a copy a developer dropped in the folder must not
 /// win), then by name.
 pub fn find_contracts(dir: &Path) -> Vec<Contract> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return vec![];
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("dll") || e.eq_ignore_ascii_case("exe"))
-        })
-        .collect();
+    find_contracts_in(dir, None)
+}
+
+/// How deep `provider contract` looks below the Service folder, and how
+/// many files it reads at most (a Service folder holds a few hundred).
+const CONTRACT_DEPTH: usize = 2;
+const MAX_CONTRACT_FILES: usize = 4_000;
+
+/// `find_contracts` in the folder, its subfolders (CONTRACT_DEPTH deep) and
+/// the GAC when one is given: the MIM assemblies there
+/// (`GAC_MSIL\Microsoft.IdentityManagement.*\<version>__<token>\*.dll`).
+pub fn find_contracts_in(dir: &Path, gac: Option<&Path>) -> Vec<Contract> {
+    let mut paths = Vec::new();
+    assemblies_below(dir, CONTRACT_DEPTH, &mut paths);
+    if let Some(gac) = gac {
+        for arch in ["GAC_MSIL", "GAC_64"] {
+            let Ok(names) = std::fs::read_dir(gac.join(arch)) else {
+                continue;
+            };
+            for name in names.flatten().take(MAX_CONTRACT_FILES) {
+                let mim = name
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.to_lowercase().starts_with("microsoft.identitymanagement"));
+                if mim {
+                    assemblies_below(&name.path(), 1, &mut paths);
+                }
+            }
+        }
+    }
     paths.sort();
+    paths.truncate(MAX_CONTRACT_FILES);
     let mut out: Vec<Contract> = paths.iter().flat_map(|p| contracts_in(p)).collect();
     out.sort_by_key(|c| {
         (
@@ -647,6 +673,44 @@ pub fn find_contracts(dir: &Path) -> Vec<Contract> {
         )
     });
     out
+}
+
+/// Every .dll and .exe in `dir` and `depth` levels of folders below it
+/// (links to folders are not followed), at most MAX_CONTRACT_FILES.
+fn assemblies_below(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut folders = Vec::new();
+    for e in entries.flatten().take(MAX_CONTRACT_FILES) {
+        let Ok(kind) = e.file_type() else { continue };
+        let p = e.path();
+        if kind.is_dir() {
+            // The backup store holds old provider DLLs by hash, not the
+            // service's assemblies.
+            let store = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.eq_ignore_ascii_case("MfaBackups") || n.eq_ignore_ascii_case("MfaCerts")
+            });
+            if !store {
+                folders.push(p);
+            }
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("dll") || e.eq_ignore_ascii_case("exe"))
+        {
+            if out.len() >= MAX_CONTRACT_FILES {
+                return;
+            }
+            out.push(p);
+        }
+    }
+    if depth > 0 {
+        folders.sort();
+        for f in folders {
+            assemblies_below(&f, depth - 1, out);
+        }
+    }
 }
 
 fn contracts_in(path: &Path) -> Vec<Contract> {
@@ -677,7 +741,12 @@ fn contracts_in(path: &Path) -> Vec<Contract> {
 /// The MIM Service's own definition of `interface` in `dir`. Fast path: the
 /// assembly the DLL references, probed by name as the CLR does, when it is
 /// one of Microsoft's; otherwise the whole folder is searched.
-fn find_contract(dir: &Path, interface: &str, referenced: &str) -> Option<Contract> {
+fn find_contract(
+    dir: &Path,
+    interface: &str,
+    referenced: &str,
+    gac: Option<&Path>,
+) -> Option<Contract> {
     if referenced.starts_with("Microsoft.") {
         for ext in ["dll", "exe"] {
             let Some(probe) =
@@ -693,7 +762,7 @@ fn find_contract(dir: &Path, interface: &str, referenced: &str) -> Option<Contra
             }
         }
     }
-    find_contracts(dir)
+    find_contracts_in(dir, gac)
         .into_iter()
         .find(|c| c.interface == interface)
 }

@@ -354,3 +354,46 @@ fn validate_binds_as_the_clr_does() {
     let (code, f) = findings(&site, &[]);
     assert!(of(&f, "MFA045").is_empty() && code == 0, "{f:?}");
 }
+
+/// `provider contract` finds a contract in a subfolder of the Service
+/// folder, or only in the GAC (`--gac`, a copy of the server's); and
+/// `provider check` binds the contract reference there.
+#[test]
+fn the_contract_is_found_in_subfolders_and_the_gac() {
+    let contract = std::fs::read(dll(EXAMPLE_CONTRACTS[0])).unwrap();
+    let site = Site::with(b"<MfaSettings/>");
+    site.write(&format!("Bin/{}", EXAMPLE_CONTRACTS[0]), &contract);
+    let (code, v) = site.json(&["provider", "contract"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(
+        v["contracts"][0]["path"].as_str().unwrap().contains("Bin"),
+        "{v}"
+    );
+
+    let site = Site::with(b"<MfaSettings/>");
+    let gac = tempfile::tempdir().unwrap();
+    let name = EXAMPLE_CONTRACTS[0].trim_end_matches(".dll");
+    let home = gac
+        .path()
+        .join(format!("GAC_MSIL/{name}/v4.0_0.0.0.0__e94679b0ccbc885a"));
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join(EXAMPLE_CONTRACTS[0]), &contract).unwrap();
+    let (code, v) = site.json(&["provider", "contract"]);
+    assert_eq!(code, 1, "without the GAC it is not found: {v}");
+    let g = gac.path().to_str().unwrap();
+    let (code, v) = site.json(&["--gac", g, "provider", "contract"]);
+    assert_eq!(code, 0, "{v}");
+    let gate = dll("CustomPhoneGate.dll");
+    let (code, v) = site.json(&["--gac", g, "provider", "check", gate.to_str().unwrap()]);
+    assert_eq!((code, finding_codes(&v)), (0, Vec::<String>::new()), "{v}");
+    assert!(
+        v["warnings"].as_array().unwrap().is_empty(),
+        "compared with the GAC's: {v}"
+    );
+    // Without it: not "looks usable" in silence; the warning says what was not compared.
+    let (_, v) = site.json(&["provider", "check", gate.to_str().unwrap()]);
+    assert!(
+        v["warnings"].to_string().contains("was not compared"),
+        "without --gac: {v}"
+    );
+}
