@@ -190,6 +190,11 @@ fn real_path(path: &Path) -> String {
 /// `base` joined with the rest of a Windows path; `None` for a `..`
 /// component (which could leave the folder).
 fn join_rest(base: &Path, rest: &str) -> Option<PathBuf> {
+    join_parts(base, rest, |dir, part| dir.join(part))
+}
+
+/// `base` and each name of `rest` in turn, through `step`.
+fn join_parts(base: &Path, rest: &str, step: impl Fn(&Path, &str) -> PathBuf) -> Option<PathBuf> {
     let mut out = base.to_path_buf();
     for part in rest
         .split(['\\', '/'])
@@ -198,7 +203,7 @@ fn join_rest(base: &Path, rest: &str) -> Option<PathBuf> {
         if part == ".." {
             return None;
         }
-        out.push(part);
+        out = step(&out, part);
     }
     Some(out)
 }
@@ -213,23 +218,14 @@ const MAX_ENTRIES_SCANNED: usize = 10_000;
 /// a server keeps the on-disk case (`CustomPhoneGate.dll`) while the
 /// settings may say `customphonegate.DLL`, which the service opens fine.
 pub fn join_rest_as_windows(base: &Path, rest: &str) -> Option<PathBuf> {
-    let mut out = base.to_path_buf();
-    for part in rest
-        .split(['\\', '/'])
-        .filter(|p| !p.is_empty() && *p != ".")
-    {
-        if part == ".." {
-            return None;
-        }
-        let exact = out.join(part);
-        let found = if std::fs::symlink_metadata(&exact).is_ok() {
-            None
+    join_parts(base, rest, |dir, part| {
+        let exact = dir.join(part);
+        if std::fs::symlink_metadata(&exact).is_ok() {
+            exact
         } else {
-            entry_ignoring_case(&out, part)
-        };
-        out = found.unwrap_or(exact);
-    }
-    Some(out)
+            entry_ignoring_case(dir, part).unwrap_or(exact)
+        }
+    })
 }
 
 /// The entry of `dir` whose name equals `name` ignoring case (Unicode

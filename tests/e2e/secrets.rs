@@ -60,6 +60,26 @@ fn leaks(text: &str) -> Vec<String> {
     found
 }
 
+/// Every command that shows the settings, their diffs or their findings.
+fn every_output(gate: &str) -> Vec<Vec<&str>> {
+    vec![
+        vec!["validate"],
+        vec!["validate", "--json"],
+        vec!["validate", "--format", "sarif"],
+        vec!["status"],
+        vec!["status", "--json"],
+        vec!["-v", "provider", "set", gate, "--dry-run"],
+        vec!["provider", "set", gate, "--dry-run", "--json"],
+        vec!["backup"],
+        vec!["backup", "list", "--json"],
+        vec!["-v", "provider", "set", gate],
+        vec!["diff", "latest", "current"],
+        vec!["diff", "latest", "current", "--json"],
+        vec!["restore", "latest", "--dry-run", "--json"],
+        vec!["-v", "restore", "latest"],
+    ]
+}
+
 #[test]
 fn no_form_of_a_secret_shows_in_any_output() {
     let gate = dll("CustomPhoneGate.dll");
@@ -68,22 +88,7 @@ fn no_form_of_a_secret_shows_in_any_output() {
     for (form, _) in forms(PASSWORD) {
         let site = Site::example();
         site.write("MfaSettings.xml", &settings_with(form));
-        let commands: Vec<Vec<&str>> = vec![
-            vec!["validate"],
-            vec!["validate", "--json"],
-            vec!["validate", "--format", "sarif"],
-            vec!["status"],
-            vec!["status", "--json"],
-            vec!["-v", "provider", "set", gate, "--dry-run"],
-            vec!["provider", "set", gate, "--dry-run", "--json"],
-            vec!["backup"],
-            vec!["backup", "list", "--json"],
-            vec!["-v", "provider", "set", gate],
-            vec!["diff", "latest", "current"],
-            vec!["diff", "latest", "current", "--json"],
-            vec!["restore", "latest", "--dry-run", "--json"],
-            vec!["-v", "restore", "latest"],
-        ];
+        let commands = every_output(gate);
         for args in commands {
             let out = site.run(&args);
             let seen = leaks(&format!("{}{}", out.stdout, out.stderr));
@@ -122,19 +127,7 @@ fn any_element_named_like_a_secret_is_masked_everywhere() {
         .replace("</MfaSettings>", &format!("{extra}</MfaSettings>"));
     let site = Site::example();
     site.write("MfaSettings.xml", text.as_bytes());
-    let commands: Vec<Vec<&str>> = vec![
-        vec!["validate"],
-        vec!["validate", "--json"],
-        vec!["validate", "--format", "sarif"],
-        vec!["status"],
-        vec!["status", "--json"],
-        vec!["-v", "provider", "set", gate, "--dry-run"],
-        vec!["provider", "set", gate, "--dry-run", "--json"],
-        vec!["-v", "provider", "set", gate],
-        vec!["diff", "latest", "current"],
-        vec!["diff", "latest", "current", "--json"],
-        vec!["-v", "restore", "latest", "--dry-run"],
-    ];
+    let commands = every_output(gate);
     let mut failures = Vec::new();
     for args in commands {
         let out = site.run(&args);
