@@ -1092,6 +1092,23 @@ mod tests {
     }
 
     #[test]
+    fn a_base_class_of_another_assembly_is_recorded() {
+        let a = read("cross-assembly/DerivedGate.dll").unwrap();
+        let t = find(&a, "Contoso.Derived.DerivedGate");
+        assert_eq!(
+            t.external_base,
+            Some(InterfaceRef {
+                name: "Contoso.Base.PhoneBase".into(),
+                scope: Scope::Assembly("Contoso.Base".into())
+            })
+        );
+        assert!(t.interfaces.is_empty() && t.inherited_interfaces.is_empty());
+        // System.Object is the framework's: no external base.
+        let good = read("CustomPhoneGate.dll").unwrap();
+        assert!(good.types.iter().all(|t| t.external_base.is_none()));
+    }
+
+    #[test]
     fn abstract_internal_and_private_nested_are_not_creatable() {
         let a = read("AbstractInternalPhone.dll").unwrap();
         let impls: Vec<_> = a.types.iter().filter(|t| t.implements(PHONE)).collect();
