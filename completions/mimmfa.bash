@@ -86,7 +86,7 @@ _mimmfa() {
 
     case "${cmd}" in
         mimmfa)
-            opts="-s -y -q -v -h -V --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help --version status validate backup restore diff sdk provider setup explain completions"
+            opts="-s -y -q -v -h -V --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help --version status validate backup restore diff sdk provider setup explain completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,6 +128,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -136,7 +140,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup)
-            opts="-s -y -q -v -h --label --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help list repair adopt prune"
+            opts="-s -y -q -v -h --label --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help list repair adopt prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -182,6 +186,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -190,7 +198,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__adopt)
-            opts="-s -y -q -v -h --from-host --from-path --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --from-host --from-path --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -240,6 +248,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -248,7 +260,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__list)
-            opts="-s -y -q -v -h --all --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --all --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +302,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -298,7 +314,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__prune)
-            opts="-s -y -q -v -h --keep --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --keep --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +360,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -352,7 +372,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__repair)
-            opts="-s -y -q -v -h --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,6 +411,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -402,7 +426,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__completions)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help bash elvish fish powershell zsh"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +465,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -452,7 +480,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__diff)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,6 +519,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -502,7 +534,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__explain)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -541,6 +573,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -552,7 +588,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help set clear contract new check"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help set clear contract new check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,6 +630,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -602,7 +642,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__check)
-            opts="-s -y -q -v -h --sms --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --sms --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,6 +681,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -652,7 +696,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__clear)
-            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,6 +735,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -702,7 +750,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__contract)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,6 +792,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -752,7 +804,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__new)
-            opts="-s -y -q -v -h --sms --out --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --sms --out --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,6 +850,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -806,7 +862,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__set)
-            opts="-s -y -q -v -h --no-copy --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --no-copy --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -848,6 +904,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -856,7 +916,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__restore)
-            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -895,6 +955,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -906,7 +970,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__sdk)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help inspect apply"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help inspect apply"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -948,6 +1012,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -956,7 +1024,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__sdk__subcmd__apply)
-            opts="-s -y -q -v -h --username --country-code --cert-dir --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --username --country-code --cert-dir --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1010,6 +1078,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1018,7 +1090,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__sdk__subcmd__inspect)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1060,6 +1132,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1068,7 +1144,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__setup)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1107,6 +1183,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1118,7 +1198,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__status)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1160,6 +1240,10 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1168,7 +1252,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__validate)
-            opts="-s -y -q -v -h --dirs-from --strict --expiry-warning-days --deep --summary --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --help"
+            opts="-s -y -q -v -h --dirs-from --strict --expiry-warning-days --deep --summary --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1215,6 +1299,10 @@ _mimmfa() {
                     return 0
                     ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mimmfa_global_optspecs
-    string join \n s/service-dir= settings= backup-dir= format= json color= show-secrets y/yes q/quiet v/verbose path-map= wait= windows-service-dir= h/help V/version
+    string join \n s/service-dir= settings= backup-dir= format= json color= show-secrets y/yes q/quiet v/verbose path-map= wait= windows-service-dir= gac= h/help V/version
 end
 
 function __fish_mimmfa_needs_command
@@ -36,6 +36,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_needs_command" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
@@ -65,6 +66,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s y -l yes -d 'Answer yes to every confirmation'
@@ -85,6 +87,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l strict -d 'Fail (exit 1) on warnings too'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l deep -d 'Verify every file in the backup folder (MFA051, MFA061); by default only the newest 10 snapshots of this settings file'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l summary -d 'One line per folder (ok / warnings / FAIL and the codes) and the totals; the default for several folders (-v adds each finding)'
@@ -107,6 +110,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -130,6 +134,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l all -d 'Every backup in the folder, of any settings file or server sharing it'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -149,6 +154,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -170,6 +176,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -190,6 +197,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -209,6 +217,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l dry-run -d 'Make the plan, check and judge it, show it and the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l force -d 'Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l json -d 'Short for --format json'
@@ -229,6 +238,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -s y -l yes -d 'Answer yes to every confirmation'
@@ -247,6 +257,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -s y -l yes -d 'Answer yes to every confirmation'
@@ -267,6 +278,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s y -l yes -d 'Answer yes to every confirmation'
@@ -288,6 +300,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l dry-run -d 'Make the plan, check and judge it, show it and the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l force -d 'Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l json -d 'Short for --format json'
@@ -308,6 +321,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -s y -l yes -d 'Answer yes to every confirmation'
@@ -331,6 +345,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l no-copy -d 'Use the DLL where it is instead of copying it into the service folder'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l dry-run -d 'Make the plan, check and judge it, show it and the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l force -d 'Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)'
@@ -352,6 +367,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l dry-run -d 'Make the plan, check and judge it, show it and the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l force -d 'Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l json -d 'Short for --format json'
@@ -372,6 +388,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s y -l yes -d 'Answer yes to every confirmation'
@@ -391,6 +408,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l sms -d 'An SSPR SMS provider: ISmsServiceProvider first, built as SmsServiceProvider.dll'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l json -d 'Short for --format json'
@@ -411,6 +429,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l sms -d 'Check as an SSPR SMS provider (ISmsServiceProvider first); automatic for SmsServiceProvider.dll'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -430,6 +449,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s y -l yes -d 'Answer yes to every confirmation'
@@ -448,6 +468,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -s y -l yes -d 'Answer yes to every confirmation'
@@ -466,6 +487,7 @@ never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'

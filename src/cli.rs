@@ -71,6 +71,9 @@ pub struct GlobalArgs {
     /// The service folder as the MIM server sees it, when not the stock one (written into the file)
     #[arg(long, global = true, value_name = "PATH")]
     pub windows_service_dir: Option<String>,
+    /// A copy of the server's .NET 4 GAC (%WINDIR%\Microsoft.NET\assembly), where provider DLLs' references are also bound (on Windows the machine's own is used)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub gac: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,6 +25,7 @@ pub struct Ctx {
     windows_service_dir: Option<String>,
     path_map: Vec<(String, PathBuf)>,
     lock_wait: std::time::Duration,
+    gac: Option<PathBuf>,
 }
 
 /// The folders one service folder's commands work on.
@@ -36,6 +37,8 @@ pub struct Site {
     pub mapper: PathMapper,
     /// `--wait`: how long a changing command waits for another one.
     pub lock_wait: std::time::Duration,
+    /// `--gac DIR` (Ctx::gac).
+    pub gac: Option<PathBuf>,
     /// One store per run, so the index is parsed once and the store's lock
     /// is shared by every part of the command.
     store: Arc<OnceLock<Arc<BackupStore>>>,
@@ -65,10 +68,18 @@ impl Ctx {
             windows_service_dir: global.windows_service_dir,
             path_map: global.path_map,
             lock_wait: std::time::Duration::from_secs(global.wait),
+            gac: global.gac,
         }
     }
 
     /// This command's document, to fill.
+    /// `--gac DIR`: where provider references are bound besides the
+    /// Service folder (checks::clr_binding; on Windows the machine's GAC
+    /// when not given).
+    pub fn gac(&self) -> Option<PathBuf> {
+        self.gac.clone()
+    }
+
     pub fn report(&self) -> crate::output::Report {
         crate::output::Report::new(self.command)
     }
@@ -110,6 +121,7 @@ impl Ctx {
             ),
         );
         site.lock_wait = self.lock_wait;
+        site.gac = self.gac.clone();
         site
     }
 }
@@ -130,6 +142,7 @@ impl Site {
             backup_dir,
             mapper,
             lock_wait: std::time::Duration::ZERO,
+            gac: None,
             store: Arc::default(),
         }
     }

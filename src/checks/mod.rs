@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod clr_binding;
 pub mod finding;
 pub mod provider_dll;
 pub mod sdk_files;

@@ -161,6 +161,16 @@ fn commit(
         return Ok(result);
     }
     crate::store::plan::check_invariants(site, &plan)?;
+    if crate::formats::utf16::is_utf16(&plan.before)
+        && !crate::formats::utf16::is_utf16(&plan.after)
+    {
+        // MFA016: mimmfa edits the UTF-8 text of a UTF-16 file.
+        report.warn(format!(
+            "{} was UTF-16; it {} as UTF-8 (the MIM Service reads both; the snapshot keeps the UTF-16 original)",
+            site.settings_display(),
+            if dry_run { "would be written" } else { "is written" }
+        ));
+    }
     let verdict = crate::checks::verdict::judge(site, &plan);
     result.errors = verdict.errors;
     // A person sees what the change brings, and every error it leaves.

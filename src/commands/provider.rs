@@ -1,8 +1,9 @@
 //! `provider check | set | clear`: the custom phone provider path.
 
+use crate::checks::clr_binding::Binder;
 use crate::checks::finding::tally;
 use crate::checks::provider_dll::{
-    DllCheck, Kind, PHONE_INTERFACE, SMS_INTERFACE, check_dll, find_contracts, kind_for,
+    DllCheck, Kind, PHONE_INTERFACE, SMS_INTERFACE, check_dll_with, find_contracts_in, kind_for,
 };
 use crate::cli::ChangeArgs;
 use crate::context::{Ctx, Site};
@@ -74,14 +75,12 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     // The contract is compared with the Service folder's when there is one
     // here; an auditor checking a lone DLL still gets every other check.
     let service_dir = ctx.service_dir().ok().filter(|d| d.is_dir());
-    let check = check_dll(
-        &bytes,
-        &dll.display().to_string(),
-        kind,
-        service_dir.as_deref(),
-    );
+    let binder = service_dir.map(|d| Binder::new(&d, ctx.gac()));
+    let check = check_dll_with(&bytes, &dll.display().to_string(), kind, binder.as_ref());
     describe(&ctx.ui, &mut report, &check);
     report.answer(&render_findings(&ctx.ui, &check.findings));
+    // What could not be proved is said, not silently skipped.
+    report.warnings.extend(check.notes.iter().cloned());
     let (errors, warnings) = tally(&check.findings);
     report.findings = check.findings;
     let what = if kind == Kind::Sms {
@@ -116,11 +115,11 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
     let mut report = ctx.report();
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let bytes = read_dll(dll)?;
-    let check = check_dll(
+    let check = check_dll_with(
         &bytes,
         &dll.display().to_string(),
         Kind::Phone,
-        Some(&site.service_dir),
+        Some(&Binder::new(&site.service_dir, site.gac.clone())),
     );
     describe(&ctx.ui, &mut report, &check);
     report.answer(&render_findings(&ctx.ui, &check.findings));
@@ -334,7 +333,9 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
         )));
     }
     let mut report = ctx.report();
-    let found = find_contracts(dir);
+    // The folder, its subfolders, and the GAC (--gac, or the machine's).
+    let gac = ctx.gac().or_else(crate::checks::clr_binding::default_gac);
+    let found = find_contracts_in(dir, gac.as_deref());
     let rows: Vec<Row> = found
         .iter()
         .map(|c| {

@@ -78,7 +78,8 @@ fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Resu
 fn provider(ctx: &Ctx) -> Result<Report> {
     let Some(dll) = ask(&ctx.ui, "Path of the provider DLL", |s| {
         let path = PathBuf::from(s);
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {s}: {e}"))?;
+        let bytes = crate::formats::bounded::read_file(&path, crate::formats::bounded::DLL_CAP)
+            .map_err(|e| format!("cannot read {s}: {e}"))?;
         let check = crate::checks::provider_dll::check_dll(
             &bytes,
             s,

@@ -43,6 +43,13 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
     let mut folders = Vec::new();
     for (site, audited) in sites.iter().zip(results) {
+        // Not proved is not "ok": said beside the verdict.
+        report.warnings.extend(
+            audited
+                .notes
+                .iter()
+                .map(|n| format!("{}: {n}", site.settings_display())),
+        );
         let (e, w) = tally(&audited.findings);
         let code = if e > 0 || (args.strict && w > 0) {
             exit::FINDINGS
@@ -107,10 +114,10 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
 /// UTF-8 with or without a BOM, or UTF-16 with a BOM (what PowerShell 5.1's
 /// `>` writes).
 fn read_dir_list(list: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
-    use std::io::Read;
     let mut bytes = Vec::new();
     let read = if list.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+        crate::formats::bounded::read_capped(std::io::stdin(), crate::formats::bounded::INDEX_CAP)
+            .map(|b| bytes = b)
     } else {
         crate::formats::bounded::read_file(list, crate::formats::bounded::INDEX_CAP)
             .map(|b| bytes = b)
@@ -317,6 +324,8 @@ struct Audited {
     findings: Vec<Finding>,
     mim_build: Option<FileVersion>,
     passed: Vec<&'static crate::checks::catalogue::Check>,
+    /// What the provider check could not prove (DllCheck::notes).
+    notes: Vec<String>,
 }
 
 fn audited(site: &Site, opts: Options) -> Audited {
@@ -325,5 +334,6 @@ fn audited(site: &Site, opts: Options) -> Audited {
         findings: a.findings,
         mim_build: a.mim_build,
         passed: a.passed,
+        notes: a.provider.map(|p| p.check.notes).unwrap_or_default(),
     }
 }

@@ -1024,8 +1024,9 @@ pub fn host_name() -> String {
         return name;
     }
     let from_file = |p: &str| {
-        fs::read_to_string(p)
+        crate::formats::bounded::read_file(std::path::Path::new(p), 4096)
             .ok()
+            .and_then(|b| String::from_utf8(b).ok())
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };

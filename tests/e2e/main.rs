@@ -27,6 +27,7 @@ mod store_model;
 mod store_trust;
 mod util;
 mod validate;
+mod verdicts;
 mod windows_paths;
 #[cfg(unix)]
 mod xml_oracle;

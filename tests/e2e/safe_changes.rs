@@ -151,7 +151,7 @@ fn no_secret_reaches_any_output_without_show_secrets() {
         assert_no_secrets(out, &["OTHERKEY9999"]);
     }
     assert!(
-        outs[6].stdout.contains("-  <LICENSE_KEY>•••• (sha256:"),
+        outs[6].stdout.contains("-  <LICENSE_KEY>•••• (pbkdf2:"),
         "{}",
         outs[6].stdout
     );
@@ -206,7 +206,7 @@ fn status_reports_mode_and_masked_settings() {
         v["settings"]["LICENSE_KEY"]
             .as_str()
             .unwrap()
-            .starts_with("•••• (sha256:")
+            .starts_with("•••• (pbkdf2:")
     );
     site.write("MfaSettings.xml", b"<MfaSettings><CustomPhoneProvider>C:\\x.dll</CustomPhoneProvider><LOCMFA>true</LOCMFA></MfaSettings>");
     assert_eq!(site.json(&["status"]).1["mode"], "mixed");

@@ -213,3 +213,29 @@ fn ctrl_c_at_sdk_applys_prompt_says_interrupted_and_exits_130() {
     }
     assert_eq!(site.snapshot(), before);
 }
+
+/// The prompt refuses a country code with a leading zero (044 is not 44 to
+/// the service), as MFA030 and `sdk apply --country-code` do.
+#[test]
+fn the_wizard_refuses_a_country_code_with_a_leading_zero() {
+    let site = Site::with(
+        b"<MfaSettings>\r\n  <Username>svc</Username>\r\n  <CustomPhoneProvider></CustomPhoneProvider>\r\n</MfaSettings>\r\n",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = crate::sdk::sdk_zip(tmp.path(), "aes256.p12");
+    let mut p = wizard(&site);
+    await_prompt(&mut p, "Quit without changes");
+    key(&mut p, DOWN);
+    key(&mut p, "\r"); // the Azure MFA SDK
+    await_prompt(&mut p, "Path of the Azure MFA SDK zip");
+    p.send_line(zip.to_str().unwrap()).unwrap();
+    await_prompt(&mut p, "DefaultCountryCode");
+    p.send_line("044").unwrap();
+    p.exp_string("starts with 0").unwrap();
+    p.send_line("44").unwrap();
+    p.exp_string("preview: nothing has been written yet")
+        .unwrap();
+    await_prompt(&mut p, "Write these changes?");
+    p.send_line("n").unwrap();
+    p.exp_eof().unwrap();
+}

@@ -66,6 +66,12 @@ fn case(code: &str) -> (Site, Vec<String>) {
         "MFA005" => (Site::with(b"<MfaSettings><LOCMFA>false</LOCMFA><LOCMFA>true</LOCMFA></MfaSettings>"), no_args),
         "MFA006" => (Site::with(b"<MfaSettings><CertFilepath>C:\\x</CertFilepath></MfaSettings>"), no_args),
         "MFA007" => (Site::with(b"<MfaSettings><FutureSetting>1</FutureSetting></MfaSettings>"), no_args),
+        "MFA016" => {
+            let text = String::from_utf8(provider_settings("x")).unwrap();
+            let mut utf16 = vec![0xFF, 0xFE];
+            utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            (Site::with(&utf16), no_args)
+        }
         "MFA008" => (Site::with(b"<MfaSettings><Username>J\xf6rg</Username></MfaSettings>"), no_args),
         "MFA009" => (sdk_site(sdk_settings(&format!("\"{}\"", stock_cert()), FIXTURE_PASSWORD, ""), "aes256.p12"), no_args),
         "MFA010" => (Site::with(b"<MfaSettings><Username>svc</Username></MfaSettings>"), no_args),
@@ -121,6 +127,13 @@ fn case(code: &str) -> (Site, Vec<String>) {
         "MFA044" => {
             let site = provider_site("CustomPhoneGate.dll");
             site.write("SmsServiceProvider.dll", &std::fs::read(dll("sms-second/SmsServiceProvider.dll")).unwrap());
+            (site, no_args)
+        }
+        "MFA071" => {
+            let site = provider_site("dependency/DependentGate.dll");
+            for contract in EXAMPLE_CONTRACTS {
+                site.write(contract, &std::fs::read(dll(contract)).unwrap());
+            }
             (site, no_args)
         }
         "MFA045" => (provider_site("OwnInterfacePhone.dll"), no_args),
