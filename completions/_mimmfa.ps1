@@ -544,6 +544,7 @@ Register-ArgumentCompleter -Native -CommandName 'mimmfa' -ScriptBlock {
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)')
             [CompletionResult]::new('--windows-service-dir', '--windows-service-dir', [CompletionResultType]::ParameterName, 'The service folder as the MIM server sees it, when not the stock one (written into the file)')
             [CompletionResult]::new('--gac', '--gac', [CompletionResultType]::ParameterName, 'A copy of the server''s .NET 4 GAC (%WINDIR%\Microsoft.NET\assembly), where provider DLLs'' references are also bound (on Windows the machine''s own is used)')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Every code with its severity and title')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')

@@ -521,6 +521,7 @@ set edit:completion:arg-completer[mimmfa] = {|@words|
             cand --wait 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)'
             cand --windows-service-dir 'The service folder as the MIM server sees it, when not the stock one (written into the file)'
             cand --gac 'A copy of the server''s .NET 4 GAC (%WINDIR%\Microsoft.NET\assembly), where provider DLLs'' references are also bound (on Windows the machine''s own is used)'
+            cand --list 'Every code with its severity and title'
             cand --json 'Short for --format json'
             cand --show-secrets 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
             cand -y 'Answer yes to every confirmation'

@@ -469,6 +469,7 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l path-map -d 'R
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l list -d 'Every code with its severity and title'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -s y -l yes -d 'Answer yes to every confirmation'

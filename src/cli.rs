@@ -132,7 +132,11 @@ pub enum Command {
     #[command(after_help = "Example:\n  mimmfa explain MFA023\n  mimmfa explain MFA023 --json")]
     Explain {
         /// The check's code, as findings show it (e.g. MFA023)
-        code: String,
+        #[arg(required_unless_present = "list")]
+        code: Option<String>,
+        /// Every code with its severity and title
+        #[arg(long, conflicts_with = "code")]
+        list: bool,
     },
     /// Print shell completions
     #[command(after_help = "Example:\n  mimmfa completions powershell >> $PROFILE")]

@@ -739,7 +739,9 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let a = version(&site, &store, from, &mut report)?;
     let b = version(&site, &store, to, &mut report)?;
     let d = masked_diff(&a.settings, &b.settings, &a.name, &b.name);
-    report.human.push_str(&d.unified);
+    report
+        .human
+        .push_str(&crate::output::paint_diff(&ctx.ui, &d.unified));
     let mut changes = Vec::new();
     let mut paths: Vec<&(Role, String, Vec<u8>)> = a.files.iter().chain(&b.files).collect();
     paths.sort_by(|x, y| x.1.cmp(&y.1));

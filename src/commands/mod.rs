@@ -191,9 +191,12 @@ fn commit(
             &format!("{name} (new)"),
         );
         if dry_run {
-            report.answer(&diff.unified); // what a dry run is asked for
+            // What a dry run is asked for.
+            report.answer(&crate::output::paint_diff(ui, &diff.unified));
         } else if ui.verbose {
-            report.human.push_str(&diff.unified);
+            report
+                .human
+                .push_str(&crate::output::paint_diff(ui, &diff.unified));
         }
         report.diff = Some(diff);
     }

@@ -100,7 +100,9 @@ pub fn masked_diff(before: &[u8], after: &[u8], from_label: &str, to_label: &str
         .unified_diff()
         .context_radius(3)
         .header(from_label, to_label)
-        .to_string();
+        .to_string()
+        // An invisible U+FEFF would start the first line: say it in words.
+        .replace('\u{feff}', "[byte-order mark]");
     Diff {
         before,
         after,

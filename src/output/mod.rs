@@ -464,6 +464,38 @@ pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
     out
 }
 
+/// A unified diff for a person: on a colour terminal (or `--color always`)
+/// removed lines red, added green, hunk heads cyan, as git shows them.
+pub fn paint_diff(ui: &Ui, unified: &str) -> String {
+    if !ui.color {
+        return unified.to_string();
+    }
+    unified
+        .split_inclusive('\n')
+        .map(|line| {
+            let code = if line.starts_with("+++") || line.starts_with("---") {
+                "1"
+            } else if line.starts_with('+') {
+                "32"
+            } else if line.starts_with('-') {
+                "31"
+            } else if line.starts_with("@@") {
+                "36"
+            } else {
+                return line.to_string();
+            };
+            let (text, end) = if let Some(t) = line.strip_suffix("\r\n") {
+                (t, "\r\n")
+            } else if let Some(t) = line.strip_suffix('\n') {
+                (t, "\n")
+            } else {
+                (line, "")
+            };
+            format!("\x1b[{code}m{text}\x1b[0m{end}")
+        })
+        .collect()
+}
+
 /// `-v`: the checks that ran and found nothing, one a line.
 pub fn render_passed(ui: &Ui, passed: &[&crate::checks::catalogue::Check]) -> String {
     if !ui.verbose || passed.is_empty() {

@@ -320,3 +320,33 @@ fn the_stock_folder_warning_only_comes_with_a_write() {
         again.stderr
     );
 }
+
+/// A diff is coloured with `--color always` (never when piped by default)
+/// and names a byte-order mark in words instead of printing U+FEFF.
+#[test]
+fn diffs_are_coloured_on_request_and_name_the_bom() {
+    let site = Site::example();
+    let gate = crate::provider::dll("CustomPhoneGate.dll");
+    let args = ["provider", "set", gate.to_str().unwrap(), "--dry-run"];
+    let plain = site.run(&args);
+    assert!(
+        plain.stdout.contains("[byte-order mark]<?xml"),
+        "{}",
+        plain.stdout
+    );
+    assert!(!plain.stdout.contains('\u{feff}'), "{}", plain.stdout);
+    assert!(!plain.stdout.contains("\x1b["), "piped: no colour");
+    let mut coloured = vec!["--color", "always"];
+    coloured.extend_from_slice(&args);
+    let out = site.run(&coloured);
+    assert!(
+        out.stdout.contains("\x1b[32m+  <CustomPhoneProvider>"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\x1b[31m-  <LICENSE_KEY>"),
+        "{}",
+        out.stdout
+    );
+}

@@ -98,3 +98,33 @@ fn real_outputs_match_their_schemas() {
     broken.as_object_mut().unwrap().remove("warnings");
     assert!(!validator("status").is_valid(&broken));
 }
+
+/// The schema's root takes every real output and refuses a document that
+/// is no mimmfa output.
+#[test]
+fn the_root_schema_takes_real_outputs_and_refuses_others() {
+    let doc: Value =
+        serde_json::from_str(include_str!("../../docs/json/mimmfa-output.schema.json")).unwrap();
+    let root = jsonschema::options().build(&doc).unwrap();
+    for bogus in [json!({"hello": 1}), json!([]), json!({"schema_version": 1})] {
+        assert!(!root.is_valid(&bogus), "{bogus} passes the root schema");
+    }
+    let site = Site::example();
+    for args in [
+        &["status"][..],
+        &["validate"][..],
+        &["explain", "MFA022"][..],
+        &["explain", "--list"][..],
+        &["backup", "list"][..],
+        &["provider", "contract"][..],
+    ] {
+        let mut full = vec!["--json"];
+        full.extend_from_slice(args);
+        let out = site.run(&full);
+        let v = out.json();
+        let errors: Vec<String> = root.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+    let (_, failed) = site.json(&["restore", "nosuchid"]);
+    assert!(root.is_valid(&failed), "{failed}");
+}
