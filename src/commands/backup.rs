@@ -172,6 +172,17 @@ impl TableSource for Rows {
         h
     }
 
+    /// The id is what a person types back; the time is in it, so
+    /// `created` goes first on a narrow console, then the hash, then holds.
+    fn fixed(&self) -> Vec<usize> {
+        vec![0]
+    }
+
+    fn optional(&self) -> Vec<usize> {
+        let created = if self.all { 2 } else { 1 };
+        vec![created, created + 2, created + 1]
+    }
+
     fn rows(&self, each: &mut dyn FnMut(Vec<String>)) {
         self.each(&mut |r| {
             let e = r.entry;

@@ -7,7 +7,6 @@ use crate::formats::secret::{is_secret_name, mask};
 use crate::output::{Body, Report, Shown, Ui};
 use crate::store::snapshots::{WayBack, way_back};
 use anyhow::Result;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::{Serialize, Serializer};
 use std::path::PathBuf;
 
@@ -85,18 +84,13 @@ impl Body for Status {
                 ),
             },
         ];
-        let mut table = Table::new();
-        table
-            .load_style(UTF8_FULL_CONDENSED)
-            .set_header(["setting", "value", "line"]);
-        for e in &self.settings {
-            table.add_row([
-                Shown(&e.name).to_string(),
-                Shown(&e.shown).to_string(),
-                e.line.to_string(),
-            ]);
-        }
-        lines.push(table.to_string());
+        let rows = self
+            .settings
+            .iter()
+            .map(|e| vec![e.name.clone(), e.shown.clone(), e.line.to_string()])
+            .collect();
+        let table = crate::output::render_table(ui, &["setting", "value", "line"], &[0, 2], rows);
+        lines.push(table.trim_end().to_string());
         if let Some(c) = &self.certificate {
             lines.push(format!(
                 "certificate: {} (expires {})",

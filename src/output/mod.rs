@@ -33,6 +33,9 @@ pub struct Ui {
     pub verbose: bool,
     pub show_secrets: bool,
     pub yes: bool,
+    /// The terminal's width when stdout is one: tables fit it. Piped
+    /// output keeps every value whole.
+    pub columns: Option<usize>,
 }
 
 impl Ui {
@@ -53,6 +56,12 @@ impl Ui {
             ColorChoice::Never => false,
             ColorChoice::Auto => !no_color_env && std::io::stdout().is_terminal(),
         };
+        let columns = std::io::stdout()
+            .is_terminal()
+            .then(|| dialoguer::console::Term::stdout().size_checked())
+            .flatten()
+            .map(|(_, cols)| usize::from(cols))
+            .filter(|c| *c >= 40);
         Ui {
             format,
             color,
@@ -60,6 +69,7 @@ impl Ui {
             verbose,
             show_secrets,
             yes,
+            columns,
         }
     }
 
@@ -263,6 +273,15 @@ pub trait TableSource: Send + Sync {
     /// Call `each` with every row's cells, in order; called twice (widths
     /// first, then the text), so the rows are never all held.
     fn rows(&self, each: &mut dyn FnMut(Vec<String>));
+    /// Columns never shortened (an id a person types back).
+    fn fixed(&self) -> Vec<usize> {
+        Vec::new()
+    }
+    /// Columns left out, in this order, on a console too narrow for the
+    /// others at their narrowest.
+    fn optional(&self) -> Vec<usize> {
+        Vec::new()
+    }
 }
 
 #[derive(Default)]
@@ -287,7 +306,13 @@ impl std::fmt::Debug for StreamedTable {
 /// `src` in the frame the other tables have (comfy-table's
 /// UTF8_FULL_CONDENSED), written as it is made: comfy-table holds every
 /// cell of every row, 40 MiB for 10,000 backups.
-pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Result<()> {
+/// `limit`: the terminal's width; the widest columns are shortened (in
+/// the middle, with an ellipsis) until the table fits it.
+pub fn write_table(
+    out: &mut dyn Write,
+    src: &dyn TableSource,
+    limit: Option<usize>,
+) -> std::io::Result<()> {
     let header = src.header();
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
@@ -297,6 +322,37 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
             *w = (*w).max(width(&printable(c)));
         }
     });
+    let mut shown: Vec<usize> = (0..header.len()).collect();
+    if let Some(limit) = limit {
+        let fixed = src.fixed();
+        let narrowest = |i: usize, w: usize| {
+            if fixed.contains(&i) {
+                w
+            } else {
+                w.min(MIN_COLUMN)
+            }
+        };
+        let need = |cols: &[usize]| {
+            cols.iter().map(|&i| narrowest(i, widths[i])).sum::<usize>() + 3 * cols.len() + 1
+        };
+        for drop in src.optional() {
+            if need(&shown) <= limit {
+                break;
+            }
+            shown.retain(|&i| i != drop);
+        }
+        let mut kept: Vec<usize> = shown.iter().map(|&i| widths[i]).collect();
+        let floors: Vec<usize> = shown.iter().map(|&i| narrowest(i, widths[i])).collect();
+        fit(&mut kept, &floors, limit);
+        for (&i, w) in shown.iter().zip(kept) {
+            widths[i] = w;
+        }
+    }
+    let pick = |all: Vec<String>| -> Vec<String> {
+        shown.iter().filter_map(|&i| all.get(i).cloned()).collect()
+    };
+    let header: Vec<&str> = shown.iter().map(|&i| header[i]).collect();
+    let widths: Vec<usize> = shown.iter().map(|&i| widths[i]).collect();
     let rule = |out: &mut dyn Write, (l, fill, mid, r): (&str, &str, &str, &str)| {
         let parts: Vec<String> = widths.iter().map(|w| fill.repeat(w + 2)).collect();
         writeln!(out, "{l}{}{r}", parts.join(mid))
@@ -305,7 +361,10 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
         let parts: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!(" {c}{} ", " ".repeat(w.saturating_sub(width(c)))))
+            .map(|(c, w)| {
+                let c = shorten(c, *w);
+                format!(" {c}{} ", " ".repeat(w.saturating_sub(width(&c))))
+            })
             .collect();
         writeln!(out, "│{}│", parts.join("┆"))
     };
@@ -315,13 +374,77 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
     let mut result = Ok(());
     src.rows(&mut |cells| {
         if result.is_ok() {
-            let cells: Vec<String> = cells.iter().map(|c| printable(c)).collect();
+            let cells: Vec<String> = pick(cells).iter().map(|c| printable(c)).collect();
             let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
             result = line(out, &cells);
         }
     });
     result?;
     rule(out, ("└", "─", "┴", "┘"))
+}
+
+/// A column shortened to fit a console keeps at least this much.
+const MIN_COLUMN: usize = 12;
+
+/// Narrow the widest column above its floor, one character at a time,
+/// until the table (its cells, a space either side, and the rules between)
+/// fits `limit`.
+fn fit(widths: &mut [usize], floors: &[usize], limit: usize) {
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 3 * w.len() + 1;
+    while total(widths) > limit {
+        let Some((i, _)) = widths
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| **w > floors[*i])
+            .max_by_key(|(_, w)| **w)
+        else {
+            return;
+        };
+        widths[i] -= 1;
+    }
+}
+
+/// `text` in at most `width` characters: the start and the end kept, the
+/// middle an ellipsis (a path keeps its drive and its file name).
+pub fn shorten(text: &str, width: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= width || width < 3 {
+        return text.to_string();
+    }
+    let keep = width - 1;
+    let head = keep / 2;
+    let tail = keep - head;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// A table of `rows` under `header`, fitted to the terminal (Ui::columns);
+/// the `fixed` columns are never shortened.
+pub fn render_table(
+    ui: &Ui,
+    header: &[&'static str],
+    fixed: &[usize],
+    rows: Vec<Vec<String>>,
+) -> String {
+    struct Rows<'a>(&'a [&'static str], &'a [usize], Vec<Vec<String>>);
+    impl TableSource for Rows<'_> {
+        fn header(&self) -> Vec<&'static str> {
+            self.0.to_vec()
+        }
+        fn rows(&self, each: &mut dyn FnMut(Vec<String>)) {
+            for r in &self.2 {
+                each(r.clone());
+            }
+        }
+        fn fixed(&self) -> Vec<usize> {
+            self.1.to_vec()
+        }
+    }
+    let mut out = Vec::new();
+    let _ = write_table(&mut out, &Rows(header, fixed, rows), ui.columns);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Write to stdout; a closed pipe (`mimmfa ... | head`) is not an error.
@@ -436,7 +559,7 @@ pub fn emit(ui: &Ui, report: &Report) {
                 print_stdout(&text);
                 text.clear();
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                let _ = write_table(&mut out, table.as_ref()).and_then(|_| out.flush());
+                let _ = write_table(&mut out, table.as_ref(), ui.columns).and_then(|_| out.flush());
             }
             if !report.msg.is_empty() && !report.msg_shown {
                 text.push_str(&printable_lines(&report.msg));
@@ -549,7 +672,7 @@ mod tests {
     #[test]
     fn a_streamed_table_looks_like_the_other_tables() {
         let mut ours = Vec::new();
-        write_table(&mut ours, &Two).unwrap();
+        write_table(&mut ours, &Two, None).unwrap();
         let mut theirs = comfy_table::Table::new();
         theirs
             .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)

@@ -239,3 +239,62 @@ fn the_wizard_refuses_a_country_code_with_a_leading_zero() {
     p.send_line("n").unwrap();
     p.exp_eof().unwrap();
 }
+
+/// Tables fit the console: at 80 and 120 columns no line of `status` or
+/// `backup list` is wider than the terminal (long values are shortened in
+/// the middle); piped, the values stay whole.
+#[test]
+fn tables_fit_80_and_120_column_consoles() {
+    let site = Site::example();
+    for n in 0..3 {
+        site.json(&[
+            "backup",
+            "--label",
+            &format!("before change request {n} of the quarterly MIM maintenance window"),
+        ]);
+        site.write(
+            "MfaSettings.xml",
+            &[EXAMPLE_SETTINGS, format!("<!-- {n} -->").as_bytes()].concat(),
+        );
+    }
+    let bin = assert_cmd::cargo::cargo_bin("mimmfa");
+    for cols in [80, 120] {
+        for args in ["status", "backup list"] {
+            let mut cmd = std::process::Command::new("sh");
+            cmd.arg("-c")
+                .arg(format!(
+                    "stty cols {cols} rows 50; exec '{}' --service-dir '{}' {args}",
+                    bin.display(),
+                    site.dir().display()
+                ))
+                .env("NO_COLOR", "1")
+                .env_remove("MIMMFA_SERVICE_DIR");
+            let mut p = spawn_command(cmd, Some(15_000)).unwrap();
+            // rexpect hands the bytes over one char each: decode them.
+            let raw: Vec<u8> = p.exp_eof().unwrap().chars().map(|c| c as u8).collect();
+            let text = String::from_utf8_lossy(&raw).into_owned();
+            let widest = text
+                .lines()
+                .filter(|l| l.starts_with(['│', '┌', '╞', '└']))
+                .map(|l| l.trim_end_matches('\r').chars().count())
+                .max()
+                .unwrap();
+            assert!(
+                widest <= cols,
+                "{args} at {cols} columns: {widest} wide\n{text}"
+            );
+            if cols == 80 {
+                assert!(
+                    text.contains('…'),
+                    "{args} at {cols}: something was shortened\n{text}"
+                );
+            }
+        }
+    }
+    let piped = site.run(&["backup", "list"]);
+    assert!(
+        piped.stdout.contains("quarterly MIM maintenance window"),
+        "{}",
+        piped.stdout
+    );
+}
