@@ -104,6 +104,16 @@ pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
     }
     warnings.extend(stale.iter().map(|t| stale_temp_warning(t)));
     warnings.extend(journal::recover(site, &site.backups(), store_lock.as_ref()));
+    if let Some(lock) = &store_lock {
+        let gone = site.backups().collect_garbage(lock);
+        if !gone.is_empty() {
+            warnings.push(format!(
+                "removed {} stored file(s) no backup names, left by an interrupted run: {}",
+                gone.len(),
+                gone.join(", ")
+            ));
+        }
+    }
     Ok(Begun {
         locks: Some(Locks {
             _settings: lock,

@@ -571,6 +571,41 @@ impl BackupStore {
     /// entry (`id`, when one was made; only this source's) and the stored
     /// files it added that no entry names. `blobs` may come from a journal:
     /// only names of the store's own scheme whose bytes match are removed.
+    /// Remove stored files no entry names: left by a run killed between
+    /// storing them and indexing them, or by a prune killed between its
+    /// index and its deletions. Only plain files of the store's own naming
+    /// whose bytes match their name; nothing when the index cannot be read
+    /// (then `backup repair` decides). Returns the names removed.
+    pub fn collect_garbage(&self, _lock: &StoreLock) -> Vec<String> {
+        let Ok(index) = self.load() else {
+            return Vec::new();
+        };
+        let used: HashSet<&str> = index
+            .backups
+            .iter()
+            .flat_map(|b| {
+                std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
+            })
+            .collect();
+        let mut removed = Vec::new();
+        for entry in fs::read_dir(&self.dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(sha) = name.split('.').nth(1).filter(|s| is_sha256(s)) else {
+                continue;
+            };
+            let plain = entry.file_type().is_ok_and(|t| t.is_file());
+            if plain
+                && !used.contains(name.as_str())
+                && is_blob_name(&name, sha)
+                && self.verifies(&name, sha)
+                && fs::remove_file(entry.path()).is_ok()
+            {
+                removed.push(name);
+            }
+        }
+        removed
+    }
+
     pub fn discard(&self, _lock: &StoreLock, id: Option<&str>, blobs: &[String]) -> Result<()> {
         if let Some(id) = id {
             let mut index = self.load_owned()?;

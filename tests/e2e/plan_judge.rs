@@ -461,3 +461,35 @@ fn a_journal_naming_another_snapshot_does_not_remove_it() {
     assert!(list.to_string().contains(&id), "{list}");
     assert!(!site.path("MfaSettings.xml.journal").exists());
 }
+
+/// Stored files no backup names (a run killed between storing and
+/// indexing, or a prune between its index and its deletions) are removed
+/// by the next changing run; a file that is not the store's own stays.
+#[test]
+fn stored_files_no_backup_names_are_removed_by_the_next_change() {
+    let site = Site::example();
+    site.json(&["backup"]);
+    let orphan = format!("cert_key.{}.p12", sha256(b"an orphan"));
+    site.write(&format!("MfaBackups/{orphan}"), b"an orphan");
+    let liar = format!("cert_key.{}.p12", sha256(b"other bytes"));
+    site.write(&format!("MfaBackups/{liar}"), b"not what its name says");
+    site.write("MfaBackups/notes.txt", b"an admin's note");
+    let out = site.run(&["backup", "prune", "--keep", "1000"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("no backup names"), "{}", out.stderr);
+    assert!(!site.path(&format!("MfaBackups/{orphan}")).exists());
+    assert!(
+        site.path(&format!("MfaBackups/{liar}")).exists(),
+        "bytes that do not match are not ours"
+    );
+    assert!(site.path("MfaBackups/notes.txt").exists());
+    assert_eq!(
+        site.json(&["validate"]).1["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "MFA061")
+            .count(),
+        0
+    );
+}

@@ -346,7 +346,7 @@ fn a_killed_repair_never_leaves_the_folder_without_an_index() {
     set_index(&site, &damaged);
     let start = std::time::Instant::now();
     assert_eq!(site.run(&["backup", "repair"]).code, 0);
-    let took = start.elapsed().as_micros() as u64;
+    let mut took = start.elapsed().as_micros() as u64;
     let mut rng = 0x2545F4914F6CDD1Du64;
     let (mut kills, mut old_left, mut new_left) = (0, 0, 0);
     for _ in 0..rounds {
@@ -367,6 +367,11 @@ fn a_killed_repair_never_leaves_the_folder_without_an_index() {
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             kills += 1;
+            // A loaded machine runs slower than the clean run did: the aim
+            // follows, so some runs still complete.
+            took = took * 21 / 20;
+        } else {
+            took = took * 9 / 10;
         }
         child.wait().unwrap();
         // Either the old index (repair runs again) or the new, whole one.
