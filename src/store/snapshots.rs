@@ -174,6 +174,16 @@ impl Index {
         self.last_seq
     }
 
+    /// The stored files some entry names (the settings and side files).
+    fn stored_files(&self) -> HashSet<&str> {
+        self.backups
+            .iter()
+            .flat_map(|b| {
+                std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
+            })
+            .collect()
+    }
+
     /// Every snapshot, of any source, newest first.
     pub fn newest_first(&self) -> impl Iterator<Item = &BackupEntry> {
         self.backups.iter().rev()
@@ -580,13 +590,7 @@ impl BackupStore {
         let Ok(index) = self.load() else {
             return Vec::new();
         };
-        let used: HashSet<&str> = index
-            .backups
-            .iter()
-            .flat_map(|b| {
-                std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
-            })
-            .collect();
+        let used = index.stored_files();
         let mut removed = Vec::new();
         for entry in fs::read_dir(&self.dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -627,13 +631,7 @@ impl BackupStore {
             }
         }
         let index = self.load()?;
-        let used: HashSet<&str> = index
-            .backups
-            .iter()
-            .flat_map(|b| {
-                std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
-            })
-            .collect();
+        let used = index.stored_files();
         for file in blobs {
             let Some(sha) = file.split('.').nth(1).filter(|s| is_sha256(s)) else {
                 continue;
@@ -730,13 +728,7 @@ impl BackupStore {
         // entries pointing at nothing.
         self.save(index)?;
         let index = self.load()?;
-        let still_used: HashSet<&str> = index
-            .backups
-            .iter()
-            .flat_map(|b| {
-                std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
-            })
-            .collect();
+        let still_used = index.stored_files();
         let mut skipped = Vec::new();
         let mut done = HashSet::new();
         for b in &removed {
