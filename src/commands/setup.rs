@@ -21,7 +21,12 @@ const JOBS: [&str; 4] = [
 ];
 
 pub fn run(ctx: &Ctx) -> Result<Report> {
-    if !ctx.ui.can_prompt() || !ctx.ui.is_human() {
+    if !ctx.ui.is_human() {
+        return Err(usage(
+            "setup is the wizard for a person at the console and writes no JSON; in scripts use `mimmfa provider set DLL --json`, `mimmfa sdk apply ZIP --json` or `mimmfa restore ID --json`",
+        ));
+    }
+    if !ctx.ui.can_prompt() {
         return Err(usage(
             "setup is interactive and needs a terminal; in scripts use `mimmfa provider set DLL`, `mimmfa sdk apply ZIP` or `mimmfa restore ID`",
         ));

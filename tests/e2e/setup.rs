@@ -298,3 +298,22 @@ fn tables_fit_80_and_120_column_consoles() {
         piped.stdout
     );
 }
+
+/// `setup --json` on a terminal says why it will not (it is the person's
+/// wizard), not that a terminal is missing.
+#[test]
+fn setup_with_json_on_a_terminal_names_the_scripting_commands() {
+    let site = Site::example();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mimmfa"));
+    cmd.arg("--service-dir")
+        .arg(site.dir())
+        .args(["setup", "--json"])
+        .env_remove("MIMMFA_SERVICE_DIR");
+    let mut p = spawn_command(cmd, Some(15_000)).unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(
+        rest.contains("writes no JSON") && rest.contains("provider set DLL --json"),
+        "{rest:?}"
+    );
+    assert!(!rest.contains("needs a terminal"), "{rest:?}");
+}
