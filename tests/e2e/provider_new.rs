@@ -391,6 +391,7 @@ fn an_occupied_target_is_refused_and_nothing_is_written() {
     std::fs::write(full.join("notes.txt"), b"mine").unwrap();
     let file = tmp.path().join("file");
     std::fs::write(&file, b"a file").unwrap();
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut targets = vec![
         full.clone(),
         file.clone(),
