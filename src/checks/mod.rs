@@ -5,7 +5,9 @@
 pub mod audit;
 pub mod catalogue;
 pub mod finding;
+pub mod pam;
 pub mod provider_dll;
 pub mod sdk_files;
+pub mod signatures;
 pub mod verdict;
 pub mod view;
