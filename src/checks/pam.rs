@@ -164,7 +164,10 @@ mod tests {
         let days = s.days();
         assert_eq!(days.len(), 2);
         assert_eq!(days[0].day, "2026-11-23");
-        assert_eq!((days[0].completed, days[0].failed, days[0].phone_changed), (1, 3, 1));
+        assert_eq!(
+            (days[0].completed, days[0].failed, days[0].phone_changed),
+            (1, 3, 1)
+        );
         assert_eq!(
             days[0].repeated_failures,
             [UserFailures {

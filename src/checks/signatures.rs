@@ -64,10 +64,10 @@ impl Pattern {
                 let mut offset = 0;
                 for line in text.split_inclusive('\n') {
                     let folded_line = &folded[offset..offset + line.len()];
-                    if let Some(i) = folded_line.find(&wanted) {
-                        if folded_line[i + wanted.len()..].trim().is_empty() {
-                            return Some(offset + i);
-                        }
+                    if let Some(i) = folded_line.find(&wanted)
+                        && folded_line[i + wanted.len()..].trim().is_empty()
+                    {
+                        return Some(offset + i);
                     }
                     offset += line.len();
                 }
@@ -167,7 +167,11 @@ impl Match {
     /// The finding: the check's code, an error (the service failed: this
     /// is not a prediction), the signature's fix as the hint.
     pub fn finding(&self, message: String) -> Finding {
-        let mut f = self.signature.check.finding(message).hint(self.signature.fix);
+        let mut f = self
+            .signature
+            .check
+            .finding(message)
+            .hint(self.signature.fix);
         f.severity = Severity::Error;
         f
     }
@@ -179,7 +183,9 @@ pub fn match_event(event: &EventRecord) -> Option<Match> {
     let folded = text.to_ascii_lowercase();
     let mim = |s: &str| {
         let s = s.to_ascii_lowercase();
-        MIM_WORDS.iter().any(|w| s.contains(&w.to_ascii_lowercase()))
+        MIM_WORDS
+            .iter()
+            .any(|w| s.contains(&w.to_ascii_lowercase()))
     };
     if !mim(&event.provider) && !mim(&event.channel) && !mim(&folded) {
         return None;
@@ -191,9 +197,13 @@ pub fn match_event(event: &EventRecord) -> Option<Match> {
         let names = (signature.id == "provider-dependency" || signature.id == "net-core-reference")
             .then(|| assembly_named(&text[at..]))
             .flatten();
+        let mut line = text[start..end].trim().to_string();
+        if matches!(signature.pattern, Pattern::Blank(_)) {
+            line.push_str(" (empty)");
+        }
         Some(Match {
             signature,
-            line: text[start..end].trim().to_string(),
+            line,
             names,
         })
     })
@@ -234,7 +244,11 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), SIGNATURES.len());
-        assert!(SIGNATURES.iter().all(|s| !s.seen_in.is_empty() && !s.fix.is_empty()));
+        assert!(
+            SIGNATURES
+                .iter()
+                .all(|s| !s.seen_in.is_empty() && !s.fix.is_empty())
+        );
     }
 
     #[test]
@@ -264,7 +278,7 @@ mod tests {
         let empty = "at AuthenticateLocal()\nCertificate File Path:  \r\nUser: x";
         let m = match_event(&event("Microsoft.ResourceManagement", empty)).unwrap();
         assert_eq!(m.signature.id, "empty-cert-path");
-        assert_eq!(m.line, "Certificate File Path:");
+        assert_eq!(m.line, "Certificate File Path: (empty)");
     }
 
     #[test]

@@ -310,7 +310,7 @@ impl<R: BufRead> Parser<R> {
                         return Err(Failed::Bad(fault(before + e.at as u64, e.message)));
                     }
                     // References come as their own events (GeneralRef).
-                    self.text(&text.to_string(), before)?;
+                    self.text(text, before)?;
                 }
                 Event::CData(data) => {
                     let text = utf8(&data, before)?.to_string();
@@ -391,7 +391,12 @@ impl<R: BufRead> Parser<R> {
                     (Some("EventData"), "Data") => {
                         partial.data = Some((attr("Name")?, String::new()));
                     }
-                    _ if self.stack.iter().skip(partial.depth).any(|s| s == "UserData") => {
+                    _ if self
+                        .stack
+                        .iter()
+                        .skip(partial.depth)
+                        .any(|s| s == "UserData") =>
+                    {
                         partial.data = Some((Some(name.clone()), String::new()));
                     }
                     _ => {}
@@ -429,7 +434,11 @@ impl<R: BufRead> Parser<R> {
         let keep = &text[..floor_char(text, partial.budget)];
         partial.budget -= keep.len();
         let parent = self.stack.last().map(String::as_str).unwrap_or("");
-        let grand = self.stack.len().checked_sub(2).and_then(|i| self.stack.get(i));
+        let grand = self
+            .stack
+            .len()
+            .checked_sub(2)
+            .and_then(|i| self.stack.get(i));
         let record = &mut partial.record;
         match (grand.map(String::as_str), parent) {
             (Some("System"), "EventID") => {
@@ -454,7 +463,10 @@ fn floor_char(text: &str, max: usize) -> usize {
     if text.len() <= max {
         return text.len();
     }
-    (0..=max).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
+    (0..=max)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0)
 }
 
 fn utf8(bytes: &[u8], at: u64) -> Result<&str, Failed> {
@@ -468,13 +480,11 @@ fn utf8(bytes: &[u8], at: u64) -> Result<&str, Failed> {
 
 fn attribute(start: &BytesStart<'_>, key: &str, at: u64) -> Result<Option<String>, Failed> {
     for attr in start.attributes() {
-        let attr =
-            attr.map_err(|e| Failed::Bad(fault(at, format!("not well-formed XML: {e}"))))?;
+        let attr = attr.map_err(|e| Failed::Bad(fault(at, format!("not well-formed XML: {e}"))))?;
         if attr.key.local_name().as_ref() == key.as_bytes() {
             let raw = utf8(&attr.value, at)?;
-            let value = quick_xml::escape::unescape(raw).map_err(|e| {
-                Failed::Bad(fault(at, format!("not well-formed XML: {e}")))
-            })?;
+            let value = quick_xml::escape::unescape(raw)
+                .map_err(|e| Failed::Bad(fault(at, format!("not well-formed XML: {e}"))))?;
             return Ok(Some(value.into_owned()));
         }
     }
@@ -651,7 +661,8 @@ impl<R: Read> Utf16<R> {
                 return Err(self.broken());
             };
             let mut tmp = [0u8; 4];
-            self.out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+            self.out
+                .extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
         }
         Ok(true)
     }
@@ -708,7 +719,11 @@ mod tests {
 
     #[test]
     fn reads_the_fields_with_or_without_a_root() {
-        let two = format!("{}\r\n{}", event(3, "a &amp; b"), event(4, "<![CDATA[x<y]]>"));
+        let two = format!(
+            "{}\r\n{}",
+            event(3, "a &amp; b"),
+            event(4, "<![CDATA[x<y]]>")
+        );
         for doc in [two.clone(), format!("<Events>{two}</Events>")] {
             let events = all(doc.as_bytes()).unwrap();
             assert_eq!(events.len(), 2);
@@ -772,6 +787,9 @@ mod tests {
         let e = &all(doc.as_bytes()).unwrap()[0];
         let total: usize = e.data.iter().map(|(_, v)| v.len()).sum();
         // The System fields count too: a few dozen bytes.
-        assert!(total <= EVENT_TEXT_CAP && total > EVENT_TEXT_CAP - 100, "{total}");
+        assert!(
+            total <= EVENT_TEXT_CAP && total > EVENT_TEXT_CAP - 100,
+            "{total}"
+        );
     }
 }
