@@ -80,6 +80,29 @@ fn real_outputs_match_their_schemas() {
         other.dir().to_str().unwrap(),
     ]);
     assert_shape("validate_fleet", &fleet);
+    let fixture = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/events")
+            .join(name)
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let (window, pam, noise) = (
+        fixture("window.xml"),
+        fixture("pam.xml"),
+        fixture("noise.xml"),
+    );
+    assert_shape("events", &j(&["events", &window, &pam]));
+    assert_shape(
+        "events",
+        &j(&["events", &noise, "--since", "2026-11-23T14:03:00Z"]),
+    );
+    assert_shape(
+        "events",
+        &j(&["events", &fixture("provider-dependency.xml")]),
+    );
+    assert_shape("failure", &j(&["events", &fixture("missing.xml")]));
     // Failures are documents too.
     assert_shape("failure", &j(&["restore", "nope"]));
     assert_shape("failure", &mimmfa(&["--json", "frobnicate"]));
