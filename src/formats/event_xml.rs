@@ -12,6 +12,7 @@
 //! broken file is an error at its line and column.
 
 use crate::formats::bounded;
+use crate::formats::settings_xml::resolve_ref;
 use crate::formats::xml_rules;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -496,21 +497,6 @@ fn attribute(start: &BytesStart<'_>, key: &str, at: u64) -> Result<Option<String
 pub fn parse_time(raw: &str) -> Option<OffsetDateTime> {
     use time::format_description::well_known::Rfc3339;
     OffsetDateTime::parse(raw.trim(), &Rfc3339).ok()
-}
-
-fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
-    if r.is_char_ref() {
-        return r.resolve_char_ref().ok().flatten().map(String::from);
-    }
-    let s = match &r[..] {
-        b"lt" => "<",
-        b"gt" => ">",
-        b"amp" => "&",
-        b"apos" => "'",
-        b"quot" => "\"",
-        _ => return None,
-    };
-    Some(s.to_string())
 }
 
 /// A name from the file, short and with no control character, for a
