@@ -49,6 +49,9 @@ _mimmfa() {
             mimmfa,validate)
                 cmd="mimmfa__subcmd__validate"
                 ;;
+            mimmfa__subcmd__backup,adopt)
+                cmd="mimmfa__subcmd__backup__subcmd__adopt"
+                ;;
             mimmfa__subcmd__backup,list)
                 cmd="mimmfa__subcmd__backup__subcmd__list"
                 ;;
@@ -86,7 +89,7 @@ _mimmfa() {
 
     case "${cmd}" in
         mimmfa)
-            opts="-s -y -q -v -h -V --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help --version status validate backup restore diff sdk provider setup events explain completions"
+            opts="-s -y -q -v -h -V --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help --version status validate backup restore diff sdk provider setup events explain completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -120,7 +123,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -132,7 +143,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup)
-            opts="-s -y -q -v -h --label --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help list repair prune"
+            opts="-s -y -q -v -h --label --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help list repair adopt prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -170,7 +181,77 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mimmfa__subcmd__backup__subcmd__adopt)
+            opts="-s -y -q -v -h --from-host --from-path --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -182,7 +263,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__list)
-            opts="-s -y -q -v -h --all --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --all --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,7 +297,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -228,7 +317,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__prune)
-            opts="-s -y -q -v -h --keep --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --keep --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,7 +355,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -278,7 +375,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__backup__subcmd__repair)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,7 +409,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -324,7 +429,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__completions)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help bash elvish fish powershell zsh"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,7 +463,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -370,7 +483,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__diff)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,7 +517,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -416,7 +537,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__events)
-            opts="-s -y -q -v -h --since --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --since --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,7 +575,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -466,7 +595,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__explain)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --list --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,7 +629,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -512,7 +649,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help set clear contract new check"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help set clear contract new check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,7 +683,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -558,7 +703,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__check)
-            opts="-s -y -q -v -h --sms --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --sms --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -592,7 +737,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -604,7 +757,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__clear)
-            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -638,7 +791,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -650,7 +811,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__contract)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -684,7 +845,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -696,7 +865,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__new)
-            opts="-s -y -q -v -h --sms --out --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --sms --out --dry-run --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,7 +903,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -746,7 +923,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__provider__subcmd__set)
-            opts="-s -y -q -v -h --no-copy --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --no-copy --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,7 +957,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -792,7 +977,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__restore)
-            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -826,7 +1011,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -838,7 +1031,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__sdk)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help inspect apply"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help inspect apply"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,7 +1065,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -884,7 +1085,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__sdk__subcmd__apply)
-            opts="-s -y -q -v -h --username --country-code --cert-dir --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --username --country-code --cert-dir --dry-run --force --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -930,7 +1131,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -942,7 +1151,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__sdk__subcmd__inspect)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,7 +1185,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -988,7 +1205,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__setup)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1022,7 +1239,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1034,7 +1259,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__status)
-            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1068,7 +1293,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1080,7 +1313,7 @@ _mimmfa() {
             return 0
             ;;
         mimmfa__subcmd__validate)
-            opts="-s -y -q -v -h --dirs-from --strict --expiry-warning-days --deep --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --windows-service-dir --help"
+            opts="-s -y -q -v -h --dirs-from --strict --expiry-warning-days --deep --summary --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,7 +1355,15 @@ _mimmfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

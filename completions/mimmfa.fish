@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mimmfa_global_optspecs
-    string join \n s/service-dir= settings= backup-dir= format= json color= show-secrets y/yes q/quiet v/verbose path-map= windows-service-dir= h/help V/version
+    string join \n s/service-dir= settings= backup-dir= format= json color= show-secrets y/yes q/quiet v/verbose path-map= wait= windows-service-dir= gac= h/help V/version
 end
 
 function __fish_mimmfa_needs_command
@@ -34,7 +34,9 @@ complete -c mimmfa -n "__fish_mimmfa_needs_command" -l color -d 'Colour in human
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_needs_command" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_needs_command" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
@@ -63,7 +65,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l color -d 'Colou
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s y -l yes -d 'Answer yes to every confirmation'
@@ -82,37 +86,43 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l color -d 'Col
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l strict -d 'Fail (exit 1) on warnings too'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l deep -d 'Verify every file in the backup folder (MFA051, MFA061); by default only the newest 10 snapshots of this settings file'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l summary -d 'One line per folder (ok / warnings / FAIL and the codes) and the totals; the default for several folders (-v adds each finding)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand validate" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l label -d 'A note stored with the backup' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l label -d 'A note stored with the backup' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
 json\t''
 sarif\t''"
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l color -d 'Colour in human output' -r -f -a "auto\t''
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l color -d 'Colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l dry-run -d 'Do every check and show the diff, but touch nothing'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l json -d 'Short for --format json'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s q -l quiet -d 'Less human output (never changes JSON)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -f -a "list" -d 'The backups of this settings file, newest first, with what each holds'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -f -a "repair" -d 'Rebuild a damaged index.json from the backups present (each verified)'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair prune" -f -a "prune" -d 'Delete all but the newest N backups'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l dry-run -d 'Do every check and show the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -f -a "list" -d 'The backups of this settings file, newest first, with what each holds'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -f -a "repair" -d 'Rebuild a damaged index.json from the backups present (each verified), and quarantine damaged stored files'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -f -a "adopt" -d 'Claim the backups of a renamed or rebuilt server (or a moved folder) for this settings file'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and not __fish_seen_subcommand_from list repair adopt prune" -f -a "prune" -d 'Delete all but the newest N backups'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
@@ -123,7 +133,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_su
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l all -d 'Every backup in the folder, of any settings file or server sharing it'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from list" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -141,13 +153,38 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_su
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l from-host -d 'The host name the backups were taken on (`mimmfa backup list --all` shows it)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l from-path -d 'The settings path they were taken of [default: this settings file\'s]' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l color -d 'Colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l dry-run -d 'Do every check and show the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from adopt" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l keep -d 'How many of this settings file\'s newest backups to keep (1 or more)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -159,7 +196,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_su
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand backup; and __fish_seen_subcommand_from prune" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -177,9 +216,11 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l color -d 'Colo
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l dry-run -d 'Do every check and show the diff, but touch nothing'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l dry-run -d 'Make the plan, check and judge it, show it and the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l force -d 'Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand restore" -s y -l yes -d 'Answer yes to every confirmation'
@@ -196,7 +237,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l color -d 'Colour 
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand diff" -s y -l yes -d 'Answer yes to every confirmation'
@@ -213,7 +256,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_s
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and not __fish_seen_subcommand_from inspect apply" -s y -l yes -d 'Answer yes to every confirmation'
@@ -232,15 +277,17 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subco
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l username -d 'Username to set when the file has none' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l country-code -d 'DefaultCountryCode to set when the file has none (digits, no +)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l username -d 'Username to set (replaces the file\'s value; without it the file\'s is kept)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l country-code -d 'DefaultCountryCode to set, digits, no + (replaces the file\'s value; without it the file\'s is kept)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l cert-dir -d 'Where to put cert_key.p12 [default: <service-dir>/MfaCerts]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
@@ -252,9 +299,11 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subco
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l dry-run -d 'Do every check and show the diff, but touch nothing'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l dry-run -d 'Make the plan, check and judge it, show it and the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l force -d 'Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand sdk; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Answer yes to every confirmation'
@@ -271,7 +320,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_s
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and not __fish_seen_subcommand_from set clear contract new check" -s y -l yes -d 'Answer yes to every confirmation'
@@ -293,10 +344,12 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l no-copy -d 'Use the DLL where it is instead of copying it into the service folder'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l dry-run -d 'Do every check and show the diff, but touch nothing'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l dry-run -d 'Make the plan, check and judge it, show it and the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l force -d 'Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from set" -s y -l yes -d 'Answer yes to every confirmation'
@@ -313,9 +366,11 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l dry-run -d 'Do every check and show the diff, but touch nothing'
-complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l force -d 'Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l dry-run -d 'Make the plan, check and judge it, show it and the diff, but touch nothing'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l force -d 'Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from clear" -s y -l yes -d 'Answer yes to every confirmation'
@@ -332,7 +387,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from contract" -s y -l yes -d 'Answer yes to every confirmation'
@@ -350,7 +407,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l sms -d 'An SSPR SMS provider: ISmsServiceProvider first, built as SmsServiceProvider.dll'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l dry-run -d 'Do every check and show the diff, but touch nothing'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from new" -l json -d 'Short for --format json'
@@ -369,7 +428,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l sms -d 'Check as an SSPR SMS provider (ISmsServiceProvider first); automatic for SmsServiceProvider.dll'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand provider; and __fish_seen_subcommand_from check" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
@@ -387,7 +448,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l color -d 'Colour
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s y -l yes -d 'Answer yes to every confirmation'
@@ -405,7 +468,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l color -d 'Colou
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -s y -l yes -d 'Answer yes to every confirmation'
@@ -422,7 +487,10 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l color -d 'Colo
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l list -d 'Every code with its severity and title'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -s y -l yes -d 'Answer yes to every confirmation'
@@ -439,7 +507,9 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l json -d 'Short for --format json'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'

@@ -12,7 +12,7 @@ use std::path::PathBuf;
     about = "Safe, repeatable MFA configuration for Microsoft Identity Manager 2016 (MfaSettings.xml)",
     long_about = None,
     disable_help_subcommand = true,
-    after_help = "Examples:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' status\n  mimmfa -s ./Service validate --json\n  mimmfa provider set CustomPhoneGate.dll --dry-run\n\nExit codes: 0 ok, 1 findings, 2 usage, 3 refused/failed (nothing changed), 4 busy (locked)."
+    after_help = "Examples:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' status\n  mimmfa -s ./Service validate --json\n  mimmfa provider set CustomPhoneGate.dll --dry-run\n\nExit codes: 0 ok, 1 findings (or a change that leaves errors), 2 usage, 3 refused/failed (nothing changed), 4 busy (locked; see --wait), 130 interrupted (Ctrl-C; nothing changed). Declining a confirmation is 0."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -65,9 +65,15 @@ pub struct GlobalArgs {
     /// Resolve Windows paths starting with FROM under TO (repeatable)
     #[arg(long = "path-map", value_name = "FROM=TO", global = true, value_parser = crate::paths::parse_path_map)]
     pub path_map: Vec<(String, PathBuf)>,
+    /// Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0)]
+    pub wait: u64,
     /// The service folder as the MIM server sees it, when not the stock one (written into the file)
     #[arg(long, global = true, value_name = "PATH")]
     pub windows_service_dir: Option<String>,
+    /// A copy of the server's .NET 4 GAC (%WINDIR%\Microsoft.NET\assembly), where provider DLLs' references are also bound (on Windows the machine's own is used)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub gac: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,7 +137,11 @@ pub enum Command {
     #[command(after_help = "Example:\n  mimmfa explain MFA023\n  mimmfa explain MFA023 --json")]
     Explain {
         /// The check's code, as findings show it (e.g. MFA023)
-        code: String,
+        #[arg(required_unless_present = "list")]
+        code: Option<String>,
+        /// Every code with its severity and title
+        #[arg(long, conflicts_with = "code")]
+        list: bool,
     },
     /// Print shell completions
     #[command(after_help = "Example:\n  mimmfa completions powershell >> $PROFILE")]
@@ -151,10 +161,10 @@ pub struct DryRun {
 /// The flags of a command that writes into the Service folder.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct ChangeArgs {
-    /// Do every check and show the diff, but touch nothing
+    /// Make the plan, check and judge it, show it and the diff, but touch nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Replace read-only files too (with `provider set`: also switch to a DLL that fails its checks)
+    /// Make the change even if the state it leaves has new errors (listed), and replace read-only files (with `provider set`: also switch to a DLL that fails its checks)
     #[arg(long)]
     pub force: bool,
 }
@@ -178,6 +188,10 @@ pub struct ValidateArgs {
     /// only the newest 10 snapshots of this settings file
     #[arg(long)]
     pub deep: bool,
+    /// One line per folder (ok / warnings / FAIL and the codes) and the
+    /// totals; the default for several folders (-v adds each finding)
+    #[arg(long)]
+    pub summary: bool,
 }
 
 #[derive(Debug, Args)]
@@ -237,9 +251,26 @@ pub enum BackupAction {
         #[arg(long)]
         all: bool,
     },
-    /// Rebuild a damaged index.json from the backups present (each verified)
-    #[command(after_help = "Example:\n  mimmfa backup repair")]
-    Repair,
+    /// Rebuild a damaged index.json from the backups present (each verified), and quarantine damaged stored files
+    #[command(after_help = "Example:\n  mimmfa backup repair --dry-run")]
+    Repair {
+        #[command(flatten)]
+        dry: DryRun,
+    },
+    /// Claim the backups of a renamed or rebuilt server (or a moved folder) for this settings file
+    #[command(
+        after_help = "Example:\n  mimmfa backup adopt --from-host OLDSRV01 --dry-run\n  mimmfa backup adopt --from-host OLDSRV01 --from-path 'D:\\MIM\\Service\\MfaSettings.xml'"
+    )]
+    Adopt {
+        /// The host name the backups were taken on (`mimmfa backup list --all` shows it)
+        #[arg(long, value_name = "HOST")]
+        from_host: String,
+        /// The settings path they were taken of [default: this settings file's]
+        #[arg(long, value_name = "PATH")]
+        from_path: Option<String>,
+        #[command(flatten)]
+        dry: DryRun,
+    },
     /// Delete all but the newest N backups
     #[command(after_help = "Example:\n  mimmfa backup prune --keep 20 --dry-run")]
     Prune {
@@ -266,10 +297,10 @@ pub enum SdkCommand {
     Apply {
         /// The Azure MFA SDK zip (the ASP.NET C# one, e.g. sdk_aspnet_csharp.zip)
         zip: PathBuf,
-        /// Username to set when the file has none
+        /// Username to set (replaces the file's value; without it the file's is kept)
         #[arg(long)]
         username: Option<String>,
-        /// DefaultCountryCode to set when the file has none (digits, no +)
+        /// DefaultCountryCode to set, digits, no + (replaces the file's value; without it the file's is kept)
         #[arg(long, value_name = "N")]
         country_code: Option<String>,
         /// Where to put cert_key.p12 [default: <service-dir>/MfaCerts]
@@ -344,7 +375,8 @@ impl Command {
             Command::Backup(a) => match a.action {
                 None => "backup",
                 Some(BackupAction::List { .. }) => "backup list",
-                Some(BackupAction::Repair) => "backup repair",
+                Some(BackupAction::Repair { .. }) => "backup repair",
+                Some(BackupAction::Adopt { .. }) => "backup adopt",
                 Some(BackupAction::Prune { .. }) => "backup prune",
             },
             Command::Restore { .. } => "restore",

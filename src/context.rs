@@ -24,6 +24,8 @@ pub struct Ctx {
     backup_dir: Option<PathBuf>,
     windows_service_dir: Option<String>,
     path_map: Vec<(String, PathBuf)>,
+    lock_wait: std::time::Duration,
+    gac: Option<PathBuf>,
 }
 
 /// The folders one service folder's commands work on.
@@ -33,6 +35,10 @@ pub struct Site {
     pub settings: PathBuf,
     pub backup_dir: PathBuf,
     pub mapper: PathMapper,
+    /// `--wait`: how long a changing command waits for another one.
+    pub lock_wait: std::time::Duration,
+    /// `--gac DIR` (Ctx::gac).
+    pub gac: Option<PathBuf>,
     /// One store per run, so the index is parsed once and the store's lock
     /// is shared by every part of the command.
     store: Arc<OnceLock<Arc<BackupStore>>>,
@@ -61,10 +67,19 @@ impl Ctx {
             backup_dir: global.backup_dir,
             windows_service_dir: global.windows_service_dir,
             path_map: global.path_map,
+            lock_wait: std::time::Duration::from_secs(global.wait),
+            gac: global.gac,
         }
     }
 
     /// This command's document, to fill.
+    /// `--gac DIR`: where provider references are bound besides the
+    /// Service folder (checks::clr_binding; on Windows the machine's GAC
+    /// when not given).
+    pub fn gac(&self) -> Option<PathBuf> {
+        self.gac.clone()
+    }
+
     pub fn report(&self) -> crate::output::Report {
         crate::output::Report::new(self.command)
     }
@@ -95,7 +110,7 @@ impl Ctx {
             Some(p) if with_overrides => p.clone(),
             _ => default,
         };
-        Site::new(
+        let mut site = Site::new(
             dir.to_path_buf(),
             pick(&self.settings, dir.join(SETTINGS_FILE)),
             pick(&self.backup_dir, dir.join(BACKUP_DIR)),
@@ -104,7 +119,10 @@ impl Ctx {
                 self.windows_service_dir.clone(),
                 self.path_map.clone(),
             ),
-        )
+        );
+        site.lock_wait = self.lock_wait;
+        site.gac = self.gac.clone();
+        site
     }
 }
 
@@ -123,6 +141,8 @@ impl Site {
             settings,
             backup_dir,
             mapper,
+            lock_wait: std::time::Duration::ZERO,
+            gac: None,
             store: Arc::default(),
         }
     }

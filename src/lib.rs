@@ -68,7 +68,12 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
         Command::Backup(args) => match args.action {
             None => backup::backup(ctx, args.label.as_deref(), args.dry.dry_run),
             Some(BackupAction::List { all }) => backup::list(ctx, all),
-            Some(BackupAction::Repair) => backup::repair(ctx),
+            Some(BackupAction::Repair { dry }) => backup::repair(ctx, dry.dry_run),
+            Some(BackupAction::Adopt {
+                from_host,
+                from_path,
+                dry,
+            }) => backup::adopt(ctx, &from_host, from_path.as_deref(), dry.dry_run),
             Some(BackupAction::Prune { keep, dry }) => {
                 backup::prune(ctx, keep as usize, dry.dry_run)
             }
@@ -110,7 +115,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
             },
         ),
         Command::Setup => setup::run(ctx),
-        Command::Explain { code } => commands::explain::run(ctx, &code),
+        Command::Explain { list: true, .. } => commands::explain::list(ctx),
+        Command::Explain { code, .. } => commands::explain::run(ctx, code.as_deref().unwrap_or("")),
         Command::Events(args) => events::run(ctx, &args),
         Command::Completions { shell } => {
             let mut buf = Vec::new();

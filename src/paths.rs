@@ -74,12 +74,11 @@ impl PathMapper {
     }
 
     /// Folder prefixes a settings value may start with, and where they are
-    /// here: `--path-map`s, then the service folder (and, for a copy, the
-    /// stock one).
+    /// here: `--path-map`s, then the service folder. Only the service
+    /// folder as the server sees it maps into a copy: with
+    /// `--windows-service-dir D:\MIM\Service`, a stock `C:\Program Files\...`
+    /// path is another folder of that server, not this copy.
     fn prefixes(&self) -> impl Iterator<Item = (&str, &Path)> {
-        let stock = self
-            .copy
-            .then_some((STOCK_SERVICE_DIR, self.service_dir.as_path()));
         self.maps
             .iter()
             .map(|(from, to)| (from.as_str(), to.as_path()))
@@ -87,19 +86,36 @@ impl PathMapper {
                 self.windows_service_dir.as_str(),
                 self.service_dir.as_path(),
             )])
-            .chain(stock)
     }
 
     /// Where the file named by a settings value is on this machine, or
     /// `None` when it cannot be known here (an unmapped Windows path on
-    /// another OS, or a `..` component).
+    /// another OS, or a `..` component). In a copy, each name is found
+    /// case-insensitively as Windows does (`customphonegate.DLL`).
     pub fn resolve(&self, value: &str) -> Option<PathBuf> {
         for (from, to) in self.prefixes() {
             if let Some(rest) = strip_windows_prefix(value, from) {
-                return join_rest(to, rest);
+                return if self.copy {
+                    join_rest_as_windows(to, rest)
+                } else {
+                    join_rest(to, rest)
+                };
             }
         }
+        if self.copy && self.names_other_stock_folder(value) {
+            return None;
+        }
         native_absolute(value)
+    }
+
+    /// A copy declared with `--windows-service-dir` other than the stock
+    /// folder, and a value under the stock folder: a folder that server
+    /// does not use for MIM, and that this copy does not hold.
+    pub fn names_other_stock_folder(&self, value: &str) -> bool {
+        self.copy
+            && !self.guessed
+            && strip_windows_prefix(&self.windows_service_dir, STOCK_SERVICE_DIR).is_none()
+            && strip_windows_prefix(value, STOCK_SERVICE_DIR).is_some()
     }
 
     /// The Windows path to write into the file for a local file: under the
@@ -134,7 +150,7 @@ impl PathMapper {
     /// folder: what the file names when the server's MIM is installed
     /// elsewhere and the path was written for the stock layout.
     pub fn stock_equivalent(&self, value: &str) -> Option<PathBuf> {
-        join_rest(
+        join_rest_as_windows(
             &self.service_dir,
             strip_windows_prefix(value, STOCK_SERVICE_DIR)?,
         )
@@ -142,10 +158,7 @@ impl PathMapper {
 
     /// Is a settings value a path inside the service folder?
     pub fn is_in_service_dir(&self, value: &str) -> bool {
-        let stock = self.copy.then_some(STOCK_SERVICE_DIR);
-        std::iter::once(self.windows_service_dir.as_str())
-            .chain(stock)
-            .any(|from| strip_windows_prefix(value, from).is_some_and(|r| !r.contains("..")))
+        strip_windows_prefix(value, &self.windows_service_dir).is_some_and(|r| !r.contains(".."))
     }
 }
 
@@ -177,6 +190,11 @@ fn real_path(path: &Path) -> String {
 /// `base` joined with the rest of a Windows path; `None` for a `..`
 /// component (which could leave the folder).
 fn join_rest(base: &Path, rest: &str) -> Option<PathBuf> {
+    join_parts(base, rest, |dir, part| dir.join(part))
+}
+
+/// `base` and each name of `rest` in turn, through `step`.
+fn join_parts(base: &Path, rest: &str, step: impl Fn(&Path, &str) -> PathBuf) -> Option<PathBuf> {
     let mut out = base.to_path_buf();
     for part in rest
         .split(['\\', '/'])
@@ -185,9 +203,45 @@ fn join_rest(base: &Path, rest: &str) -> Option<PathBuf> {
         if part == ".." {
             return None;
         }
-        out.push(part);
+        out = step(&out, part);
     }
     Some(out)
+}
+
+/// How many entries of one folder a case-insensitive lookup reads: a
+/// Service folder holds a few hundred; past this the name is taken as
+/// written rather than reading a hostile folder to its end.
+const MAX_ENTRIES_SCANNED: usize = 10_000;
+
+/// `join_rest`, finding each name as Windows does: the exact name if it is
+/// there, else the one entry that equals it ignoring case. A copy taken off
+/// a server keeps the on-disk case (`CustomPhoneGate.dll`) while the
+/// settings may say `customphonegate.DLL`, which the service opens fine.
+pub fn join_rest_as_windows(base: &Path, rest: &str) -> Option<PathBuf> {
+    join_parts(base, rest, |dir, part| {
+        let exact = dir.join(part);
+        if std::fs::symlink_metadata(&exact).is_ok() {
+            exact
+        } else {
+            entry_ignoring_case(dir, part).unwrap_or(exact)
+        }
+    })
+}
+
+/// The entry of `dir` whose name equals `name` ignoring case (Unicode
+/// upper case, as NTFS compares), among its first MAX_ENTRIES_SCANNED.
+fn entry_ignoring_case(dir: &Path, name: &str) -> Option<PathBuf> {
+    let wanted = name.to_uppercase();
+    std::fs::read_dir(dir)
+        .ok()?
+        .take(MAX_ENTRIES_SCANNED)
+        .flatten()
+        .find(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.to_uppercase() == wanted)
+        })
+        .map(|e| e.path())
 }
 
 /// `value` without the folder prefix `from`, compared as Windows does

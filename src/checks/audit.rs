@@ -3,7 +3,7 @@
 
 use crate::checks::catalogue::{self as check, Check};
 use crate::checks::finding::Finding;
-use crate::checks::provider_dll::{Kind, SMS_DLL_NAME, check_dll};
+use crate::checks::provider_dll::{Kind, SMS_DLL_NAME, check_dll_with};
 use crate::checks::sdk_files::{certificate_findings, shape_hint, shape_ok};
 use crate::checks::view::View;
 use crate::context::Site;
@@ -61,6 +61,13 @@ pub fn country_code_problem(value: &str) -> Option<String> {
     if value.is_empty() || value.len() > 3 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Some("must be 1-3 digits with no + (e.g. 1, 44, 353)".into());
     }
+    // No calling code starts with 0 (`00` is the international dialling
+    // prefix): `044` is not 44 to the service, it is a wrong number.
+    if value.starts_with('0') {
+        return Some(format!(
+            "\"{value}\" starts with 0: no calling code does (00 is a dialling prefix); write it without the leading zeros, e.g. 44"
+        ));
+    }
     let code: u16 = value.parse().ok()?;
     (!CALLING_CODES.contains(&code)).then(|| format!("{code} is not an assigned ITU calling code"))
 }
@@ -109,6 +116,8 @@ pub struct SiteAudit {
     pub provider: Option<ProviderSeen>,
     /// The MIM build (`mim_build`), read once for the checks and the report.
     pub mim_build: Option<FileVersion>,
+    /// The checks that ran and found nothing (what `-v` lists).
+    pub passed: Vec<&'static Check>,
 }
 
 /// The provider DLL CustomPhoneProvider names, as the audit read it.
@@ -129,6 +138,8 @@ struct Audit<'a> {
     certificate: Option<crate::formats::pkcs12::CertInfo>,
     provider: Option<ProviderSeen>,
     mim_build: Option<FileVersion>,
+    /// docs/checks.md sections whose checks ran.
+    sections: Vec<&'static str>,
 }
 
 impl Audit<'_> {
@@ -182,6 +193,7 @@ fn audit_with(
         certificate: None,
         provider: None,
         mim_build: mim_build(&site.service_dir),
+        sections: vec!["the-settings-file", "security", "backups"],
     };
     let bytes = match read {
         Ok(b) => b,
@@ -212,6 +224,23 @@ fn audit_with(
             security_and_backups(&mut a, Some(&bytes), None, opts);
         }
         Ok(doc) => {
+            a.sections.extend(["mode", "shared-settings"]);
+            let modes = doc.configured_modes();
+            if modes.contains(&Mode::AzureMfaSdk) {
+                a.sections.push("azure-mfa-sdk-mode");
+            }
+            if modes.contains(&Mode::CustomProvider) {
+                a.sections.push("custom-provider");
+            }
+            if doc.utf16().is_some() {
+                a.push(
+                    check::MFA016
+                        .finding("the file is UTF-16 (Notepad's \"Unicode\"); the MIM Service reads it, and mimmfa reads it as the same text, but a command that edits it (sdk apply, provider set, provider clear) writes it back as UTF-8 (the snapshot it takes first keeps these bytes; restore puts a snapshot back as it was)")
+                        .file(&a.file)
+                        .at(1, 1)
+                        .hint("nothing to fix; to keep one encoding everywhere, save it as UTF-8 (Notepad: Save As → Encoding UTF-8)"),
+                );
+            }
             structure(&mut a, &doc);
             let cert = mode_checks(&mut a, &doc, opts);
             security_and_backups(&mut a, Some(&bytes), cert.as_deref(), opts);
@@ -222,7 +251,14 @@ fn audit_with(
 
 impl Audit<'_> {
     fn finish(self) -> SiteAudit {
+        let passed = check::CHECKS
+            .iter()
+            .copied()
+            .filter(|c| self.sections.contains(&c.anchor))
+            .filter(|c| !self.findings.iter().any(|f| f.code == c.code))
+            .collect();
         SiteAudit {
+            passed,
             findings: self.findings,
             certificate: self.certificate,
             provider: self.provider,
@@ -247,12 +283,16 @@ fn structure(a: &mut Audit<'_>, doc: &SettingsDoc) {
     for name in KNOWN_SETTINGS {
         let all = doc.find_all(name);
         for dup in all.iter().skip(1) {
+            // Each spelling with its own line: `<username>` then `<Username>`
+            // is what following two of Microsoft's pages produces.
             let f = check::MFA005
                 .finding(format!(
-                    "<{}> appears {} times (first on line {})",
+                    "<{}> on line {} repeats the setting of <{}> on line {} ({} times in all)",
                     dup.name,
-                    all.len(),
-                    all[0].line
+                    dup.line,
+                    all[0].name,
+                    all[0].line,
+                    all.len()
                 ))
                 .hint("keep one; the MIM Service may read either");
             let f = a.on(dup, f);
@@ -332,11 +372,11 @@ fn mode_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pa
     }
     let sms = a.site.service_dir.join(SMS_DLL_NAME);
     if let Ok(bytes) = a.view.read(&sms, crate::formats::bounded::DLL_CAP) {
-        let check = check_dll(
+        let check = check_dll_with(
             &bytes,
             &sms.display().to_string(),
             Kind::Sms,
-            Some(&a.site.service_dir),
+            Some(&binder(a.site)),
         );
         a.findings.extend(check.findings);
     }
@@ -416,12 +456,18 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
 }
 
 /// Place `finding` on `el` when the path `value` is outside the Service
-/// folder (MFA027 for the certificate, MFA043 for the provider DLL).
+/// folder (MFA027 for the certificate, MFA043 for the provider DLL). The
+/// value is judged without the quotes or blanks MFA009 reports already.
 fn warn_outside_service_dir(a: &mut Audit<'_>, el: &Element, value: &str, finding: Finding) {
-    if !a.site.mapper.is_in_service_dir(value) {
+    if !a.site.mapper.is_in_service_dir(unquoted(value)) {
         let f = a.on(el, finding);
         a.push(f);
     }
+}
+
+/// A path value without the surrounding blanks and quotes of MFA009.
+fn unquoted(value: &str) -> &str {
+    value.trim().trim_matches(['"', '\''])
 }
 
 /// An absolute Windows path naming an existing file (after path mapping).
@@ -432,7 +478,7 @@ fn resolve_file(
     code: &'static Check,
     what: &str,
 ) -> Option<PathBuf> {
-    let v = value.trim().trim_matches(['"', '\'']);
+    let v = unquoted(value);
     if !is_absolute_windows(v) {
         let f = a.on(el, code.finding(format!("{what} \"{value}\" is not an absolute Windows path")).hint("write the full path, e.g. C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service\\..."));
         a.push(f);
@@ -483,6 +529,23 @@ fn resolve_file(
                     p.display()
                 ))
                 .hint(hint),
+            );
+            a.push(f);
+            None
+        }
+        None if a.site.mapper.names_other_stock_folder(v) => {
+            // The stock path on a server whose MIM is elsewhere: the
+            // service opens it literally and finds nothing there.
+            let server = a.site.mapper.windows_service_dir();
+            let beside = a.site.mapper.stock_equivalent(v).filter(|b| b.is_file());
+            let hint = match beside.as_ref().and_then(|b| a.site.mapper.to_windows(b)) {
+                Some(right) => format!("the MIM Service opens the path literally: write {right} instead"),
+                None => "copy the file into the Service folder and write its path there, or correct the path".to_string(),
+            };
+            let f = a.on(
+                el,
+                code.finding(format!("{what} names {value}, under the stock Service folder, but this server's Service folder is {server} (--windows-service-dir): the MIM Service will not find it there"))
+                    .hint(hint),
             );
             a.push(f);
             None
@@ -609,11 +672,11 @@ fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
             .hint("copy it into the Service folder (`mimmfa provider set DLL` does)"),
     );
     if let Ok(bytes) = a.view.read(&path, crate::formats::bounded::DLL_CAP) {
-        let check = check_dll(
+        let check = check_dll_with(
             &bytes,
             &path.display().to_string(),
             Kind::Phone,
-            Some(&a.site.service_dir),
+            Some(&binder(a.site)),
         );
         let placed: Vec<Finding> = check
             .findings
@@ -680,6 +743,13 @@ fn security_and_backups(
     } else {
         own.iter().take(VERIFIED_SNAPSHOTS).copied().collect()
     };
+    let restores = crate::store::snapshots::latest_of(&own);
+    let way_back_files: std::collections::HashSet<&str> = restores
+        .iter()
+        .flat_map(|b| {
+            std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
+        })
+        .collect();
     let mut seen = std::collections::HashSet::new();
     for b in checked {
         let files = std::iter::once((&b.file, &b.sha256))
@@ -698,9 +768,38 @@ fn security_and_backups(
                 );
             }
             if !store.verifies(file, sha) {
-                a.push(check::MFA061.finding(format!("backup {}: {} is missing or does not match its recorded sha256 (changed or damaged)", b.id, file))
+                // An error only when it is the way back (the snapshot
+                // `restore latest` uses); an older snapshot's is a warning.
+                let finding = match &restores {
+                    Some(latest) if way_back_files.contains(file.as_str()) => check::MFA061
+                        .finding(format!("backup {} (the one `restore latest` uses): {} is missing or does not match its recorded sha256 (changed or damaged)", latest.id, file)),
+                    _ => check::MFA063.finding(format!("backup {}: {} is missing or does not match its recorded sha256 (changed or damaged)", b.id, file)),
+                };
+                a.push(finding
                     .file(path.display().to_string())
-                    .hint("do not restore it; find out who changed it, then `mimmfa backup prune` or `mimmfa backup repair`"));
+                    .hint("do not restore it; `mimmfa backup repair` quarantines the file and says which backups lose what"));
+            }
+        }
+    }
+    // Where each of those snapshots would put its side files: only where
+    // its own settings say (store::side_targets), else MFA062.
+    let reached: Vec<_> = if opts.deep {
+        own.clone()
+    } else {
+        own.iter().take(VERIFIED_SNAPSHOTS).copied().collect()
+    };
+    for b in reached.into_iter().filter(|b| !b.side_files.is_empty()) {
+        let Ok(settings) = store.read_verified(b) else {
+            continue; // MFA061 above
+        };
+        for (_, target) in crate::store::side_targets::targets(a.site, b, &settings) {
+            if let Err(r) = target {
+                a.push(
+                    check::MFA062
+                        .finding(r.to_string())
+                        .file(store.dir().join(crate::store::snapshots::INDEX_FILE).display().to_string())
+                        .hint("`mimmfa backup repair` (drops what cannot be trusted); `mimmfa restore` of that backup refuses until then"),
+                );
             }
         }
     }
@@ -739,6 +838,11 @@ fn security_and_backups(
             a.push(f);
         }
     }
+}
+
+/// Where the folder's provider DLLs bind their references.
+fn binder(site: &Site) -> crate::checks::clr_binding::Binder {
+    crate::checks::clr_binding::Binder::new(&site.service_dir, site.gac.clone())
 }
 
 /// Zips in `dir` (not below it) holding `pf/certs/cert_key.p12`.
@@ -786,6 +890,14 @@ mod tests {
                 .contains("not an assigned")
         );
         assert!(country_code_problem("0").is_some());
+        for zero in ["001", "044", "01", "00"] {
+            assert!(
+                country_code_problem(zero)
+                    .unwrap()
+                    .contains("starts with 0"),
+                "{zero}"
+            );
+        }
     }
 
     #[test]

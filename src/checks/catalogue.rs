@@ -71,6 +71,7 @@ catalogue! {
     MFA013, Warning, "MFA Server mode: Azure MFA Server stopped servicing requests", "mode";
     MFA014, Error, "custom provider or MFA Server mode on a MIM build older than 4.5.202.0", "mode";
     MFA015, Warning, "DefaultCountryCode on a MIM build older than 4.4.1749.0, which ignores it", "mode";
+    MFA016, Warning, "the settings file is UTF-16: a change writes it back as UTF-8", "the-settings-file";
     MFA020, Error, "a required Azure MFA SDK entry is missing or empty", "azure-mfa-sdk-mode";
     MFA021, Warning, "a key does not have the shape of real SDK keys", "azure-mfa-sdk-mode";
     MFA022, Error, "CertFilePath is not an absolute Windows path, or names no file", "azure-mfa-sdk-mode";
@@ -97,9 +98,11 @@ catalogue! {
     MFA051, Warning, "the certificate file or a backup is readable by other users", "security";
     MFA052, Warning, "an Azure MFA SDK zip lies in the Service or backup folder", "security";
     MFA060, Warning, "no backup of the current settings file", "backups";
-    MFA061, Error, "a backup's bytes do not match its recorded sha256", "backups";
+    MFA061, Error, "the backup `restore latest` uses does not match its recorded sha256", "backups";
     MFA062, Error, "the backup index is damaged or names files that are not the store's own", "backups";
+    MFA063, Warning, "an older backup's bytes do not match its recorded sha256", "backups";
     MFA070, Warning, "the provider DLL is built for .NET Standard 2.0", "custom-provider";
+    MFA071, Error, "a dependency of the provider DLL is missing, another version, or not loadable", "custom-provider";
 }
 
 /// The check that reports a file the settings reader cannot read.

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod clr_binding;
 pub mod finding;
 pub mod pam;
 pub mod provider_dll;

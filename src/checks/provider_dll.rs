@@ -9,9 +9,10 @@
 //! harness in tests/clr-oracle checks them against mono.
 
 use crate::checks::catalogue as check;
+use crate::checks::clr_binding::{Binder, Binding, MAX_CLOSURE};
 use crate::checks::finding::Finding;
 use crate::formats::dotnet::{
-    Assembly, Platform, Scope, StrongName, TypeInfo, Version, read_assembly,
+    Assembly, InterfaceRef, Platform, Scope, StrongName, TypeInfo, Version, read_assembly,
 };
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -75,6 +76,9 @@ pub struct DllCheck {
     /// Classes MIM could load as the provider.
     pub implementations: Vec<String>,
     pub classes: Vec<ClassSummary>,
+    /// What could not be proved, and why (no Service folder to compare
+    /// the contract with, a Microsoft assembly only the GAC would hold).
+    pub notes: Vec<String>,
     #[serde(skip)]
     pub findings: Vec<Finding>,
 }
@@ -91,6 +95,14 @@ impl DllCheck {
 /// the CLR resolves the DLL's references: when given, the contract the DLL
 /// references is compared with the one the folder holds.
 pub fn check_dll(bytes: &[u8], file: &str, kind: Kind, service_dir: Option<&Path>) -> DllCheck {
+    let binder = service_dir.map(|d| Binder::new(d, None));
+    check_dll_with(bytes, file, kind, binder.as_ref())
+}
+
+/// `check_dll` with the references bound by `binder` (its Service folder,
+/// and a GAC when one is known); `None`: a lone DLL, nothing to bind in.
+pub fn check_dll_with(bytes: &[u8], file: &str, kind: Kind, binder: Option<&Binder>) -> DllCheck {
+    let service_dir = binder.map(Binder::service_dir);
     let assembly = match read_assembly(bytes) {
         Ok(a) => a,
         Err(e) => {
@@ -103,6 +115,8 @@ pub fn check_dll(bytes: &[u8], file: &str, kind: Kind, service_dir: Option<&Path
             };
         }
     };
+    let mut notes = Vec::new();
+    let assembly = with_external_bases(assembly, binder, &mut notes);
     let mut check = summarize(&assembly, kind);
     let mut findings = target_findings(&assembly, file);
     findings.extend(platform_finding(&assembly, file));
@@ -115,13 +129,165 @@ pub fn check_dll(bytes: &[u8], file: &str, kind: Kind, service_dir: Option<&Path
     if check.implementations.is_empty() {
         findings.push(no_implementation(&assembly, file, kind, service_dir));
     } else if let (Some(contract), Some(dir)) = (&check.contract, service_dir) {
-        findings.extend(contract_finding(contract, file, kind, dir));
+        let gac = binder.and_then(Binder::gac);
+        match contract_finding(contract, file, kind, dir, gac) {
+            Compared::Differs(f) => findings.push(f),
+            Compared::Same => {}
+            Compared::NoContract => notes.push(format!(
+                "the contract {} was not compared: the Service folder {} (and its subfolders) holds no assembly defining {}",
+                contract.assembly,
+                dir.display(),
+                kind.interface()
+            )),
+        }
+    } else if check.contract.is_some() {
+        notes.push(format!(
+            "the contract {} was not compared with the MIM Service's: no Service folder here (-s names one)",
+            check.contract.as_ref().map_or("", |c| c.assembly.as_str())
+        ));
+    }
+    // A DLL for another runtime (MFA049) or .NET Standard (MFA070, which
+    // speaks of its dependencies) references that runtime's assemblies:
+    // binding them as .NET Framework ones says nothing more.
+    let other_runtime = findings
+        .iter()
+        .any(|f| f.code == check::MFA049.code || f.code == check::MFA070.code);
+    match binder {
+        Some(_) if other_runtime => {}
+        Some(binder) => findings.extend(closure_findings(&assembly, &check, file, binder, &mut notes)),
+        None if !assembly.references.is_empty() => notes.push(
+            "its references were not bound: no Service folder here (-s names one), so whether the CLR finds its dependencies is not known".into(),
+        ),
+        None => {}
     }
     for f in &mut findings {
         f.file = Some(file.to_string());
     }
     check.findings = findings;
+    check.notes = notes;
     check
+}
+
+/// Each type's interfaces inherited from base classes in other assemblies
+/// (`class DerivedGate : Contoso.Base.PhoneBase`), found where the CLR
+/// finds those assemblies; a base defined in the assembly itself is read
+/// already. Interfaces the base's assembly defines itself are, to the
+/// provider, types of that assembly.
+fn with_external_bases(
+    mut a: Assembly,
+    binder: Option<&Binder>,
+    notes: &mut Vec<String>,
+) -> Assembly {
+    const MAX_DEPTH: usize = 16;
+    let references = a.references.clone();
+    for t in &mut a.types {
+        let mut next = t.external_base.clone();
+        let mut refs = references.clone();
+        for _ in 0..MAX_DEPTH {
+            let Some(base) = next.take() else { break };
+            let Scope::Assembly(home) = &base.scope else {
+                break;
+            };
+            let Some(r) = refs
+                .iter()
+                .find(|r| r.name.eq_ignore_ascii_case(home))
+                .cloned()
+            else {
+                break;
+            };
+            let Some(binder) = binder else {
+                notes.push(format!(
+                    "{} derives from {} in {}, not looked at: no Service folder here (-s names one)",
+                    t.full_name, base.name, r.name
+                ));
+                break;
+            };
+            let Binding::Found(_, other) = binder.bind(&r) else {
+                break;
+            };
+            let Some(def) = other
+                .types
+                .iter()
+                .find(|d| d.full_name == base.name && d.public)
+            else {
+                break;
+            };
+            let owner = other.name.clone().unwrap_or_default();
+            t.inherited_interfaces
+                .extend(def.all_interfaces().map(|i| InterfaceRef {
+                    name: i.name.clone(),
+                    scope: match &i.scope {
+                        Scope::Here => Scope::Assembly(owner.clone()),
+                        s => s.clone(),
+                    },
+                }));
+            next = def.external_base.clone();
+            refs = other.references.clone();
+        }
+    }
+    a
+}
+
+/// MFA071 for every assembly of the DLL's dependency closure that the CLR
+/// would not bind; a Microsoft assembly that only a GAC could hold, with
+/// no GAC to look in, is noted instead. The contract reference is MFA045's.
+fn closure_findings(
+    a: &Assembly,
+    check: &DllCheck,
+    file: &str,
+    binder: &Binder,
+    notes: &mut Vec<String>,
+) -> Vec<Finding> {
+    let contract = check.contract.as_ref().map(|c| c.assembly.to_lowercase());
+    let mut seen: std::collections::HashSet<String> =
+        a.name.iter().map(|n| n.to_lowercase()).collect();
+    let mut queue: std::collections::VecDeque<(String, crate::formats::dotnet::AssemblyRef)> = a
+        .references
+        .iter()
+        .filter(|r| Some(r.name.to_lowercase()) != contract)
+        .map(|r| (file.to_string(), r.clone()))
+        .collect();
+    let mut out = Vec::new();
+    let mut read = 0;
+    while let Some((by, r)) = queue.pop_front() {
+        if !seen.insert(r.name.to_lowercase()) {
+            continue;
+        }
+        let identity = format!(
+            "{}, Version={}, PublicKeyToken={}",
+            r.name,
+            r.version,
+            r.public_key_token.as_deref().unwrap_or("null")
+        );
+        let problem = match binder.bind(&r) {
+            Binding::Framework => continue,
+            Binding::Unknown => {
+                notes.push(format!("{identity} (referenced by {by}) is not in the Service folder; a Microsoft assembly, it may be in the server's GAC, which is not known here (--gac DIR names a copy of it)"));
+                continue;
+            }
+            Binding::Found(path, other) => {
+                read += 1;
+                if read < MAX_CLOSURE {
+                    let by = path.display().to_string();
+                    queue.extend(other.references.iter().map(|r| (by.clone(), r.clone())));
+                }
+                continue;
+            }
+            Binding::Missing => {
+                format!("is not found: the CLR looks in {}", binder.where_looked(&r))
+            }
+            Binding::Mismatch(path, why) => format!("does not bind to {}: {why}", path.display()),
+            Binding::Unloadable(path, why) => {
+                format!("cannot be loaded from {}: {why}", path.display())
+            }
+        };
+        out.push(
+            check::MFA071
+                .finding(format!("{by} references {identity}, which {problem}; the MIM Service fails to create the provider (FileNotFoundException / FileLoadException)"))
+                .hint(format!("copy {}.dll, the version it was built against, into the Service folder (or install it in the GAC); for another version of a strong-named assembly, add a bindingRedirect to {}", r.name, crate::checks::clr_binding::SERVICE_CONFIG)),
+        );
+    }
+    out
 }
 
 /// Could the MIM Service create `t` as its provider? (why_not holds the
@@ -227,16 +393,36 @@ fn no_implementation(a: &Assembly, file: &str, kind: Kind, service_dir: Option<&
     code.finding(message).hint(hint)
 }
 
+/// What comparing the DLL's contract with the Service folder's gave.
+enum Compared {
+    Same,
+    Differs(Finding),
+    /// The folder defines no such interface: nothing to compare with.
+    NoContract,
+}
+
 /// MFA045 for a DLL whose interface comes from another assembly than the
-/// MIM Service's own contract (found in the Service folder).
-fn contract_finding(used: &ContractRef, file: &str, kind: Kind, dir: &Path) -> Option<Finding> {
+/// MIM Service's own contract (found in the Service folder). Assembly names
+/// compare as the CLR compares them, ignoring case: FIM 2010 R2's
+/// `SmsServiceProviderContract` and MIM 2016's `SMSServiceProviderContract`
+/// are one identity.
+fn contract_finding(
+    used: &ContractRef,
+    file: &str,
+    kind: Kind,
+    dir: &Path,
+    gac: Option<&Path>,
+) -> Compared {
     let interface = kind.interface();
-    let home = find_contract(dir, interface, &used.assembly)?;
+    let Some(home) = find_contract(dir, interface, &used.assembly, gac) else {
+        return Compared::NoContract;
+    };
     let same_key = home.public_key_token == used.public_key_token;
-    if home.assembly == used.assembly && same_key {
-        return None;
+    let same_name = same_assembly_name(&home.assembly, &used.assembly);
+    if same_name && same_key {
+        return Compared::Same;
     }
-    let what = if home.assembly == used.assembly {
+    let what = if same_name {
         format!(
             "with public key token {}, but the Service folder's copy has {}",
             used.public_key_token.as_deref().unwrap_or("none"),
@@ -249,7 +435,7 @@ fn contract_finding(used: &ContractRef, file: &str, kind: Kind, dir: &Path) -> O
             home.path.display()
         )
     };
-    Some(
+    Compared::Differs(
         check::MFA045
             .finding(format!(
                 "{file} takes {} from {} {what}: to the CLR they are different types",
@@ -261,6 +447,12 @@ fn contract_finding(used: &ContractRef, file: &str, kind: Kind, dir: &Path) -> O
                 home.path.display()
             )),
     )
+}
+
+/// Assembly simple names as the CLR compares them (invariant culture,
+/// ignoring case).
+pub fn same_assembly_name(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
 }
 
 /// `IPhoneServiceProvider` for the full name.
@@ -440,19 +632,38 @@ pub struct Contract {
 /// assemblies first (a copy a developer dropped in the folder must not
 /// win), then by name.
 pub fn find_contracts(dir: &Path) -> Vec<Contract> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return vec![];
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("dll") || e.eq_ignore_ascii_case("exe"))
-        })
-        .collect();
+    find_contracts_in(dir, None)
+}
+
+/// How deep `provider contract` looks below the Service folder, and how
+/// many files it reads at most (a Service folder holds a few hundred).
+const CONTRACT_DEPTH: usize = 2;
+const MAX_CONTRACT_FILES: usize = 4_000;
+
+/// `find_contracts` in the folder, its subfolders (CONTRACT_DEPTH deep) and
+/// the GAC when one is given: the MIM assemblies there
+/// (`GAC_MSIL\Microsoft.IdentityManagement.*\<version>__<token>\*.dll`).
+pub fn find_contracts_in(dir: &Path, gac: Option<&Path>) -> Vec<Contract> {
+    let mut paths = Vec::new();
+    assemblies_below(dir, CONTRACT_DEPTH, &mut paths);
+    if let Some(gac) = gac {
+        for arch in ["GAC_MSIL", "GAC_64"] {
+            let Ok(names) = std::fs::read_dir(gac.join(arch)) else {
+                continue;
+            };
+            for name in names.flatten().take(MAX_CONTRACT_FILES) {
+                let mim = name
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.to_lowercase().starts_with("microsoft.identitymanagement"));
+                if mim {
+                    assemblies_below(&name.path(), 1, &mut paths);
+                }
+            }
+        }
+    }
     paths.sort();
+    paths.truncate(MAX_CONTRACT_FILES);
     let mut out: Vec<Contract> = paths.iter().flat_map(|p| contracts_in(p)).collect();
     out.sort_by_key(|c| {
         (
@@ -462,6 +673,44 @@ pub fn find_contracts(dir: &Path) -> Vec<Contract> {
         )
     });
     out
+}
+
+/// Every .dll and .exe in `dir` and `depth` levels of folders below it
+/// (links to folders are not followed), at most MAX_CONTRACT_FILES.
+fn assemblies_below(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut folders = Vec::new();
+    for e in entries.flatten().take(MAX_CONTRACT_FILES) {
+        let Ok(kind) = e.file_type() else { continue };
+        let p = e.path();
+        if kind.is_dir() {
+            // The backup store holds old provider DLLs by hash, not the
+            // service's assemblies.
+            let store = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.eq_ignore_ascii_case("MfaBackups") || n.eq_ignore_ascii_case("MfaCerts")
+            });
+            if !store {
+                folders.push(p);
+            }
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("dll") || e.eq_ignore_ascii_case("exe"))
+        {
+            if out.len() >= MAX_CONTRACT_FILES {
+                return;
+            }
+            out.push(p);
+        }
+    }
+    if depth > 0 {
+        folders.sort();
+        for f in folders {
+            assemblies_below(&f, depth - 1, out);
+        }
+    }
 }
 
 fn contracts_in(path: &Path) -> Vec<Contract> {
@@ -492,10 +741,19 @@ fn contracts_in(path: &Path) -> Vec<Contract> {
 /// The MIM Service's own definition of `interface` in `dir`. Fast path: the
 /// assembly the DLL references, probed by name as the CLR does, when it is
 /// one of Microsoft's; otherwise the whole folder is searched.
-fn find_contract(dir: &Path, interface: &str, referenced: &str) -> Option<Contract> {
+fn find_contract(
+    dir: &Path,
+    interface: &str,
+    referenced: &str,
+    gac: Option<&Path>,
+) -> Option<Contract> {
     if referenced.starts_with("Microsoft.") {
         for ext in ["dll", "exe"] {
-            let probe = dir.join(format!("{referenced}.{ext}"));
+            let Some(probe) =
+                crate::paths::join_rest_as_windows(dir, &format!("{referenced}.{ext}"))
+            else {
+                continue;
+            };
             if let Some(c) = contracts_in(&probe)
                 .into_iter()
                 .find(|c| c.interface == interface)
@@ -504,7 +762,7 @@ fn find_contract(dir: &Path, interface: &str, referenced: &str) -> Option<Contra
             }
         }
     }
-    find_contracts(dir)
+    find_contracts_in(dir, gac)
         .into_iter()
         .find(|c| c.interface == interface)
 }

@@ -177,7 +177,12 @@ pub fn certificate_findings(
     };
     let now = OffsetDateTime::now_utc();
     let mut out = Vec::new();
-    if !info.has_private_key {
+    if info.key_mismatch {
+        out.push(locate(
+            check::MFA024.finding(format!("{what} holds the certificate \"{}\" and a private key that does not belong to it (their public keys differ)", info.subject))
+                .hint("MIM signs with the key and the MFA service checks it with the certificate: use the cert_key.p12 from the SDK zip, which holds the pair"),
+        ));
+    } else if !info.has_private_key {
         out.push(locate(
             check::MFA024.finding(format!("{what} holds the certificate \"{}\" but not its private key", info.subject))
                 .hint("MIM signs its requests with the key: use the cert_key.p12 from the SDK zip, which holds both"),

@@ -6,17 +6,20 @@ use crate::error::{refused, usage};
 use crate::formats::bounded;
 use crate::formats::secret::sha256_hex;
 use crate::output::{
-    Body, Report, RowSource, Streamed, StreamedTable, TableSource, Ui, masked_diff, printable,
+    Body, Report, RowSource, Shown, Streamed, StreamedTable, TableSource, Ui, masked_diff,
+    printable,
 };
 use crate::store::change;
 use crate::store::plan::{Request, SideFile};
+use crate::store::repair::{self, Loss};
+use crate::store::side_targets;
 use crate::store::snapshots::{
-    BackupEntry, BackupStore, Index, Meta, Role, State, absolute_display, latest_of,
+    BackupEntry, BackupStore, INDEX_FILE, Index, Meta, Role, State, absolute_display, beyond,
+    latest_of,
 };
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Does snapshot `b` hold exactly `state` (settings and every side file)?
@@ -160,30 +163,59 @@ impl Rows {
 
 impl TableSource for Rows {
     fn header(&self) -> Vec<&'static str> {
-        vec![
+        let mut h = vec![
             "id", "created", "holds", "sha256", "label", "reason", "current",
-        ]
+        ];
+        if self.all {
+            h.insert(1, "host");
+        }
+        h
+    }
+
+    /// The id is what a person types back; the time is in it, so
+    /// `created` goes first on a narrow console, then the hash, then holds.
+    fn fixed(&self) -> Vec<usize> {
+        vec![0]
+    }
+
+    fn optional(&self) -> Vec<usize> {
+        let created = if self.all { 2 } else { 1 };
+        vec![created, created + 2, created + 1]
     }
 
     fn rows(&self, each: &mut dyn FnMut(Vec<String>)) {
         self.each(&mut |r| {
-            each(vec![
-                format!("{}{}", r.entry.id, if r.latest { " (latest)" } else { "" }),
-                r.entry.created.clone(),
-                r.entry.holds(),
+            let e = r.entry;
+            let mut cells = vec![
                 format!(
                     "{}{}",
-                    &r.entry.sha256[..12],
+                    Shown(&e.id),
+                    if r.latest { " (latest)" } else { "" }
+                ),
+                printable(&e.created),
+                printable(&e.holds()),
+                format!(
+                    "{}{}",
+                    e.sha256.get(..12).unwrap_or_default(),
                     if r.intact { "" } else { " DAMAGED" }
                 ),
-                printable(r.entry.label.as_deref().unwrap_or_default()),
-                printable(&r.entry.reason),
+                printable(e.label.as_deref().unwrap_or_default()),
+                printable(&e.reason),
                 if r.matches_current {
                     "yes".into()
                 } else {
                     String::new()
                 },
-            ])
+            ];
+            if self.all {
+                let host = match (&e.host, e.origin_known()) {
+                    (Some(h), _) => printable(h),
+                    (None, true) => "(schema 1)".into(),
+                    (None, false) => "(origin unknown)".into(),
+                };
+                cells.insert(1, host);
+            }
+            each(cells)
         });
     }
 }
@@ -209,6 +241,7 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
         intact: Mutex::default(),
     };
     let count = rows.entries().len();
+    let index = Arc::clone(&rows.index);
     if ctx.ui.is_human() {
         if count > 0 {
             report.table = StreamedTable::new(rows);
@@ -222,6 +255,12 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
         format!(" of {}", site.settings_display())
     };
     report.msg = format!("{count} backup(s){whose} in {}", store.dir().display());
+    let unknown = index.newest_first().filter(|b| !b.origin_known()).count();
+    if !all && unknown > 0 {
+        report.msg.push_str(&format!(
+            "; {unknown} more of unknown origin (recovered by repair): `mimmfa backup list --all`, restored only by id"
+        ));
+    }
     Ok(report)
 }
 
@@ -240,16 +279,25 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     report.settings_file = Some(site.settings_display());
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let store = site.backups();
-    let doomed: Vec<_> = store.list()?.into_iter().skip(keep).collect();
+    let own = store.list()?;
+    let total = own.len();
+    let doomed: Vec<BackupEntry> = beyond(&own.iter().collect::<Vec<_>>(), keep)
+        .into_iter()
+        .cloned()
+        .collect();
     report.changed = !doomed.is_empty();
     let ids: Vec<&str> = doomed.iter().map(|b| b.id.as_str()).collect();
     report.body(&ctx.ui, &Pruned { deleted: &ids });
     if dry_run {
-        report.msg = format!("dry run: would delete {} backup(s)", doomed.len());
+        report.msg = format!(
+            "dry run: would delete {} of {total} backup(s), keeping the newest {}",
+            doomed.len(),
+            total - doomed.len()
+        );
         return Ok(report);
     }
     if doomed.is_empty() {
-        report.msg = format!("nothing to delete: {} backup(s), keeping {keep}", ids.len());
+        report.msg = format!("nothing to delete: {total} backup(s), keeping up to {keep}");
         return Ok(report);
     }
     let (lock, _) = store.lock()?;
@@ -260,28 +308,76 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
         ));
     }
     report.msg = format!(
-        "deleted {} backup(s), kept the newest {keep}",
-        removed.len()
+        "deleted {} of {total} backup(s), kept the newest {}",
+        removed.len(),
+        total - removed.len()
     );
     Ok(report)
 }
 
-/// `backup repair`: what the rebuilt index holds (the message says it).
+/// `backup repair`: what the rebuilt index holds, and what is lost (a
+/// person reads one line each).
 #[derive(Serialize)]
-struct Repaired {
+struct Repaired<'a> {
     kept: usize,
     recovered: usize,
     dropped: usize,
+    /// Snapshots lost whole, and why.
+    lost_snapshots: &'a [Loss],
+    /// Side files kept snapshots lose, and why.
+    lost_files: &'a [Loss],
+    /// Stored files moved into `quarantine/`.
+    quarantined: &'a [String],
+    /// What was salvaged differently from what the index said.
+    notes: &'a [String],
+    /// Snapshots of unknown origin (restored only by id).
+    origin_unknown: &'a [String],
 }
 
-impl Body for Repaired {}
+impl Body for Repaired<'_> {
+    fn human(&self, _: &Ui) -> String {
+        let mut out = String::new();
+        for l in self.lost_snapshots {
+            out.push_str(&format!(
+                "backup {} is lost: {} ({})\n",
+                Shown(&l.backup),
+                Shown(&l.why),
+                Shown(&l.file)
+            ));
+        }
+        for l in self.lost_files {
+            out.push_str(&format!(
+                "backup {} loses {}: {}\n",
+                Shown(&l.backup),
+                Shown(&l.file),
+                Shown(&l.why)
+            ));
+        }
+        for q in self.quarantined {
+            out.push_str(&format!(
+                "quarantine: {} (it no longer matches its sha256)\n",
+                Shown(q)
+            ));
+        }
+        for id in self.origin_unknown {
+            out.push_str(&format!(
+                "backup {id}: recovered, origin unknown: nobody's `latest`; `mimmfa restore {id}` or `mimmfa backup adopt` if it is yours\n"
+            ));
+        }
+        for n in self.notes {
+            out.push_str(&format!("note: {}\n", Shown(n)));
+        }
+        out
+    }
+}
 
-pub fn repair(ctx: &Ctx) -> Result<Report> {
+pub fn repair(ctx: &Ctx, dry_run: bool) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = ctx.report();
     report.settings_file = Some(site.settings_display());
-    let _lock = super::begin(&site, false, &mut report)?;
+    let _lock = super::begin(&site, dry_run, &mut report)?;
     let store = site.backups();
+    let index_path = store.dir().join(INDEX_FILE);
     if !store.dir().is_dir() {
         report.msg = format!(
             "there is no backup folder {}: nothing to repair",
@@ -289,34 +385,109 @@ pub fn repair(ctx: &Ctx) -> Result<Report> {
         );
         return Ok(report);
     }
-    if store.load().is_ok() {
+    let plan = repair::plan(
+        &store,
+        &|bytes| change::pointers(&site, bytes),
+        &store.source().settings_path,
+    )?;
+    let body = Repaired {
+        kept: plan.kept,
+        recovered: plan.recovered.len(),
+        dropped: plan.dropped.len(),
+        lost_snapshots: &plan.dropped,
+        lost_files: &plan.losses,
+        quarantined: &plan.quarantine,
+        notes: &plan.notes,
+        origin_unknown: &plan.recovered,
+    };
+    if !plan.needed() {
         report.msg = format!(
-            "{} is sound: nothing to repair",
-            store
-                .dir()
-                .join(crate::store::snapshots::INDEX_FILE)
-                .display()
+            "{} is sound and every stored file matches: nothing to repair",
+            index_path.display()
+        );
+        return Ok(report);
+    }
+    report.body(&ctx.ui, &body);
+    report.changed = true;
+    let (kept, recovered, dropped, total) = (
+        plan.kept,
+        plan.recovered.len(),
+        plan.dropped.len(),
+        plan.total(),
+    );
+    let lost = plan.losses.len();
+    let summary = format!(
+        "{total} snapshot(s): {kept} kept, {recovered} recovered from stored settings files (origin unknown), {dropped} lost, {lost} side file(s) lost"
+    );
+    if dry_run {
+        report.msg =
+            format!("dry run: would rebuild the backup index ({summary}); nothing was written");
+        return Ok(report);
+    }
+    let (lock, _) = store.lock()?;
+    let had_index = index_path.exists();
+    let stuck = repair::apply(&store, &lock, plan)?;
+    for f in stuck {
+        report.warn(format!(
+            "could not move {f} into quarantine: it stays, and no snapshot names it"
+        ));
+    }
+    report.files_written.push(index_path.display().to_string());
+    let kept_old = if had_index {
+        "; the old index is kept beside it as index.json.damaged-*"
+    } else {
+        ""
+    };
+    report.msg = format!("rebuilt the backup index: {summary}{kept_old}");
+    Ok(report)
+}
+
+/// `backup adopt`: the snapshots claimed for this settings file.
+#[derive(Serialize)]
+struct Adopted<'a> {
+    adopted: &'a [String],
+}
+
+impl Body for Adopted<'_> {}
+
+pub fn adopt(ctx: &Ctx, from_host: &str, from_path: Option<&str>, dry_run: bool) -> Result<Report> {
+    let site = ctx.site()?;
+    let mut report = ctx.report();
+    report.settings_file = Some(site.settings_display());
+    let _lock = super::begin(&site, dry_run, &mut report)?;
+    let store = site.backups();
+    let from_path = from_path
+        .unwrap_or(&store.source().settings_path)
+        .to_string();
+    let ids = store.adoptable(from_host, &from_path)?;
+    report.body(&ctx.ui, &Adopted { adopted: &ids });
+    let from = format!("{} on {}", Shown(&from_path), Shown(from_host));
+    if ids.is_empty() {
+        report.msg = format!(
+            "no backup of {from} to adopt (`mimmfa backup list --all` shows every backup with its host)"
+        );
+        return Ok(report);
+    }
+    report.changed = true;
+    if dry_run {
+        report.msg = format!(
+            "dry run: would adopt {} backup(s) of {from} for {} on {}; nothing was written",
+            ids.len(),
+            store.source().settings_path,
+            store.source().host
         );
         return Ok(report);
     }
     let (lock, _) = store.lock()?;
-    let (kept, recovered, dropped) = store.repair(&lock)?;
-    report.changed = true;
-    report.files_written.push(
-        store
-            .dir()
-            .join(crate::store::snapshots::INDEX_FILE)
-            .display()
-            .to_string(),
-    );
-    let repaired = Repaired {
-        kept,
-        recovered,
-        dropped,
-    };
-    report.body(&ctx.ui, &repaired);
+    store.adopt(&lock, from_host, &from_path)?;
+    report
+        .files_written
+        .push(store.dir().join(INDEX_FILE).display().to_string());
     report.msg = format!(
-        "rebuilt the backup index: {kept} entry(ies) kept, {recovered} recovered from the stored settings files, {dropped} dropped (damaged, or their files are missing); the old index is kept beside it as index.json.damaged-*"
+        "adopted {} backup(s) of {from}: they are now {}'s on {} (`mimmfa restore latest` uses them)",
+        ids.len(),
+        store.source().settings_path,
+        store.source().host
     );
     Ok(report)
 }
@@ -340,10 +511,10 @@ impl Body for Restoring<'_> {
             .unwrap_or_default();
         format!(
             "backup {} ({}, {}{label}) holds {}\n",
-            e.id,
-            e.created,
-            printable(&e.reason),
-            e.holds()
+            Shown(&e.id),
+            Shown(&e.created),
+            Shown(&e.reason),
+            Shown(&e.holds())
         )
     }
 }
@@ -421,30 +592,22 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
     Ok(report)
 }
 
-/// The snapshot's files besides the settings, each verified, that may go
-/// back: those its own settings name, or inside the Service folder. (The
-/// index is not trusted to name where files go.)
+/// The snapshot's files besides the settings, each verified, each to the
+/// place the store allows (side_targets: never where the index alone says).
 fn side_files_to_restore(
     site: &Site,
     store: &BackupStore,
     entry: &BackupEntry,
     restored: &[u8],
-    report: &mut Report,
+    _report: &mut Report,
 ) -> Result<Vec<SideFile>> {
-    let named = change::pointers(site, restored);
-    let service_dir = absolute_display(&site.service_dir);
     let mut out = Vec::new();
-    for f in &entry.side_files {
-        let target = PathBuf::from(&f.path);
-        let allowed = named.iter().any(|(_, p)| absolute_display(p) == f.path)
-            || Path::new(&f.path).starts_with(&service_dir);
-        if !allowed {
-            report.warn(format!(
-                "not restoring {}: the restored settings do not name it and it is outside the Service folder",
-                f.path
-            ));
-            continue;
-        }
+    for (f, target) in side_targets::targets(site, entry, restored) {
+        let target = target.map_err(|r| {
+            refused(format!(
+                "{r}; nothing was restored. `mimmfa backup repair` drops what cannot be trusted"
+            ))
+        })?;
         let bytes = store
             .read_side(f)
             .map_err(|e| refused(format!("backup {}: {e:#}; nothing was restored", entry.id)))?;
@@ -587,7 +750,9 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let a = version(&site, &store, from, &mut report)?;
     let b = version(&site, &store, to, &mut report)?;
     let d = masked_diff(&a.settings, &b.settings, &a.name, &b.name);
-    report.human.push_str(&d.unified);
+    report
+        .human
+        .push_str(&crate::output::paint_diff(&ctx.ui, &d.unified));
     let mut changes = Vec::new();
     let mut paths: Vec<&(Role, String, Vec<u8>)> = a.files.iter().chain(&b.files).collect();
     paths.sort_by(|x, y| x.1.cmp(&y.1));

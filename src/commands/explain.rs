@@ -100,6 +100,46 @@ pub fn entry(code: &str) -> Option<Entry> {
     })
 }
 
+/// `explain --list`: every code, its severity and title (`"checks"`).
+#[derive(Serialize)]
+struct Listed {
+    checks: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    code: &'static str,
+    severity: &'static str,
+    title: &'static str,
+}
+
+impl Body for Listed {
+    fn human(&self, _: &Ui) -> String {
+        self.checks
+            .iter()
+            .map(|c| format!("{}  {:<7}  {}\n", c.code, c.severity, c.title))
+            .collect()
+    }
+}
+
+pub fn list(ctx: &Ctx) -> Result<Report> {
+    let mut report = ctx.report();
+    let checks: Vec<Row> = CHECKS
+        .iter()
+        .map(|c| Row {
+            code: c.code,
+            severity: c.severity.as_str(),
+            title: c.title,
+        })
+        .collect();
+    report.msg = format!(
+        "{} checks; `mimmfa explain CODE` gives one's full entry",
+        checks.len()
+    );
+    report.body(&ctx.ui, &Listed { checks });
+    Ok(report)
+}
+
 pub fn run(ctx: &Ctx, code: &str) -> Result<Report> {
     let Some(e) = entry(code) else {
         let codes: Vec<&str> = CHECKS.iter().map(|c| c.code).collect();

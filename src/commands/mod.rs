@@ -12,18 +12,28 @@ pub mod setup;
 pub mod status;
 pub mod validate;
 
-/// Says which Windows path a command writes into the settings file, and
-/// warns when it is the stock folder only because nobody named another
-/// (off the server, without `--windows-service-dir`): a file built for the
-/// wrong layout must not be deployed by accident.
-fn say_windows_path(
+/// Says which Windows path a command writes into the settings file.
+fn say_windows_path(report: &mut crate::output::Report, setting: &str, path: &str) {
+    report.line(format!("{setting}: {path}"));
+}
+
+/// Warns, when a change writes a path under the stock folder only because
+/// nobody named another (off the server, without `--windows-service-dir`),
+/// that a file built for the wrong layout must not be deployed by accident.
+/// Only when the change writes it: a run that changes nothing, or leaves
+/// that path as the file already had it, is not worth a warning.
+fn warn_if_guessed(
     site: &crate::context::Site,
     report: &mut crate::output::Report,
+    committed: &Committed,
+    before: &[u8],
     setting: &str,
     path: &str,
 ) {
-    report.line(format!("{setting}: {path}"));
-    if site.mapper.is_guessed() {
+    let writes = report.changed
+        && committed.went_ahead()
+        && !String::from_utf8_lossy(before).contains(&format!(">{path}<"));
+    if writes && site.mapper.is_guessed() {
         report.warn(format!(
             "{setting} is written under the stock Service folder {}; if MIM is installed elsewhere on the server, pass --windows-service-dir",
             site.mapper.windows_service_dir()
@@ -154,6 +164,16 @@ fn commit(
         return Ok(result);
     }
     crate::store::plan::check_invariants(site, &plan)?;
+    if crate::formats::utf16::is_utf16(&plan.before)
+        && !crate::formats::utf16::is_utf16(&plan.after)
+    {
+        // MFA016: mimmfa edits the UTF-8 text of a UTF-16 file.
+        report.warn(format!(
+            "{} was UTF-16; it {} as UTF-8 (the MIM Service reads both; the snapshot keeps the UTF-16 original)",
+            site.settings_display(),
+            if dry_run { "would be written" } else { "is written" }
+        ));
+    }
     let verdict = crate::checks::verdict::judge(site, &plan);
     result.errors = verdict.errors;
     // A person sees what the change brings, and every error it leaves.
@@ -174,9 +194,12 @@ fn commit(
             &format!("{name} (new)"),
         );
         if dry_run {
-            report.answer(&diff.unified); // what a dry run is asked for
+            // What a dry run is asked for.
+            report.answer(&crate::output::paint_diff(ui, &diff.unified));
         } else if ui.verbose {
-            report.human.push_str(&diff.unified);
+            report
+                .human
+                .push_str(&crate::output::paint_diff(ui, &diff.unified));
         }
         report.diff = Some(diff);
     }

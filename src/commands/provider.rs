@@ -1,8 +1,9 @@
 //! `provider check | set | clear`: the custom phone provider path.
 
+use crate::checks::clr_binding::Binder;
 use crate::checks::finding::tally;
 use crate::checks::provider_dll::{
-    DllCheck, Kind, PHONE_INTERFACE, SMS_INTERFACE, check_dll, find_contracts, kind_for,
+    DllCheck, Kind, PHONE_INTERFACE, SMS_INTERFACE, check_dll_with, find_contracts_in, kind_for,
 };
 use crate::cli::ChangeArgs;
 use crate::context::{Ctx, Site};
@@ -69,20 +70,17 @@ fn describe(ui: &Ui, report: &mut Report, check: &DllCheck) {
 
 pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     let mut report = ctx.report();
-    report.quiet_findings = true;
     let bytes = read_dll(dll)?;
     let kind = kind_for(&file_name(dll), sms);
     // The contract is compared with the Service folder's when there is one
     // here; an auditor checking a lone DLL still gets every other check.
     let service_dir = ctx.service_dir().ok().filter(|d| d.is_dir());
-    let check = check_dll(
-        &bytes,
-        &dll.display().to_string(),
-        kind,
-        service_dir.as_deref(),
-    );
+    let binder = service_dir.map(|d| Binder::new(&d, ctx.gac()));
+    let check = check_dll_with(&bytes, &dll.display().to_string(), kind, binder.as_ref());
     describe(&ctx.ui, &mut report, &check);
     report.answer(&render_findings(&ctx.ui, &check.findings));
+    // What could not be proved is said, not silently skipped.
+    report.warnings.extend(check.notes.iter().cloned());
     let (errors, warnings) = tally(&check.findings);
     report.findings = check.findings;
     let what = if kind == Kind::Sms {
@@ -115,14 +113,13 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
     let (force, dry_run) = (flags.force, flags.dry_run);
     let site = ctx.site()?;
     let mut report = ctx.report();
-    report.quiet_findings = true;
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let bytes = read_dll(dll)?;
-    let check = check_dll(
+    let check = check_dll_with(
         &bytes,
         &dll.display().to_string(),
         Kind::Phone,
-        Some(&site.service_dir),
+        Some(&Binder::new(&site.service_dir, site.gac.clone())),
     );
     describe(&ctx.ui, &mut report, &check);
     report.answer(&render_findings(&ctx.ui, &check.findings));
@@ -147,7 +144,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
             site.service_dir.display()
         ))
     })?;
-    super::say_windows_path(&site, &mut report, CUSTOM_PHONE_PROVIDER, &windows_path);
+    super::say_windows_path(&mut report, CUSTOM_PHONE_PROVIDER, &windows_path);
     if !site.mapper.is_in_service_dir(&windows_path) {
         report.warn(format!("[MFA043] {windows_path} is not in the Service folder; Microsoft's procedure puts the DLL there"));
     }
@@ -180,7 +177,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         ));
     }
     let request = Request {
-        before,
+        before: before.clone(),
         after,
         side_files,
         reason: "before provider set".into(),
@@ -188,6 +185,14 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         force,
     };
     let committed = super::commit(&site, &ctx.ui, &mut report, request, dry_run)?;
+    super::warn_if_guessed(
+        &site,
+        &mut report,
+        &committed,
+        &before,
+        CUSTOM_PHONE_PROVIDER,
+        &windows_path,
+    );
     report.body(
         &ctx.ui,
         &Switched {
@@ -226,7 +231,7 @@ fn placement(
     if same_file {
         return Ok((target, vec![]));
     }
-    let target = change::place(site, current, Role::Provider, target, &bytes);
+    let target = change::place(site, current, Role::Provider, target, &bytes, true);
     Ok((
         target.clone(),
         vec![SideFile {
@@ -328,7 +333,9 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
         )));
     }
     let mut report = ctx.report();
-    let found = find_contracts(dir);
+    // The folder, its subfolders, and the GAC (--gac, or the machine's).
+    let gac = ctx.gac().or_else(crate::checks::clr_binding::default_gac);
+    let found = find_contracts_in(dir, gac.as_deref());
     let rows: Vec<Row> = found
         .iter()
         .map(|c| {

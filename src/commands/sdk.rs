@@ -117,7 +117,6 @@ pub struct ApplyArgs<'a> {
 pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = ctx.report();
-    report.quiet_findings = true;
     if let Some(cc) = args.country_code
         && let Some(problem) = country_code_problem(cc)
     {
@@ -146,7 +145,14 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     let preferred = std::path::absolute(cert_dir.join("cert_key.p12"))?;
     // The certificate the settings use already, if it holds these bytes;
     // else a name the current settings do not use (change::place).
-    let cert_path = change::place(&site, &before, Role::Certificate, preferred, &ex.files.cert);
+    let cert_path = change::place(
+        &site,
+        &before,
+        Role::Certificate,
+        preferred,
+        &ex.files.cert,
+        args.cert_dir.is_none(),
+    );
     let cert_windows = site.mapper.to_windows(&cert_path).ok_or_else(|| {
             refused(format!(
                 "--cert-dir {} is outside the service folder; off the server mimmfa cannot know its Windows path (map it with --path-map WINDOWS_FOLDER={})",
@@ -154,7 +160,7 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
                 cert_dir.display()
             ))
         })?;
-    super::say_windows_path(&site, &mut report, CERT_FILE_PATH, &cert_windows);
+    super::say_windows_path(&mut report, CERT_FILE_PATH, &cert_windows);
 
     let doc = site.parse(before.clone())?;
     let username = pick_username(ctx, &doc, args.username, &mut report);
@@ -171,7 +177,7 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
         ),
     };
     let request = Request {
-        before,
+        before: before.clone(),
         after,
         side_files: vec![side],
         reason: "before sdk apply".into(),
@@ -179,6 +185,14 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
         force: args.change.force,
     };
     let committed = super::commit(&site, &ctx.ui, &mut report, request, dry_run)?;
+    super::warn_if_guessed(
+        &site,
+        &mut report,
+        &committed,
+        &before,
+        CERT_FILE_PATH,
+        &cert_windows,
+    );
     if report.changed && !dry_run && committed.went_ahead() {
         report.msg = super::done("Azure MFA SDK settings written", "to use them", &committed);
     }

@@ -8,9 +8,9 @@ use crate::context::Ctx;
 use crate::error::usage;
 use crate::formats::settings_xml::{DEFAULT_COUNTRY_CODE, USERNAME};
 use crate::output::prompt::ask;
-use crate::output::{Report, emit, print_stderr};
+use crate::output::{Report, Shown, emit, print_stderr};
 use anyhow::Result;
-use dialoguer::{Confirm, Select};
+use dialoguer::Select;
 use std::path::PathBuf;
 
 const JOBS: [&str; 4] = [
@@ -29,12 +29,12 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     // dialoguer hides the cursor while a menu is up; Ctrl-C would end the
     // process with it hidden. Nothing is written before the final answer,
     // so exiting here changes nothing.
-    let _ = ctrlc::set_handler(|| crate::output::prompt::interrupted());
+    crate::output::prompt::on_ctrl_c();
     let site = ctx.site()?;
     let doc = site.load()?;
     print_stderr(&format!(
         "MIM Service folder: {}\ncurrent mode:       {}\n",
-        site.service_dir.display(),
+        Shown(&site.service_dir.display().to_string()),
         doc.mode().as_str()
     ));
     let job = Select::new()
@@ -65,22 +65,21 @@ fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Resu
     }
     preview.msg = "preview: nothing has been written yet".into();
     emit(&ctx.ui, &preview);
-    let go = ctx.ui.yes
-        || Confirm::new()
-            .with_prompt("Write these changes?")
-            .default(false)
-            .interact()
-            .map_err(crate::output::prompt::interrupted_or)?;
+    let go = ctx.ui.yes || crate::output::prompt::confirm("Write these changes?")?;
     if !go {
         return Ok(quit(ctx));
     }
-    apply(false)
+    // A warning is said once per run: the preview has said its own.
+    let mut done = apply(false)?;
+    done.warnings.retain(|w| !preview.warnings.contains(w));
+    Ok(done)
 }
 
 fn provider(ctx: &Ctx) -> Result<Report> {
     let Some(dll) = ask(&ctx.ui, "Path of the provider DLL", |s| {
         let path = PathBuf::from(s);
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {s}: {e}"))?;
+        let bytes = crate::formats::bounded::read_file(&path, crate::formats::bounded::DLL_CAP)
+            .map_err(|e| format!("cannot read {s}: {e}"))?;
         let check = crate::checks::provider_dll::check_dll(
             &bytes,
             s,
@@ -180,10 +179,10 @@ fn restore(ctx: &Ctx) -> Result<Report> {
         .map(|b| {
             format!(
                 "{}  {}  {}  {}",
-                b.id,
-                b.created,
-                b.reason,
-                b.label.clone().unwrap_or_default()
+                Shown(&b.id),
+                Shown(&b.created),
+                Shown(&b.reason),
+                Shown(b.label.as_deref().unwrap_or_default())
             )
         })
         .collect();

@@ -4,10 +4,9 @@ use crate::checks::audit::MIM_SERVICE_EXE;
 use crate::context::Ctx;
 use crate::formats::pkcs12::CertInfo;
 use crate::formats::secret::{is_secret_name, mask};
-use crate::output::{Body, Report, Ui};
+use crate::output::{Body, Report, Shown, Ui};
 use crate::store::snapshots::{WayBack, way_back};
 use anyhow::Result;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::{Serialize, Serializer};
 use std::path::PathBuf;
 
@@ -28,6 +27,9 @@ struct Status {
     /// What the backups say about the current file (`None`: index damaged).
     #[serde(skip)]
     way_back: Option<WayBack>,
+    /// The checks that found nothing (`-v`).
+    #[serde(skip)]
+    passed: Vec<&'static crate::checks::catalogue::Check>,
 }
 
 struct Setting {
@@ -71,9 +73,9 @@ struct LatestBackup {
 }
 
 impl Body for Status {
-    fn human(&self, _: &Ui) -> String {
+    fn human(&self, ui: &Ui) -> String {
         let mut lines = vec![
-            format!("settings: {}", self.settings_file),
+            format!("settings: {}", Shown(&self.settings_file)),
             format!("mode:     {}", self.mode),
             match &self.mim_build {
                 Some(b) => format!("MIM build: {b}"),
@@ -82,22 +84,26 @@ impl Body for Status {
                 ),
             },
         ];
-        let mut table = Table::new();
-        table
-            .load_style(UTF8_FULL_CONDENSED)
-            .set_header(["setting", "value", "line"]);
-        for e in &self.settings {
-            table.add_row([e.name.clone(), e.shown.clone(), e.line.to_string()]);
-        }
-        lines.push(table.to_string());
+        let rows = self
+            .settings
+            .iter()
+            .map(|e| vec![e.name.clone(), e.shown.clone(), e.line.to_string()])
+            .collect();
+        let table = crate::output::render_table(ui, &["setting", "value", "line"], &[0, 2], rows);
+        lines.push(table.trim_end().to_string());
         if let Some(c) = &self.certificate {
             lines.push(format!(
                 "certificate: {} (expires {})",
-                c.subject, c.not_after
+                Shown(&c.subject),
+                c.not_after
             ));
         }
         if let Some(p) = &self.provider {
-            lines.push(format!("provider:    {} ({})", p.file, p.classes));
+            lines.push(format!(
+                "provider:    {} ({})",
+                Shown(&p.file),
+                Shown(&p.classes)
+            ));
         }
         let Counts { errors, warnings } = self.validation;
         lines.push(format!(
@@ -119,10 +125,13 @@ impl Body for Status {
         if let Some(b) = self.latest_backup.as_ref().filter(|b| !b.matches_current) {
             lines.push(format!(
                 "`mimmfa restore latest` would bring back backup {} ({}, {})",
-                b.id, b.created, b.reason
+                Shown(&b.id),
+                Shown(&b.created),
+                Shown(&b.reason)
             ));
         }
-        lines.iter().map(|l| format!("{l}\n")).collect()
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        text + &crate::output::render_passed(ui, &self.passed)
     }
 }
 
@@ -172,6 +181,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
             sha256: p.sha256,
         }),
         validation: Counts { errors, warnings },
+        passed: audit.passed,
         latest_backup: latest.as_ref().map(|b| LatestBackup {
             id: b.id.clone(),
             created: b.created.clone(),

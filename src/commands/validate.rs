@@ -9,7 +9,6 @@ use crate::error::exit;
 use crate::formats::pe_version::FileVersion;
 use crate::output::{Body, Format, Report, Ui, render_findings};
 use anyhow::Result;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
@@ -44,6 +43,13 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     let (mut errors, mut warnings, mut worst) = (0, 0, exit::OK);
     let mut folders = Vec::new();
     for (site, audited) in sites.iter().zip(results) {
+        // Not proved is not "ok": said beside the verdict.
+        report.warnings.extend(
+            audited
+                .notes
+                .iter()
+                .map(|n| format!("{}: {n}", site.settings_display())),
+        );
         let (e, w) = tally(&audited.findings);
         let code = if e > 0 || (args.strict && w > 0) {
             exit::FINDINGS
@@ -62,7 +68,11 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
             ok: code == exit::OK,
         });
     }
-    if fleet {
+    if fleet || args.summary {
+        report.folder_findings = folders
+            .iter()
+            .flat_map(|f| f.audited.findings.iter().cloned())
+            .collect();
         report.body(
             &ctx.ui,
             &Fleet {
@@ -81,6 +91,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
             &One {
                 mim_build: one.audited.mim_build.map(|b| b.to_string()),
                 findings: &one.audited.findings,
+                passed: &one.audited.passed,
             },
         );
         report.findings = one.audited.findings;
@@ -103,10 +114,10 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
 /// UTF-8 with or without a BOM, or UTF-16 with a BOM (what PowerShell 5.1's
 /// `>` writes).
 fn read_dir_list(list: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
-    use std::io::Read;
     let mut bytes = Vec::new();
     let read = if list.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+        crate::formats::bounded::read_capped(std::io::stdin(), crate::formats::bounded::INDEX_CAP)
+            .map(|b| bytes = b)
     } else {
         crate::formats::bounded::read_file(list, crate::formats::bounded::INDEX_CAP)
             .map(|b| bytes = b)
@@ -247,11 +258,13 @@ struct One<'a> {
     mim_build: Option<String>,
     #[serde(skip)]
     findings: &'a [Finding],
+    #[serde(skip)]
+    passed: &'a [&'static crate::checks::catalogue::Check],
 }
 
 impl Body for One<'_> {
     fn human(&self, ui: &Ui) -> String {
-        render_findings(ui, self.findings)
+        render_findings(ui, self.findings) + &crate::output::render_passed(ui, self.passed)
     }
 }
 
@@ -269,26 +282,39 @@ struct Fleet<'a> {
 }
 
 impl Body for Fleet<'_> {
-    /// Each folder's findings under its name, then a table of verdicts.
+    /// One line per folder, in the order given: its
+    /// verdict and codes (300 folders are 300 lines, not 4,000); `-v` puts
+    /// each folder's findings under its name first.
     fn human(&self, ui: &Ui) -> String {
         let mut out = String::new();
-        let mut table = Table::new();
-        table
-            .load_style(UTF8_FULL_CONDENSED)
-            .set_header(["folder", "errors", "warnings", "result"]);
-        for f in &self.results {
-            let dir = f.site.service_dir.display().to_string();
-            out.push_str(&format!("== {dir}\n"));
-            out.push_str(&render_findings(ui, &f.audited.findings));
-            let verdict = if f.ok { "ok" } else { "FAIL" };
-            table.add_row([
-                dir,
-                f.errors.to_string(),
-                f.warnings.to_string(),
-                verdict.into(),
-            ]);
+        if ui.verbose {
+            for f in &self.results {
+                out.push_str(&format!("== {}\n", f.site.service_dir.display()));
+                out.push_str(&render_findings(ui, &f.audited.findings));
+            }
         }
-        out + &table.to_string() + "\n"
+        for f in &self.results {
+            let mut codes: Vec<&str> = f.audited.findings.iter().map(|x| x.code).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let verdict = match (f.ok, f.errors, f.warnings) {
+                (false, _, _) => ui.paint("FAIL    ", crate::checks::finding::Severity::Error),
+                (true, _, w) if w > 0 => {
+                    ui.paint("warnings", crate::checks::finding::Severity::Warning)
+                }
+                _ => "ok      ".to_string(),
+            };
+            let codes = if codes.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", codes.join(" "))
+            };
+            out.push_str(&format!(
+                "{verdict}  {}{codes}\n",
+                crate::output::printable(&f.site.service_dir.display().to_string())
+            ));
+        }
+        out
     }
 }
 
@@ -297,6 +323,9 @@ impl Body for Fleet<'_> {
 struct Audited {
     findings: Vec<Finding>,
     mim_build: Option<FileVersion>,
+    passed: Vec<&'static crate::checks::catalogue::Check>,
+    /// What the provider check could not prove (DllCheck::notes).
+    notes: Vec<String>,
 }
 
 fn audited(site: &Site, opts: Options) -> Audited {
@@ -304,5 +333,7 @@ fn audited(site: &Site, opts: Options) -> Audited {
     Audited {
         findings: a.findings,
         mim_build: a.mim_build,
+        passed: a.passed,
+        notes: a.provider.map(|p| p.check.notes).unwrap_or_default(),
     }
 }

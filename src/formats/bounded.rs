@@ -22,9 +22,14 @@ pub const INDEX_CAP: u64 = 64 << 20;
 /// Read `path` whole, refusing anything but a regular file (symlinks are
 /// followed) and anything longer than `cap` bytes.
 pub fn read_file(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
-    let file = open_regular(path)?;
+    read_capped(open_regular(path)?, cap)
+}
+
+/// Read a stream whole (a file, or stdin for `--dirs-from -`), refusing
+/// anything longer than `cap` bytes.
+pub fn read_capped(input: impl Read, cap: u64) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    file.take(cap + 1).read_to_end(&mut bytes)?;
+    input.take(cap + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,

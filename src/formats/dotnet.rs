@@ -52,6 +52,11 @@ pub struct TypeInfo {
     pub interfaces: Vec<InterfaceRef>,
     /// Interfaces inherited from base classes defined in this assembly.
     pub inherited_interfaces: Vec<InterfaceRef>,
+    /// The first base class, walking up from this type, that another
+    /// assembly defines (`class DerivedGate : Contoso.Base.PhoneBase`):
+    /// its interfaces are inherited too, and only that assembly knows them.
+    /// `System.Object` and other framework bases are left out.
+    pub external_base: Option<InterfaceRef>,
 }
 
 /// An interface a type implements, and where the CLR will look for it.
@@ -721,6 +726,19 @@ impl<'a> Metadata<'a> {
         }
     }
 
+    /// The base class (`Extends`) when it is a TypeRef into another
+    /// assembly, other than the framework's (mscorlib, System.*).
+    fn external_base(&self, extends: u32) -> Option<InterfaceRef> {
+        if extends & 0b11 != 1 || extends >> 2 == 0 {
+            return None;
+        }
+        let base = self.interface_ref(extends).ok()?;
+        match &base.scope {
+            Scope::Assembly(a) if !is_framework_name(a) => Some(base),
+            _ => None,
+        }
+    }
+
     /// Which TypeDefs declare a public instance constructor without
     /// parameters (index = TypeDef row - 1).
     fn default_constructors(&self, defs: &[Vec<u32>]) -> Result<Vec<bool>, DotnetError> {
@@ -802,6 +820,8 @@ impl<'a> Metadata<'a> {
             .iter()
             .map(|d| self.base_type_def(d[3], defs.len()))
             .collect();
+        let external: Vec<Option<InterfaceRef>> =
+            defs.iter().map(|d| self.external_base(d[3])).collect();
         let constructors = self.default_constructors(&defs)?;
         let generic = self.generic_types(type_count)?;
 
@@ -817,6 +837,7 @@ impl<'a> Metadata<'a> {
                 has_default_constructor: constructors[i],
                 interfaces: interfaces[i].clone(),
                 inherited_interfaces: inherited(i, &bases, &interfaces),
+                external_base: first_external_base(i, &bases, &external),
             });
         }
         // `<Module>` is the pseudo-type holding globals.
@@ -924,6 +945,40 @@ fn any_enclosing(i: usize, enclosing: &[u32], test: impl Fn(usize) -> bool) -> b
         }
     }
     false
+}
+
+/// Assembly names of the .NET Framework itself (mscorlib, System,
+/// System.*, netstandard...): bases taken from them carry no provider
+/// interface, and the CLR finds them without looking in any folder.
+pub fn is_framework_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "mscorlib",
+        "system",
+        "netstandard",
+        "windowsbase",
+        "microsoft.csharp",
+        "microsoft.visualbasic",
+    ]
+    .contains(&n.as_str())
+        || n.starts_with("system.")
+        || n.starts_with("presentation")
+}
+
+/// The external base reached by walking this type's local bases.
+fn first_external_base(
+    i: usize,
+    bases: &[Option<usize>],
+    external: &[Option<InterfaceRef>],
+) -> Option<InterfaceRef> {
+    let mut at = i;
+    for _ in 0..=MAX_INHERITANCE.min(bases.len()) {
+        if let Some(e) = &external[at] {
+            return Some(e.clone());
+        }
+        at = bases[at]?;
+    }
+    None
 }
 
 /// Interfaces of base classes defined in this assembly (walk `Extends`).
@@ -1034,6 +1089,23 @@ mod tests {
             .find(|t| t.full_name == "Contoso.Inherited.Gate")
             .unwrap();
         assert!(gate.is_creatable_class() && gate.implements(PHONE) && gate.interfaces.is_empty());
+    }
+
+    #[test]
+    fn a_base_class_of_another_assembly_is_recorded() {
+        let a = read("cross-assembly/DerivedGate.dll").unwrap();
+        let t = find(&a, "Contoso.Derived.DerivedGate");
+        assert_eq!(
+            t.external_base,
+            Some(InterfaceRef {
+                name: "Contoso.Base.PhoneBase".into(),
+                scope: Scope::Assembly("Contoso.Base".into())
+            })
+        );
+        assert!(t.interfaces.is_empty() && t.inherited_interfaces.is_empty());
+        // System.Object is the framework's: no external base.
+        let good = read("CustomPhoneGate.dll").unwrap();
+        assert!(good.types.iter().all(|t| t.external_base.is_none()));
     }
 
     #[test]

@@ -89,13 +89,20 @@ fn decoded(raw: &str) -> String {
 
 /// A masked unified diff of two versions of the settings file.
 pub fn masked_diff(before: &[u8], after: &[u8], from_label: &str, to_label: &str) -> Diff {
-    let before = mask_secrets_in_text(&String::from_utf8_lossy(before));
-    let after = mask_secrets_in_text(&String::from_utf8_lossy(after));
+    // A UTF-16 file is shown as its text: read as bytes, its element names
+    // would not be seen, nor its secrets masked.
+    let text = |b: &[u8]| {
+        crate::formats::utf16::text_lossy(b).unwrap_or_else(|| String::from_utf8_lossy(b).into())
+    };
+    let before = mask_secrets_in_text(&text(before));
+    let after = mask_secrets_in_text(&text(after));
     let unified = similar::TextDiff::from_lines(&before, &after)
         .unified_diff()
         .context_radius(3)
         .header(from_label, to_label)
-        .to_string();
+        .to_string()
+        // An invisible U+FEFF would start the first line: say it in words.
+        .replace('\u{feff}', "[byte-order mark]");
     Diff {
         before,
         after,
@@ -116,7 +123,7 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("<GROUP_KEY/>"));
-        assert!(m.contains("<LICENSE_KEY>•••• (sha256:"));
+        assert!(m.contains("<LICENSE_KEY>•••• (pbkdf2:"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! PE version resources. Pure: bytes in, values or errors out; nothing here
 //! prints, writes files or imports the layers above.
 
+pub mod binding_config;
 pub mod bounded;
 pub mod dotnet;
 pub mod event_xml;
@@ -13,4 +14,5 @@ pub mod pkcs12;
 pub mod sdk_zip;
 pub mod secret;
 pub mod settings_xml;
+pub mod utf16;
 pub mod xml_rules;

@@ -15,6 +15,12 @@ use time::format_description::well_known::Rfc3339;
 /// The largest KDF/MAC iteration count accepted. Real files use 1–10,000
 /// (OpenSSL 2048, Windows 2000, Java 10,000); a million is generous.
 pub const MAX_ITERATIONS: u64 = 1_000_000;
+/// The key-derivation work one file may ask for in all: the sum of the
+/// iteration counts of its MAC and of every encrypted bag. Real files ask
+/// for a few thousand to ~60,000 (three derivations); this allows three at
+/// MAX_ITERATIONS, about 0.3 s of work. Many bags at a high count each
+/// (60 bags of 1,000,000: 6.5 s) are refused before any derivation.
+pub const KDF_BUDGET: u64 = 3 * MAX_ITERATIONS;
 /// Nesting depth the DER walk follows; real PKCS#12 files need about 10.
 const MAX_DEPTH: usize = 24;
 
@@ -30,6 +36,10 @@ pub enum P12Error {
         "it asks for {0} key-derivation iterations (more than {MAX_ITERATIONS}): refused as hostile"
     )]
     AbsurdIterations(u64),
+    #[error(
+        "it asks for {0} key-derivation iterations in all (its MAC and every encrypted bag; the budget is {KDF_BUDGET}): refused as hostile"
+    )]
+    OverBudget(u64),
     #[error("it uses an encryption scheme mimmfa cannot open ({0})")]
     Unsupported(String),
 }
@@ -45,6 +55,10 @@ pub struct CertInfo {
     #[serde(skip)]
     pub not_after_unix: i64,
     pub has_private_key: bool,
+    /// The file holds a private key beside the certificate, but not the
+    /// certificate's: their public keys differ (`has_private_key` is false).
+    #[serde(skip)]
+    pub key_mismatch: bool,
     /// E.g. `pbeWithSHAAnd40BitRC2-CBC, pbeWithSHAAnd3-KeyTripleDES-CBC; MAC SHA-1`.
     pub encryption: String,
     /// (LICENSE_KEY, GROUP_KEY) when the subject CN has the shape an Azure
@@ -114,6 +128,9 @@ pub fn open(bytes: &[u8], password: &Secret) -> Result<Option<CertInfo>, P12Erro
     if scan.max_iterations > MAX_ITERATIONS {
         return Err(P12Error::AbsurdIterations(scan.max_iterations));
     }
+    if scan.total_iterations > KDF_BUDGET {
+        return Err(P12Error::OverBudget(scan.total_iterations));
+    }
     let archive =
         p12_keystore::Pkcs12Archive::from_pkcs12(bytes, password.expose()).map_err(|e| {
             use p12_keystore::error::Error as E;
@@ -148,11 +165,84 @@ pub fn open(bytes: &[u8], password: &Secret) -> Result<Option<CertInfo>, P12Erro
         Some(0)
     });
     let Some(index) = chosen else { return Ok(None) };
-    let has_private_key = with_key.is_some() || single_pair;
+    // The key paired with the chosen certificate: the one of the same
+    // localKeyId, or the only one.
+    let cert_id = archive.certs[index].local_key_id.as_deref();
+    let key = archive
+        .keys
+        .iter()
+        .find(|k| cert_id.is_some() && k.local_key_id.as_ref().map(|id| id.0.as_slice()) == cert_id)
+        .or(single_pair.then(|| &archive.keys[0]));
     let der = archive.certs[index].cert.as_der();
-    let info = describe(der, has_private_key, scan.schemes.join(", "))
+    let mut info = describe(der, key.is_some(), scan.schemes.join(", "))
         .map_err(|e| P12Error::NotPkcs12(format!("its certificate cannot be read: {e}")))?;
+    // MIM signs with the key and the MFA service checks the signature with
+    // the certificate: a key of another pair fails every call.
+    if let Some(key) = key
+        && key_matches_certificate(key.key.as_der(), der) == Some(false)
+    {
+        info.has_private_key = false;
+        info.key_mismatch = true;
+    }
     Ok(Some(info))
+}
+
+/// Does the PKCS#8 private key belong to the certificate (DER)? Compared
+/// by public key: RSA by modulus and exponent, EC by the public point the
+/// key carries. `None` when it cannot be told (another key type, an EC key
+/// without its public point): no verdict rather than a false one.
+fn key_matches_certificate(pkcs8: &[u8], cert_der: &[u8]) -> Option<bool> {
+    let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
+    let cert_key: &[u8] = &cert.public_key().subject_public_key.data;
+    // PrivateKeyInfo ::= SEQUENCE { version, AlgorithmIdentifier, OCTET STRING, ... }
+    let (0x30, body, _) = tlv(pkcs8)? else {
+        return None;
+    };
+    let items = children(body)?;
+    let (0x30, alg) = *items.get(1)? else {
+        return None;
+    };
+    let (0x06, oid) = *children(alg)?.first()? else {
+        return None;
+    };
+    let (0x04, private) = *items.get(2)? else {
+        return None;
+    };
+    let (0x30, private, _) = tlv(private)? else {
+        return None;
+    };
+    let fields = children(private)?;
+    match oid {
+        // rsaEncryption: RSAPrivateKey { version, n, e, ... } against
+        // RSAPublicKey { n, e }.
+        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01] => {
+            let Some((0x30, public, _)) = tlv(cert_key) else {
+                return Some(false);
+            };
+            let magnitudes = |v: &[(u8, &[u8])]| -> Option<Vec<Vec<u8>>> {
+                v.iter()
+                    .map(|(t, b)| (*t == 0x02).then(|| unsigned(b).to_vec()))
+                    .collect()
+            };
+            let (n, e) = (*fields.get(1)?, *fields.get(2)?);
+            Some(magnitudes(&children(public)?)? == magnitudes(&[n, e])?)
+        }
+        // id-ecPublicKey: ECPrivateKey { version, key, [0] params, [1] publicKey }.
+        [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01] => {
+            let (_, point) = fields.iter().find(|(t, _)| *t == 0xA1)?;
+            let (0x03, bits, _) = tlv(point)? else {
+                return None;
+            };
+            Some(bits.get(1..)? == cert_key)
+        }
+        _ => None,
+    }
+}
+
+/// A DER INTEGER's magnitude without its sign-padding zero bytes.
+fn unsigned(v: &[u8]) -> &[u8] {
+    let zeros = v.iter().take_while(|b| **b == 0).count();
+    &v[zeros.min(v.len().saturating_sub(1))..]
 }
 
 fn describe(der: &[u8], has_private_key: bool, encryption: String) -> Result<CertInfo, String> {
@@ -182,6 +272,7 @@ fn describe(der: &[u8], has_private_key: bool, encryption: String) -> Result<Cer
         not_before_unix: nb,
         not_after_unix: na,
         has_private_key,
+        key_mismatch: false,
         encryption,
     })
 }
@@ -191,6 +282,8 @@ fn describe(der: &[u8], has_private_key: bool, encryption: String) -> Result<Cer
 struct Scan {
     schemes: Vec<String>,
     max_iterations: u64,
+    /// The sum over every salt + count pair: the file's whole KDF work.
+    total_iterations: u64,
     has_mac: bool,
 }
 
@@ -243,7 +336,9 @@ fn walk(body: &[u8], depth: usize, s: &mut Scan) {
     // PBKDF2 params and MacData all have this shape.
     for pair in items.windows(2) {
         if pair[0].0 == 0x04 && pair[1].0 == 0x02 {
-            s.max_iterations = s.max_iterations.max(integer(pair[1].1));
+            let n = integer(pair[1].1);
+            s.max_iterations = s.max_iterations.max(n);
+            s.total_iterations = s.total_iterations.saturating_add(n);
         }
     }
     for (tag, value) in items {
@@ -403,11 +498,33 @@ mod tests {
     }
 
     #[test]
+    fn a_key_of_another_pair_is_no_private_key() {
+        let info = open(&fixture("key-mismatch.p12"), &pass())
+            .unwrap()
+            .unwrap();
+        assert!(info.key_mismatch && !info.has_private_key);
+        for name in ["legacy-rc2-3des.p12", "aes256.p12", "sdk-cn.p12"] {
+            let info = open(&fixture(name), &pass()).unwrap().unwrap();
+            assert!(!info.key_mismatch && info.has_private_key, "{name}");
+        }
+    }
+
+    #[test]
     fn absurd_iterations_are_refused_before_any_work() {
         assert_eq!(
             open(&fixture("absurd-iterations.p12"), &pass()),
             Err(P12Error::AbsurdIterations(8_388_607))
         );
+    }
+
+    #[test]
+    fn many_bags_are_refused_by_their_sum_before_any_work() {
+        let start = std::time::Instant::now();
+        assert_eq!(
+            open(&fixture("many-bags-no-mac.p12"), &pass()),
+            Err(P12Error::OverBudget(20_000_000))
+        );
+        assert!(start.elapsed().as_millis() < 500, "{:?}", start.elapsed());
     }
 
     #[test]

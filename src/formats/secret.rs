@@ -1,5 +1,5 @@
-//! Secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD): never shown
-//! unless `--show-secrets`.
+//! Secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD, and any element
+//! named like a secret): never shown unless `--show-secrets`.
 
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -8,9 +8,14 @@ use std::fmt;
 /// ignored) so a misspelt `License_Key` is masked too.
 pub const SECRET_SETTINGS: [&str; 3] = ["LICENSE_KEY", "GROUP_KEY", "CERT_PASSWORD"];
 
+/// Words that make any element a secret, wherever they are in its name and
+/// in any case: `<CERT_PASSWORD_OLD>`, `<OldCertPassword>`, `<ApiToken>`.
+const SECRET_WORDS: [&str; 5] = ["password", "passwd", "key", "secret", "token"];
+
 pub fn is_secret_name(name: &str) -> bool {
     let folded = fold_name(name);
     SECRET_SETTINGS.iter().any(|s| fold_name(s) == folded)
+        || SECRET_WORDS.iter().any(|w| folded.contains(w))
 }
 
 fn fold_name(name: &str) -> String {
@@ -58,13 +63,46 @@ impl fmt::Display for Secret {
     }
 }
 
-/// `•••• (sha256:1a2b3c4d)`: enough to tell whether two servers hold the
+/// `•••• (pbkdf2:1a2b3c4d)`: enough to tell whether two servers hold the
 /// same key, nothing more. An empty value is shown as empty.
 pub fn mask(value: &str) -> String {
     if value.is_empty() {
         return String::new();
     }
-    format!("•••• (sha256:{})", &sha256_hex(value.as_bytes())[..8])
+    format!("•••• ({FINGERPRINT_LABEL}:{})", fingerprint(value))
+}
+
+/// The derivation the mask names.
+pub const FINGERPRINT_LABEL: &str = "pbkdf2";
+/// PBKDF2-HMAC-SHA256 with this fixed salt, so equal secrets give equal
+/// fingerprints on every server (a per-file salt would defeat comparing).
+const FINGERPRINT_SALT: &[u8] = b"mimmfa secret fingerprint v2";
+/// Each guess at a secret costs this many HMAC-SHA256 (two SHA-256
+/// compressions each): 20,000x the single SHA-256 the fingerprint was.
+/// docs/performance.md measures what it costs `status` and `validate`.
+pub const FINGERPRINT_ROUNDS: u32 = 10_000;
+
+/// The first 8 hex digits of PBKDF2-HMAC-SHA256(value, fixed salt), once
+/// per value and run: a run shows the same secret in several places.
+fn fingerprint(value: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    // Keyed by the value's SHA-256, so the cache holds no secret in clear.
+    static DONE: LazyLock<Mutex<HashMap<[u8; 32], String>>> = LazyLock::new(Default::default);
+    let key: [u8; 32] = Sha256::digest(value.as_bytes()).into();
+    if let Some(f) = DONE.lock().ok().and_then(|d| d.get(&key).cloned()) {
+        return f;
+    }
+    let derived = pbkdf2::pbkdf2_hmac_array::<Sha256, 4>(
+        value.as_bytes(),
+        FINGERPRINT_SALT,
+        FINGERPRINT_ROUNDS,
+    );
+    let f = hex(&derived);
+    if let Ok(mut d) = DONE.lock() {
+        d.insert(key, f.clone());
+    }
+    f
 }
 
 /// Mask the values of secret settings written as `NAME: value` or
@@ -132,14 +170,17 @@ mod tests {
         let s = Secret::new("ABCDEF123456");
         assert!(!format!("{s:?}").contains("ABCDEF"));
         assert!(!format!("{s}").contains("ABCDEF"));
-        assert!(format!("{s}").starts_with("•••• (sha256:"));
+        assert!(format!("{s}").starts_with("•••• (pbkdf2:"));
         assert_eq!(s.shown(true), "ABCDEF123456");
     }
 
     #[test]
     fn mask_is_stable_and_short() {
-        // sha256("abc") = ba7816bf...
-        assert_eq!(mask("abc"), "•••• (sha256:ba7816bf)");
+        // PBKDF2-HMAC-SHA256("abc", "mimmfa secret fingerprint v2", 10000):
+        // python3 -c 'import hashlib; print(hashlib.pbkdf2_hmac("sha256", b"abc", b"mimmfa secret fingerprint v2", 10000)[:4].hex())'
+        assert_eq!(mask("abc"), "•••• (pbkdf2:2ea23074)");
+        assert_eq!(mask("abc"), mask("abc"));
+        assert_ne!(mask("abc"), mask("abd"));
         assert_eq!(mask(""), "");
     }
 
@@ -151,7 +192,7 @@ mod tests {
             !masked.contains("hunter2") && !masked.contains("ABC123"),
             "{masked}"
         );
-        assert!(masked.contains("CERT_PASSWORD=•••• (sha256:") && masked.ends_with(" user=x"));
+        assert!(masked.contains("CERT_PASSWORD=•••• (") && masked.ends_with(" user=x"));
         assert_eq!(
             mask_secret_assignments("GROUP_KEY is empty"),
             "GROUP_KEY is empty"
@@ -168,5 +209,23 @@ mod tests {
         assert!(is_secret_name("License_Key"));
         assert!(is_secret_name("certpassword"));
         assert!(!is_secret_name("CertFilePath"));
+        for name in [
+            "CERT_PASSWORD_OLD",
+            "OldCertPassword",
+            "passwd",
+            "ApiToken",
+            "SharedSecret",
+            "SmsKey",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in [
+            "Username",
+            "CustomPhoneProvider",
+            "LOCMFASRV",
+            "DefaultCountryCode",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
     }
 }

@@ -136,12 +136,19 @@ pub struct SettingsDoc {
     /// The declaration names an encoding other than UTF-8 (the file was
     /// accepted because it is ASCII): new text must stay ASCII.
     ascii_only: bool,
+    /// Read from UTF-16: `bytes` hold its UTF-8 transcoding.
+    utf16: Option<crate::formats::utf16::ByteOrder>,
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl SettingsDoc {
     pub fn parse(bytes: Vec<u8>) -> Result<Self, DocError> {
+        // UTF-16 is read as the same text in UTF-8 (formats/utf16.rs).
+        let (bytes, utf16) = match crate::formats::utf16::to_utf8(&bytes)? {
+            Some((utf8, order)) => (utf8, Some(order)),
+            None => (bytes, None),
+        };
         let bom_len = if bytes.starts_with(UTF8_BOM) { 3 } else { 0 };
         check_encoding(&bytes, bom_len)?;
         // Safe: check_encoding proved the body is UTF-8.
@@ -197,7 +204,14 @@ impl SettingsDoc {
             newline,
             indent,
             ascii_only,
+            utf16,
         })
+    }
+
+    /// The file is UTF-16 (read, checked and edited as UTF-8; an edit is
+    /// written as UTF-8).
+    pub fn utf16(&self) -> Option<crate::formats::utf16::ByteOrder> {
+        self.utf16
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -1092,7 +1106,12 @@ mod tests {
         assert_eq!(e.fault, Fault::Malformed);
         let e = SettingsDoc::parse(b"".to_vec()).unwrap_err();
         assert_eq!(e.fault, Fault::Malformed);
+        // UTF-16 is read as its text (formats/utf16.rs); a cut one is refused.
         let e = SettingsDoc::parse(b"\xff\xfe<\x00x\x00".to_vec()).unwrap_err();
+        assert_eq!(e.fault, Fault::Malformed);
+        let doc = SettingsDoc::parse(b"\xff\xfe<\x00x\x00/\x00>\x00".to_vec()).unwrap();
+        assert!(doc.utf16().is_some());
+        let e = SettingsDoc::parse(b"\xff\xfe<\x00x\x00/\x00>".to_vec()).unwrap_err();
         assert_eq!(e.fault, Fault::Encoding);
         // Found by fuzzing: quick-xml would skip the second BOM unseen.
         let e =

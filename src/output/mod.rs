@@ -33,6 +33,9 @@ pub struct Ui {
     pub verbose: bool,
     pub show_secrets: bool,
     pub yes: bool,
+    /// The terminal's width when stdout is one: tables fit it. Piped
+    /// output keeps every value whole.
+    pub columns: Option<usize>,
 }
 
 impl Ui {
@@ -53,6 +56,12 @@ impl Ui {
             ColorChoice::Never => false,
             ColorChoice::Auto => !no_color_env && std::io::stdout().is_terminal(),
         };
+        let columns = std::io::stdout()
+            .is_terminal()
+            .then(|| dialoguer::console::Term::stdout().size_checked())
+            .flatten()
+            .map(|(_, cols)| usize::from(cols))
+            .filter(|c| *c >= 40);
         Ui {
             format,
             color,
@@ -60,6 +69,7 @@ impl Ui {
             verbose,
             show_secrets,
             yes,
+            columns,
         }
     }
 
@@ -129,13 +139,10 @@ pub struct Report {
     /// twice.
     #[serde(skip)]
     pub msg_shown: bool,
-    /// The part of `human` that `-q` still prints when `quiet_findings` is
-    /// set: the findings, not the informational lines around them (a
-    /// command whose text is the answer, such as status, leaves it unset).
+    /// Findings a person is shown that are not the envelope's own (a
+    /// fleet's folders'): `-q` prints their errors too.
     #[serde(skip)]
-    pub quiet_human: String,
-    #[serde(skip)]
-    pub quiet_findings: bool,
+    pub folder_findings: Vec<Finding>,
 }
 
 impl Report {
@@ -159,8 +166,7 @@ impl Report {
             exit: 0,
             raw: None,
             msg_shown: false,
-            quiet_human: String::new(),
-            quiet_findings: false,
+            folder_findings: Vec::new(),
         }
     }
 
@@ -186,11 +192,9 @@ impl Report {
         self.msg = msg.into();
     }
 
-    /// Text that is the answer (findings, a dry run's diff): shown with
-    /// `-q` too.
+    /// Text that is the answer (findings, a dry run's diff).
     pub fn answer(&mut self, text: &str) {
         self.human.push_str(text);
-        self.quiet_human.push_str(text);
     }
 
     pub fn line(&mut self, text: impl AsRef<str>) {
@@ -269,6 +273,15 @@ pub trait TableSource: Send + Sync {
     /// Call `each` with every row's cells, in order; called twice (widths
     /// first, then the text), so the rows are never all held.
     fn rows(&self, each: &mut dyn FnMut(Vec<String>));
+    /// Columns never shortened (an id a person types back).
+    fn fixed(&self) -> Vec<usize> {
+        Vec::new()
+    }
+    /// Columns left out, in this order, on a console too narrow for the
+    /// others at their narrowest.
+    fn optional(&self) -> Vec<usize> {
+        Vec::new()
+    }
 }
 
 #[derive(Default)]
@@ -293,15 +306,53 @@ impl std::fmt::Debug for StreamedTable {
 /// `src` in the frame the other tables have (comfy-table's
 /// UTF8_FULL_CONDENSED), written as it is made: comfy-table holds every
 /// cell of every row, 40 MiB for 10,000 backups.
-pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Result<()> {
+/// `limit`: the terminal's width; the widest columns are shortened (in
+/// the middle, with an ellipsis) until the table fits it.
+pub fn write_table(
+    out: &mut dyn Write,
+    src: &dyn TableSource,
+    limit: Option<usize>,
+) -> std::io::Result<()> {
     let header = src.header();
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    // Every cell is untrusted text: shown, never emitted.
     src.rows(&mut |cells| {
         for (w, c) in widths.iter_mut().zip(&cells) {
-            *w = (*w).max(width(c));
+            *w = (*w).max(width(&printable(c)));
         }
     });
+    let mut shown: Vec<usize> = (0..header.len()).collect();
+    if let Some(limit) = limit {
+        let fixed = src.fixed();
+        let narrowest = |i: usize, w: usize| {
+            if fixed.contains(&i) {
+                w
+            } else {
+                w.min(MIN_COLUMN)
+            }
+        };
+        let need = |cols: &[usize]| {
+            cols.iter().map(|&i| narrowest(i, widths[i])).sum::<usize>() + 3 * cols.len() + 1
+        };
+        for drop in src.optional() {
+            if need(&shown) <= limit {
+                break;
+            }
+            shown.retain(|&i| i != drop);
+        }
+        let mut kept: Vec<usize> = shown.iter().map(|&i| widths[i]).collect();
+        let floors: Vec<usize> = shown.iter().map(|&i| narrowest(i, widths[i])).collect();
+        fit(&mut kept, &floors, limit);
+        for (&i, w) in shown.iter().zip(kept) {
+            widths[i] = w;
+        }
+    }
+    let pick = |all: Vec<String>| -> Vec<String> {
+        shown.iter().filter_map(|&i| all.get(i).cloned()).collect()
+    };
+    let header: Vec<&str> = shown.iter().map(|&i| header[i]).collect();
+    let widths: Vec<usize> = shown.iter().map(|&i| widths[i]).collect();
     let rule = |out: &mut dyn Write, (l, fill, mid, r): (&str, &str, &str, &str)| {
         let parts: Vec<String> = widths.iter().map(|w| fill.repeat(w + 2)).collect();
         writeln!(out, "{l}{}{r}", parts.join(mid))
@@ -310,7 +361,10 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
         let parts: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!(" {c}{} ", " ".repeat(w - width(c))))
+            .map(|(c, w)| {
+                let c = shorten(c, *w);
+                format!(" {c}{} ", " ".repeat(w.saturating_sub(width(&c))))
+            })
             .collect();
         writeln!(out, "│{}│", parts.join("┆"))
     };
@@ -320,12 +374,77 @@ pub fn write_table(out: &mut dyn Write, src: &dyn TableSource) -> std::io::Resul
     let mut result = Ok(());
     src.rows(&mut |cells| {
         if result.is_ok() {
+            let cells: Vec<String> = pick(cells).iter().map(|c| printable(c)).collect();
             let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
             result = line(out, &cells);
         }
     });
     result?;
     rule(out, ("└", "─", "┴", "┘"))
+}
+
+/// A column shortened to fit a console keeps at least this much.
+const MIN_COLUMN: usize = 12;
+
+/// Narrow the widest column above its floor, one character at a time,
+/// until the table (its cells, a space either side, and the rules between)
+/// fits `limit`.
+fn fit(widths: &mut [usize], floors: &[usize], limit: usize) {
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 3 * w.len() + 1;
+    while total(widths) > limit {
+        let Some((i, _)) = widths
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| **w > floors[*i])
+            .max_by_key(|(_, w)| **w)
+        else {
+            return;
+        };
+        widths[i] -= 1;
+    }
+}
+
+/// `text` in at most `width` characters: the start and the end kept, the
+/// middle an ellipsis (a path keeps its drive and its file name).
+pub fn shorten(text: &str, width: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= width || width < 3 {
+        return text.to_string();
+    }
+    let keep = width - 1;
+    let head = keep / 2;
+    let tail = keep - head;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// A table of `rows` under `header`, fitted to the terminal (Ui::columns);
+/// the `fixed` columns are never shortened.
+pub fn render_table(
+    ui: &Ui,
+    header: &[&'static str],
+    fixed: &[usize],
+    rows: Vec<Vec<String>>,
+) -> String {
+    struct Rows<'a>(&'a [&'static str], &'a [usize], Vec<Vec<String>>);
+    impl TableSource for Rows<'_> {
+        fn header(&self) -> Vec<&'static str> {
+            self.0.to_vec()
+        }
+        fn rows(&self, each: &mut dyn FnMut(Vec<String>)) {
+            for r in &self.2 {
+                each(r.clone());
+            }
+        }
+        fn fixed(&self) -> Vec<usize> {
+            self.1.to_vec()
+        }
+    }
+    let mut out = Vec::new();
+    let _ = write_table(&mut out, &Rows(header, fixed, rows), ui.columns);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Write to stdout; a closed pipe (`mimmfa ... | head`) is not an error.
@@ -341,18 +460,45 @@ pub fn print_stderr(text: &str) {
     let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
 }
 
-/// Text from a file or the backup index, safe on a terminal: control
-/// characters (escape sequences among them) are shown escaped.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
+/// Untrusted text (from a file, the backup index, a path) on its way to a
+/// terminal: displayed with every control character (terminal escapes,
+/// BEL, line breaks, NUL) shown escaped, never emitted. Every renderer puts
+/// such text through this type.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a>(pub &'a str);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        for c in self.0.chars() {
+            if c.is_control() || is_bidi_control(c) {
+                for e in c.escape_default() {
+                    f.write_char(e)?;
+                }
+            } else {
+                f.write_char(c)?;
+            }
         }
+        Ok(())
     }
-    out
+}
+
+/// Characters that reorder text on screen (a "Trojan source" line).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// [`Shown`], as a String.
+pub fn printable(text: &str) -> String {
+    Shown(text).to_string()
+}
+
+/// Like [`printable`], but keeps line breaks: for text made of lines.
+pub fn printable_lines(text: &str) -> String {
+    text.split('\n')
+        .map(printable)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn emit(ui: &Ui, report: &Report) {
@@ -371,24 +517,41 @@ pub fn emit(ui: &Ui, report: &Report) {
                 .and_then(|_| out.write_all(b"\n"))
                 .and_then(|_| out.flush());
         }
-        Format::Human => {
-            for w in &report.warnings {
+        // -q: errors only, and nothing on success (docs/guide.md).
+        Format::Human if ui.quiet => {
+            let errors: Vec<Finding> = report
+                .findings
+                .iter()
+                .chain(&report.folder_findings)
+                .filter(|f| f.severity == Severity::Error)
+                .cloned()
+                .collect();
+            print_stdout(&render_findings_only(ui, &errors));
+            if report.failed {
                 print_stderr(&format!(
-                    "{}: {w}\n",
-                    ui.paint("warning", Severity::Warning)
+                    "{}: {}\n",
+                    ui.paint("error", Severity::Error),
+                    report.msg
                 ));
             }
-            let mut text = if ui.quiet && report.quiet_findings {
-                report.quiet_human.clone()
-            } else {
-                report.human.clone()
-            };
+        }
+        Format::Human => {
+            // Messages and warnings carry paths and values from files: the
+            // last line of defence against a terminal escape in them.
+            for w in &report.warnings {
+                print_stderr(&format!(
+                    "{}: {}\n",
+                    ui.paint("warning", Severity::Warning),
+                    printable_lines(w)
+                ));
+            }
+            let mut text = report.human.clone();
             if report.failed {
                 print_stdout(&text);
                 print_stderr(&format!(
                     "{}: {}\n",
                     ui.paint("error", Severity::Error),
-                    report.msg
+                    printable_lines(&report.msg)
                 ));
                 return;
             }
@@ -396,10 +559,10 @@ pub fn emit(ui: &Ui, report: &Report) {
                 print_stdout(&text);
                 text.clear();
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                let _ = write_table(&mut out, table.as_ref()).and_then(|_| out.flush());
+                let _ = write_table(&mut out, table.as_ref(), ui.columns).and_then(|_| out.flush());
             }
-            if !ui.quiet && !report.msg.is_empty() && !report.msg_shown {
-                text.push_str(&report.msg);
+            if !report.msg.is_empty() && !report.msg_shown {
+                text.push_str(&printable_lines(&report.msg));
                 text.push('\n');
             }
             print_stdout(&text);
@@ -409,20 +572,7 @@ pub fn emit(ui: &Ui, report: &Report) {
 
 /// Findings as rustc prints diagnostics: `error[MFA022]: ...`, ` --> file:7:17`, the hint.
 pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
-    let mut out = String::new();
-    for f in findings {
-        let head = ui.paint(&format!("{}[{}]", f.severity.as_str(), f.code), f.severity);
-        out.push_str(&format!("{head}: {}\n", f.message));
-        if let Some(file) = &f.file {
-            match (f.line, f.column) {
-                (Some(l), Some(c)) => out.push_str(&format!("  --> {file}:{l}:{c}\n")),
-                _ => out.push_str(&format!("  --> {file}\n")),
-            }
-        }
-        if !f.hint.is_empty() {
-            out.push_str(&format!("   = hint: {}\n", f.hint));
-        }
-    }
+    let mut out = render_findings_only(ui, findings);
     // Once per run, however many folders or findings: where the full
     // entry of a code is.
     static MENTIONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -433,6 +583,70 @@ pub fn render_findings(ui: &Ui, findings: &[Finding]) -> String {
             "more on a finding: `mimmfa explain {}` (any code)\n",
             f.code
         ));
+    }
+    out
+}
+
+/// A unified diff for a person: on a colour terminal (or `--color always`)
+/// removed lines red, added green, hunk heads cyan, as git shows them.
+pub fn paint_diff(ui: &Ui, unified: &str) -> String {
+    if !ui.color {
+        return unified.to_string();
+    }
+    unified
+        .split_inclusive('\n')
+        .map(|line| {
+            let code = if line.starts_with("+++") || line.starts_with("---") {
+                "1"
+            } else if line.starts_with('+') {
+                "32"
+            } else if line.starts_with('-') {
+                "31"
+            } else if line.starts_with("@@") {
+                "36"
+            } else {
+                return line.to_string();
+            };
+            let (text, end) = if let Some(t) = line.strip_suffix("\r\n") {
+                (t, "\r\n")
+            } else if let Some(t) = line.strip_suffix('\n') {
+                (t, "\n")
+            } else {
+                (line, "")
+            };
+            format!("\x1b[{code}m{text}\x1b[0m{end}")
+        })
+        .collect()
+}
+
+/// `-v`: the checks that ran and found nothing, one a line.
+pub fn render_passed(ui: &Ui, passed: &[&crate::checks::catalogue::Check]) -> String {
+    if !ui.verbose || passed.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("checked, no finding ({}):\n", passed.len());
+    for c in passed {
+        out.push_str(&format!("  ok {}  {}: no\n", c.code, c.title));
+    }
+    out
+}
+
+/// The findings alone, without the pointer to `explain`.
+fn render_findings_only(ui: &Ui, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let head = ui.paint(&format!("{}[{}]", f.severity.as_str(), f.code), f.severity);
+        out.push_str(&format!("{head}: {}\n", Shown(&f.message)));
+        if let Some(file) = &f.file {
+            let file = Shown(file);
+            match (f.line, f.column) {
+                (Some(l), Some(c)) => out.push_str(&format!("  --> {file}:{l}:{c}\n")),
+                _ => out.push_str(&format!("  --> {file}\n")),
+            }
+        }
+        if !f.hint.is_empty() {
+            out.push_str(&format!("   = hint: {}\n", Shown(&f.hint)));
+        }
     }
     out
 }
@@ -458,7 +672,7 @@ mod tests {
     #[test]
     fn a_streamed_table_looks_like_the_other_tables() {
         let mut ours = Vec::new();
-        write_table(&mut ours, &Two).unwrap();
+        write_table(&mut ours, &Two, None).unwrap();
         let mut theirs = comfy_table::Table::new();
         theirs
             .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)

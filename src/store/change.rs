@@ -75,7 +75,7 @@ pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
             site.service_dir.display()
         )));
     }
-    let lock = acquire_lock(&site.settings)?;
+    let lock = acquire_lock(&site.settings, site.lock_wait)?;
     if let Some(pid) = &lock.took_over_from {
         warnings.push(format!(
             "took over a lock left by an earlier mimmfa (pid {pid}) that did not finish"
@@ -104,6 +104,16 @@ pub fn begin(site: &Site, dry_run: bool) -> Result<Begun> {
     }
     warnings.extend(stale.iter().map(|t| stale_temp_warning(t)));
     warnings.extend(journal::recover(site, &site.backups(), store_lock.as_ref()));
+    if let Some(lock) = &store_lock {
+        let gone = site.backups().collect_garbage(lock);
+        if !gone.is_empty() {
+            warnings.push(format!(
+                "removed {} stored file(s) no backup names, left by an interrupted run: {}",
+                gone.len(),
+                gone.join(", ")
+            ));
+        }
+    }
     Ok(Begun {
         locks: Some(Locks {
             _settings: lock,
@@ -161,10 +171,19 @@ pub fn read_side(path: &Path, role: Role) -> Result<Option<Vec<u8>>> {
 /// bytes the settings name): then `<stem>.<sha256 prefix>.<ext>` beside it,
 /// so that the old settings keep naming intact bytes until the settings
 /// rename commits the change.
-pub fn place(site: &Site, current: &[u8], role: Role, preferred: PathBuf, bytes: &[u8]) -> PathBuf {
+/// `keep_named`: false when the user named the folder (`--cert-dir`): the
+/// file goes there even if the settings already name a copy elsewhere.
+pub fn place(
+    site: &Site,
+    current: &[u8],
+    role: Role,
+    preferred: PathBuf,
+    bytes: &[u8],
+    keep_named: bool,
+) -> PathBuf {
     let named = pointers(site, current);
     let holds = |p: &Path| read_side(p, role).ok().flatten().as_deref() == Some(bytes);
-    if let Some((_, p)) = named.iter().find(|(r, p)| *r == role && holds(p)) {
+    if keep_named && let Some((_, p)) = named.iter().find(|(r, p)| *r == role && holds(p)) {
         return p.clone();
     }
     let in_use = |p: &Path| named.iter().any(|(_, n)| same_file(n, p));
@@ -186,14 +205,55 @@ pub fn place(site: &Site, current: &[u8], role: Role, preferred: PathBuf, bytes:
 }
 
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    let norm = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (a, b) = (resolved(a), resolved(b));
     if cfg!(windows) {
-        norm(a)
-            .to_string_lossy()
-            .eq_ignore_ascii_case(&norm(b).to_string_lossy())
+        a.to_string_lossy()
+            .eq_ignore_ascii_case(&b.to_string_lossy())
     } else {
-        norm(a) == norm(b)
+        a == b
     }
+}
+
+/// `path` as the file system reaches it: absolute, with the symlinks and
+/// `..` of the part that exists resolved by the OS, and `.`/`..` of the
+/// rest folded. The last component is kept as named (a symlink there is
+/// the file itself). Text comparisons of paths never decide what a path
+/// names: `D/../x` is not inside `D`, nor is a link out of it.
+pub fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut base = abs.parent().map(Path::to_path_buf);
+    rest.extend(abs.file_name().map(|n| n.to_os_string()));
+    if abs.ends_with("..") || abs.ends_with(".") {
+        rest.clear();
+        base = Some(abs.clone());
+    }
+    let mut root = loop {
+        match base {
+            Some(b) => match b.canonicalize() {
+                Ok(c) => break c,
+                Err(_) => {
+                    rest.extend(b.file_name().map(|n| n.to_os_string()));
+                    base = b.parent().map(Path::to_path_buf);
+                    if base.is_none() {
+                        break b;
+                    }
+                }
+            },
+            None => break PathBuf::new(),
+        }
+    };
+    for part in rest.iter().rev() {
+        match Path::new(part).components().next() {
+            Some(Component::ParentDir) => {
+                root.pop();
+            }
+            Some(Component::CurDir) | None => {}
+            Some(_) => root.push(part),
+        }
+    }
+    root
 }
 
 /// The state `settings` makes with the files it points to, plus `also`
@@ -206,11 +266,26 @@ pub fn capture(
     warnings: &mut Vec<String>,
 ) -> State {
     let mut files: Vec<(Role, PathBuf, Vec<u8>)> = Vec::new();
+    // The SSPR SMS gate is loaded by its name in the Service folder.
+    let sms = site
+        .service_dir
+        .join(crate::checks::provider_dll::SMS_DLL_NAME);
+    let sms = sms.is_file().then_some((Role::Sms, sms));
     for (role, path) in pointers(site, settings)
         .into_iter()
         .chain(also.iter().cloned())
+        .chain(sms)
     {
         if files.iter().any(|(_, p, _)| same_file(p, &path)) {
+            continue;
+        }
+        // A setting that names the settings file, the store or Microsoft's
+        // files names no side file of the state (the index would refuse it).
+        if let Some(what) = crate::store::plan::protected(site, &path) {
+            warnings.push(format!(
+                "not in the snapshot: {} (a setting names it, but it is {what})",
+                path.display()
+            ));
             continue;
         }
         match read_side(&path, role) {
@@ -406,10 +481,7 @@ fn run(
 }
 
 pub fn inside(path: &Path, dir: &Path) -> bool {
-    match (std::path::absolute(path), std::path::absolute(dir)) {
-        (Ok(p), Ok(d)) => p.starts_with(d),
-        _ => false,
-    }
+    resolved(path).starts_with(resolved(dir))
 }
 
 /// Refuse, before anything is written, to replace what cannot be replaced

@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 /// from 1: stored files, the index, side files, the settings, the journal)
 /// fails as a full disk would, before its rename.
 pub const FAIL_WRITE: &str = "MIMMFA_TEST_FAIL_WRITE";
-/// `MIMMFA_TEST_PAUSE_BEFORE_RENAME=FILE`: before a compared rename, create
-/// FILE and wait (up to 30 s) until someone removes it.
+/// `MIMMFA_TEST_PAUSE_BEFORE_RENAME=FILE`: before the first compared rename
+/// of a `MfaSettings.xml` (the commit point), create FILE and wait (up to
+/// 30 s) until someone removes it. Once per run.
 pub const PAUSE_BEFORE_RENAME: &str = "MIMMFA_TEST_PAUSE_BEFORE_RENAME";
 
 static WRITES: AtomicU64 = AtomicU64::new(0);
@@ -36,9 +37,13 @@ pub fn write_fails(target: &Path) -> std::io::Result<()> {
 }
 
 pub fn pause_before_rename(target: &Path) {
+    static PAUSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     let Some(marker) = std::env::var_os(PAUSE_BEFORE_RENAME) else {
         return;
     };
+    if !target.ends_with("MfaSettings.xml") || PAUSED.swap(true, Ordering::SeqCst) {
+        return;
+    }
     let marker = Path::new(&marker);
     if std::fs::write(marker, target.display().to_string()).is_err() {
         return;

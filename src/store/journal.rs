@@ -152,10 +152,18 @@ fn sha_of(path: &Path) -> Option<String> {
 /// for the user. The caller holds the settings lock and the store's lock.
 pub fn recover(site: &Site, store: &BackupStore, lock: Option<&StoreLock>) -> Vec<String> {
     let file = path(site);
-    let Ok(bytes) = bounded::read_file(&file, bounded::SETTINGS_CAP) else {
-        return Vec::new();
-    };
     let mut said = Vec::new();
+    let bytes = match bounded::read_file(&file, bounded::SETTINGS_CAP) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return said,
+        Err(e) => {
+            said.push(format!(
+                "{} looks like the journal of an interrupted run but cannot be read ({e}): left it, and every file, as they are; remove it once you have checked the folder",
+                file.display()
+            ));
+            return said;
+        }
+    };
     let j: Journal = match serde_json::from_slice(&bytes) {
         Ok(j) => j,
         Err(e) => {
@@ -182,7 +190,13 @@ pub fn recover(site: &Site, store: &BackupStore, lock: Option<&StoreLock>) -> Ve
     match stage {
         Some(n) if n == writes.len() && n > 0 => finish(site, store, &j, &mut said),
         Some(n) => {
-            let snapshot = j.snapshot.clone().or_else(|| taken_unrecorded(store, &j));
+            // The journal is not trusted to name a snapshot: it must be the
+            // one this change took (its reason, settings before and after).
+            let snapshot = j
+                .snapshot
+                .clone()
+                .filter(|id| records_this_change(store, &j, id))
+                .or_else(|| taken_unrecorded(store, &j));
             undo(site, store, lock, &j, n, snapshot.as_deref(), &mut said);
         }
         None => said.push(format!(
@@ -200,15 +214,25 @@ pub fn recover(site: &Site, store: &BackupStore, lock: Option<&StoreLock>) -> Ve
 /// if it is this source's and records this change.
 fn taken_unrecorded(store: &BackupStore, j: &Journal) -> Option<String> {
     let e = store.own_nth(j.entries_before?).ok()??;
-    let same = e.reason == j.reason
-        && Some(&e.sha256) == j.settings_before.as_ref()
-        && e.after_sha256.as_ref() == j.settings_writes.last();
-    same.then_some(e.id)
+    records(&e, j).then_some(e.id)
 }
 
-/// May recovery touch `path` at all?
+fn records_this_change(store: &BackupStore, j: &Journal, id: &str) -> bool {
+    store.find(id).is_ok_and(|e| e.id == id && records(&e, j))
+}
+
+/// Does snapshot `e` record the change `j` describes?
+fn records(e: &crate::store::snapshots::BackupEntry, j: &Journal) -> bool {
+    e.reason == j.reason
+        && Some(&e.sha256) == j.settings_before.as_ref()
+        && e.after_sha256.as_ref() == j.settings_writes.last()
+}
+
+/// May recovery touch `path` at all? Only a plain file (no symlink) that
+/// really is inside the Service folder and none of the protected ones.
 fn actionable(site: &Site, path: &Path) -> bool {
-    inside(path, &site.service_dir) && protected(site, path).is_none()
+    let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    !link && inside(path, &site.service_dir) && protected(site, path).is_none()
 }
 
 /// The change committed: remove what it was to retire, once the snapshot
@@ -256,7 +280,14 @@ fn undo(
     let mut undone = Vec::new();
     let put_back = |p: &Placed, undone: &mut Vec<String>| -> bool {
         let path = PathBuf::from(&p.path);
-        if !actionable(site, &path) || sha_of(&path).as_deref() != Some(p.sha256.as_str()) {
+        // Never a file the settings in force name, whatever the journal says.
+        let live =
+            bounded::read_file(&site.settings, bounded::DAMAGED_SETTINGS_CAP).unwrap_or_default();
+        let named = pointers(site, &live)
+            .iter()
+            .any(|(_, n)| same_file(n, &path));
+        if named || !actionable(site, &path) || sha_of(&path).as_deref() != Some(p.sha256.as_str())
+        {
             return true;
         }
         match &p.replaces {

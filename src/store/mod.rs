@@ -7,5 +7,7 @@ pub mod failpoint;
 pub mod journal;
 pub mod permissions;
 pub mod plan;
+pub mod repair;
 pub mod safe_write;
+pub mod side_targets;
 pub mod snapshots;

@@ -16,7 +16,26 @@ use crate::store::safe_write::lock_path;
 use crate::store::snapshots::{Role, State};
 use anyhow::Result;
 use serde::Serialize;
+use std::fs;
 use std::path::{Path, PathBuf};
+
+/// `path` made absolute with `.` and `..` folded as text (what the path
+/// says, before any link is followed).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
 
 /// What a command asks for: the settings as they are and as they should
 /// be, and the files besides them to put in place.
@@ -152,7 +171,7 @@ fn element_of(role: Role) -> Option<&'static str> {
     match role {
         Role::Certificate => Some(CERT_FILE_PATH),
         Role::Provider => Some(CUSTOM_PHONE_PROVIDER),
-        Role::Replaced => None,
+        Role::Replaced | Role::Sms | Role::Unknown => None,
     }
 }
 
@@ -329,6 +348,13 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
         if *role != Role::Certificate || !unnamed(path) || !path.is_file() {
             continue;
         }
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            plan.notes.push(format!(
+                "left {} in place: CertFilePath named it, but it is a symbolic link",
+                path.display()
+            ));
+            continue;
+        }
         if !inside(path, &site.service_dir) {
             continue;
         }
@@ -449,6 +475,25 @@ pub fn check_invariants(site: &Site, plan: &Plan) -> Result<()> {
                     return Err(refused(format!(
                         "will not write {}: it is {what}{nothing}",
                         path.display()
+                    )));
+                }
+                // A side file is written as a plain file where it is named:
+                // never through a link, nor out of the Service folder by one.
+                if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(refused(format!(
+                        "will not write {}: it is a symbolic link (to {}); mimmfa writes certificates and DLLs only as plain files{nothing}",
+                        path.display(),
+                        fs::read_link(path)
+                            .map(|t| t.display().to_string())
+                            .unwrap_or_default()
+                    )));
+                }
+                let lexically_in = lexical(path).starts_with(lexical(&site.service_dir));
+                if lexically_in && !inside(path, &site.service_dir) {
+                    return Err(refused(format!(
+                        "will not write {}: a folder on its way is a symbolic link out of the Service folder (it leads to {}){nothing}",
+                        path.display(),
+                        crate::store::change::resolved(path).display()
                     )));
                 }
                 // The settings in force must keep naming intact bytes.

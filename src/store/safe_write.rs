@@ -37,24 +37,53 @@ pub fn open_lock_file(path: &Path) -> Result<File> {
         .with_context(|| format!("cannot open the lock file {}", path.display()))
 }
 
-pub fn acquire_lock(settings: &Path) -> Result<SettingsLock> {
+/// Take the settings file's lock, waiting up to `wait` for another mimmfa
+/// (`--wait`; none by default: a script is told at once, exit 4).
+pub fn acquire_lock(settings: &Path, wait: std::time::Duration) -> Result<SettingsLock> {
     let path = lock_path(settings);
     let mut file = open_lock_file(&path)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(TryLockError::WouldBlock) => {
-            // On Windows the locked file cannot be read: the pid stays unknown.
-            let holder = read_pid(&mut file).unwrap_or_else(|| "unknown".into());
-            return Err(Failure::Busy(format!(
-                "another mimmfa (pid {holder}) is changing {}; try again when it has finished",
-                settings.display()
-            ))
-            .into());
-        }
-        Err(TryLockError::Error(e)) => {
-            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Err(TryLockError::WouldBlock) if start.elapsed() < wait => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break lock_outcome(other, &mut file, settings, &path, wait)?,
         }
     }
+    finish_lock(file, path)
+}
+
+fn lock_outcome(
+    result: std::result::Result<(), TryLockError>,
+    file: &mut File,
+    settings: &Path,
+    path: &Path,
+    wait: std::time::Duration,
+) -> Result<()> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(TryLockError::WouldBlock) => {
+            // On Windows the locked file cannot be read: the pid stays unknown.
+            let holder = read_pid(file).unwrap_or_else(|| "unknown".into());
+            let waited = if wait.is_zero() {
+                "try again when it has finished, or pass --wait SECONDS".to_string()
+            } else {
+                format!("waited {} s for it; try again later", wait.as_secs())
+            };
+            Err(Failure::Busy(format!(
+                "another mimmfa (pid {holder}) is changing {}; {waited}",
+                settings.display()
+            ))
+            .into())
+        }
+        Err(TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
+}
+
+fn finish_lock(mut file: File, path: PathBuf) -> Result<SettingsLock> {
     let took_over_from = read_pid(&mut file);
     // The holder's pid, for the next one's "busy" message. A full disk
     // fails here first: say which file.
@@ -444,14 +473,14 @@ mod tests {
     fn second_lock_is_busy_and_first_release_frees_it() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("MfaSettings.xml");
-        let first = acquire_lock(&target).unwrap();
-        let err = acquire_lock(&target).unwrap_err();
+        let first = acquire_lock(&target, std::time::Duration::ZERO).unwrap();
+        let err = acquire_lock(&target, std::time::Duration::ZERO).unwrap_err();
         assert!(matches!(
             err.downcast_ref::<Failure>(),
             Some(Failure::Busy(_))
         ));
         drop(first);
-        let again = acquire_lock(&target).unwrap();
+        let again = acquire_lock(&target, std::time::Duration::ZERO).unwrap();
         assert_eq!(again.took_over_from, None, "a clean release leaves no pid");
     }
 }

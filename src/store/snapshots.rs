@@ -1,5 +1,6 @@
 //! The backup folder: snapshots of the MFA state (MfaSettings.xml and the
-//! files it points to), in time order in `index.json`, with the bytes
+//! files it points to), in the order they were taken (`seq`, a counter the
+//! store keeps: never the clock) in `index.json`, with the bytes
 //! stored once each under content-addressed names (`<stem>.<sha256>.<ext>`).
 //!
 //! Nothing read from the folder is trusted: every index entry must name a
@@ -25,7 +26,8 @@ use time::format_description::well_known::Rfc3339;
 
 pub const INDEX_FILE: &str = "index.json";
 const LOCK_FILE: &str = "index.json.lock";
-const SCHEMA_VERSION: u32 = 2;
+/// 3 added `seq`, `last_seq` and `adopted_from`; 1 and 2 are still read.
+const SCHEMA_VERSION: u32 = 3;
 /// How long a run waits for another run to finish with the backup folder.
 const LOCK_WAIT: Duration = Duration::from_secs(15);
 
@@ -39,6 +41,12 @@ pub enum Role {
     Provider,
     /// Another file a command was about to overwrite.
     Replaced,
+    /// The SSPR SMS gate, `<Service>\SmsServiceProvider.dll` (the MIM
+    /// Service loads it by that name, no setting names it).
+    Sms,
+    /// A role this version does not know: such an entry is not trusted.
+    #[serde(other)]
+    Unknown,
 }
 
 impl Role {
@@ -47,6 +55,8 @@ impl Role {
             Role::Certificate => "certificate",
             Role::Provider => "provider",
             Role::Replaced => "replaced",
+            Role::Sms => "sms",
+            Role::Unknown => "unknown",
         }
     }
 }
@@ -90,9 +100,31 @@ pub struct BackupEntry {
     /// so that a second `restore latest` changes nothing.
     #[serde(default)]
     pub before_restore: bool,
+    /// Its place in the order snapshots were taken (absent before schema 3:
+    /// such entries keep their order in the file, before every numbered one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    /// `backup adopt` claimed it for this settings file: where it was taken
+    /// (`HOST path`), for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted_from: Option<String>,
 }
 
 impl BackupEntry {
+    /// Where it was taken is recorded (or it is a schema-1 entry, which by
+    /// its name belongs to the folder's own settings file). An entry with
+    /// neither (recovered by repair, written by hand) is of unknown origin:
+    /// it is nobody's `latest`, and is restored only by its id.
+    pub fn origin_known(&self) -> bool {
+        (self.host.is_some() && self.settings_path.is_some()) || self.is_schema1()
+    }
+
+    fn is_schema1(&self) -> bool {
+        self.host.is_none()
+            && self.settings_path.is_none()
+            && self.file == format!("MfaSettings.{}.xml", self.id)
+    }
+
     /// What the snapshot holds, for a person: `settings + cert_key.p12`.
     pub fn holds(&self) -> String {
         let mut parts = vec!["settings".to_string()];
@@ -106,13 +138,42 @@ impl BackupEntry {
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Index {
     #[serde(default)]
-    schema_version: u32,
-    /// Oldest first, as they were taken.
+    pub(crate) schema_version: u32,
+    /// The highest `seq` ever given (so a pruned number is never reused).
     #[serde(default)]
-    backups: Vec<BackupEntry>,
+    pub(crate) last_seq: u64,
+    /// Oldest first, as they were taken (kept sorted by `seq` once read).
+    #[serde(default)]
+    pub(crate) backups: Vec<BackupEntry>,
 }
 
 impl Index {
+    /// Put the entries in the order they were taken: numbered ones by
+    /// `seq`, after the unnumbered (older) ones, which keep file order.
+    pub(crate) fn order(&mut self) {
+        self.backups
+            .sort_by_key(|e| e.seq.map_or((0, 0), |s| (1, s)));
+    }
+
+    /// Number every entry (in order) if some are not yet.
+    fn number(&mut self) {
+        if self.backups.iter().any(|e| e.seq.is_none()) {
+            self.order();
+            let base = self.last_seq;
+            for (n, e) in self.backups.iter_mut().enumerate() {
+                e.seq = Some(base + n as u64 + 1);
+            }
+            self.last_seq = base + self.backups.len() as u64;
+        }
+    }
+
+    /// The number the next snapshot gets.
+    fn next_seq(&mut self) -> u64 {
+        let top = self.backups.iter().filter_map(|e| e.seq).max().unwrap_or(0);
+        self.last_seq = self.last_seq.max(top) + 1;
+        self.last_seq
+    }
+
     /// Every snapshot, of any source, newest first.
     pub fn newest_first(&self) -> impl Iterator<Item = &BackupEntry> {
         self.backups.iter().rev()
@@ -141,7 +202,17 @@ impl Source {
                 h.eq_ignore_ascii_case(&self.host) && same_path(p, &self.settings_path)
             }
             // Schema 1 recorded neither: the folder's own settings file.
-            _ => true,
+            // Anything else without an origin is nobody's.
+            _ => e.is_schema1(),
+        }
+    }
+
+    /// Taken of this settings path, on any host (a renamed or rebuilt
+    /// server restores by explicit id), or of unknown origin.
+    fn may_restore_by_id(&self, e: &BackupEntry) -> bool {
+        match &e.settings_path {
+            Some(p) => same_path(p, &self.settings_path),
+            None => true,
         }
     }
 }
@@ -287,16 +358,14 @@ impl BackupStore {
                 damaged(&path, &e.to_string())
             }
         })?;
-        for (n, entry) in index.backups.iter().enumerate() {
-            if let Err(why) = check_entry(entry) {
-                return Err(damaged(&path, &format!("entry {} ({why})", n + 1)));
-            }
-        }
+        let mut index = index;
+        check_index(&mut index).map_err(|why| damaged(&path, &why))?;
         Ok(index)
     }
 
-    fn save(&self, mut index: Index) -> Result<()> {
+    pub(crate) fn save(&self, mut index: Index) -> Result<()> {
         index.schema_version = SCHEMA_VERSION;
+        index.number();
         let json = serde_json::to_vec_pretty(&index)?;
         write_atomic(&self.dir.join(INDEX_FILE), &json, true)?;
         *self.index.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(index));
@@ -339,10 +408,27 @@ impl BackupStore {
         }
         let index = self.load()?;
         let list = self.own(&index);
+        // A whole id names one snapshot: taken of this settings path on any
+        // host (a renamed or rebuilt server), or of unknown origin.
+        if let Some(exact) = index.backups.iter().find(|b| b.id == spec) {
+            if self.source.owns(exact) || self.source.may_restore_by_id(exact) {
+                return Ok(exact.clone());
+            }
+            return Err(refused(format!(
+                "backup {spec} was taken of {} on {}, not of {} on {}; `mimmfa backup list --all` shows every backup in the folder, and `mimmfa backup adopt --from-host {} --from-path {}` claims that server's backups for this settings file",
+                exact.settings_path.as_deref().unwrap_or("?"),
+                exact.host.as_deref().unwrap_or("?"),
+                self.source.settings_path,
+                self.source.host,
+                exact.host.as_deref().unwrap_or("?"),
+                exact.settings_path.as_deref().unwrap_or("?"),
+            )));
+        }
         if list.is_empty() {
             return Err(refused(format!(
-                "there are no backups of {} in {}; make one with `mimmfa backup`",
+                "there are no backups of {} on {} in {}; make one with `mimmfa backup` (`mimmfa backup list --all` shows the others; `mimmfa backup adopt` claims a renamed server's)",
                 self.source.settings_path,
+                self.source.host,
                 self.dir.display()
             )));
         }
@@ -350,18 +436,6 @@ impl BackupStore {
             return latest_of(&list).ok_or_else(|| {
                 refused("every backup was taken by a restore; name one by its id (`mimmfa backup list`)")
             });
-        }
-        if let Some(exact) = list.iter().find(|b| b.id == spec) {
-            return Ok((*exact).clone());
-        }
-        if let Some(other) = index.backups.iter().find(|b| b.id == spec) {
-            return Err(refused(format!(
-                "backup {spec} was taken of {} on {}, not of {} on {}; `mimmfa backup list --all` shows every backup in the folder",
-                other.settings_path.as_deref().unwrap_or("?"),
-                other.host.as_deref().unwrap_or("?"),
-                self.source.settings_path,
-                self.source.host
-            )));
         }
         let matches: Vec<_> = list.iter().filter(|b| b.id.starts_with(spec)).collect();
         match matches.len() {
@@ -412,6 +486,7 @@ impl BackupStore {
         meta: Meta<'_>,
     ) -> Result<BackupEntry> {
         let mut index = self.load_owned()?;
+        index.number();
         let settings_name = base_name(&self.source.settings_path).to_string();
         let (file, sha256, size) = self.put(&settings_name, &state.settings)?;
         let mut side_files = Vec::new();
@@ -432,9 +507,12 @@ impl BackupStore {
         let stamp = compact_utc(now);
         let taken: HashSet<&str> = index.backups.iter().map(|b| b.id.as_str()).collect();
         let id = unused_id(&stamp, |id| taken.contains(id));
+        let seq = Some(index.next_seq());
         let entry = BackupEntry {
             id,
             file,
+            seq,
+            adopted_from: None,
             created: now.format(&Rfc3339).unwrap_or_default(),
             sha256,
             size,
@@ -493,13 +571,58 @@ impl BackupStore {
     /// entry (`id`, when one was made; only this source's) and the stored
     /// files it added that no entry names. `blobs` may come from a journal:
     /// only names of the store's own scheme whose bytes match are removed.
+    /// Remove stored files no entry names: left by a run killed between
+    /// storing them and indexing them, or by a prune killed between its
+    /// index and its deletions. Only plain files of the store's own naming
+    /// whose bytes match their name; nothing when the index cannot be read
+    /// (then `backup repair` decides). Returns the names removed.
+    pub fn collect_garbage(&self, _lock: &StoreLock) -> Vec<String> {
+        let Ok(index) = self.load() else {
+            return Vec::new();
+        };
+        let used: HashSet<&str> = index
+            .backups
+            .iter()
+            .flat_map(|b| {
+                std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
+            })
+            .collect();
+        let mut removed = Vec::new();
+        for entry in fs::read_dir(&self.dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(sha) = name.split('.').nth(1).filter(|s| is_sha256(s)) else {
+                continue;
+            };
+            let plain = entry.file_type().is_ok_and(|t| t.is_file());
+            if plain
+                && !used.contains(name.as_str())
+                && is_blob_name(&name, sha)
+                && self.verifies(&name, sha)
+                && fs::remove_file(entry.path()).is_ok()
+            {
+                removed.push(name);
+            }
+        }
+        removed
+    }
+
     pub fn discard(&self, _lock: &StoreLock, id: Option<&str>, blobs: &[String]) -> Result<()> {
         if let Some(id) = id {
             let mut index = self.load_owned()?;
             let before = index.backups.len();
             let source = &self.source;
+            let gone = index
+                .backups
+                .iter()
+                .find(|b| b.id == id && source.owns(b))
+                .and_then(|b| b.seq);
             index.backups.retain(|b| b.id != id || !source.owns(b));
             if index.backups.len() != before {
+                // The number it took is given back, so the index is as it
+                // was before the run (a failed run changes nothing).
+                if gone == Some(index.last_seq) {
+                    index.last_seq -= 1;
+                }
                 self.save(index)?;
             }
         }
@@ -536,15 +659,63 @@ impl BackupStore {
         Ok((file, sha, bytes.len() as u64))
     }
 
+    /// The snapshots taken on `host` of `settings_path` (not yet this
+    /// source's), oldest first: what `adopt` would claim.
+    pub fn adoptable(&self, host: &str, settings_path: &str) -> Result<Vec<String>> {
+        let index = self.load()?;
+        Ok(index
+            .backups
+            .iter()
+            .filter(|e| self.adopts(e, host, settings_path))
+            .map(|e| e.id.clone())
+            .collect())
+    }
+
+    fn adopts(&self, e: &BackupEntry, host: &str, settings_path: &str) -> bool {
+        !self.source.owns(e)
+            && e.host
+                .as_deref()
+                .is_some_and(|h| h.eq_ignore_ascii_case(host))
+            && e.settings_path
+                .as_deref()
+                .is_some_and(|p| same_path(p, settings_path))
+    }
+
+    /// Claim those snapshots for this source: host and settings path become
+    /// this one's, side-file paths move with the settings folder, and where
+    /// they came from is kept in `adopted_from`.
+    pub fn adopt(&self, _lock: &StoreLock, host: &str, settings_path: &str) -> Result<usize> {
+        let mut index = self.load_owned()?;
+        let mut n = 0;
+        for e in index.backups.iter_mut() {
+            if !self.adopts(e, host, settings_path) {
+                continue;
+            }
+            let here = self.source.settings_path.clone();
+            for f in e.side_files.iter_mut() {
+                f.path =
+                    crate::store::side_targets::rebase(e.settings_path.as_deref(), &f.path, &here);
+            }
+            e.adopted_from = Some(format!(
+                "{} {}",
+                e.host.as_deref().unwrap_or("?"),
+                e.settings_path.as_deref().unwrap_or("?")
+            ));
+            e.host = Some(self.source.host.clone());
+            e.settings_path = Some(here);
+            n += 1;
+        }
+        self.save(index)?;
+        Ok(n)
+    }
+
     /// Delete all but this source's newest `keep` snapshots, then the stored
     /// files no remaining snapshot (of any source) refers to. Returns the
     /// deleted snapshots and the files that could not be deleted safely.
     pub fn prune(&self, _lock: &StoreLock, keep: usize) -> Result<(Vec<BackupEntry>, Vec<String>)> {
         let mut index = self.load_owned()?;
-        let own_ids: HashSet<String> = self
-            .own(&index)
+        let own_ids: HashSet<String> = beyond(&self.own(&index), keep)
             .into_iter()
-            .skip(keep)
             .map(|b| b.id.clone())
             .collect();
         if own_ids.is_empty() {
@@ -554,12 +725,10 @@ impl BackupStore {
             .backups
             .drain(..)
             .partition(|b| own_ids.contains(&b.id));
+        index.backups = kept;
         // Index first: a crash in between leaves unreferenced files, never
         // entries pointing at nothing.
-        self.save(Index {
-            schema_version: SCHEMA_VERSION,
-            backups: kept,
-        })?;
+        self.save(index)?;
         let index = self.load()?;
         let still_used: HashSet<&str> = index
             .backups
@@ -589,106 +758,10 @@ impl BackupStore {
         }
         Ok((removed, skipped))
     }
-
-    /// Rebuild `index.json` from what is present: the entries of the old
-    /// index that still check out and whose files verify, then every stored
-    /// settings file no entry names (as a snapshot of its own). The old
-    /// index is kept beside, renamed. Returns (kept, recovered, dropped).
-    pub fn repair(&self, _lock: &StoreLock) -> Result<(usize, usize, usize)> {
-        let path = self.dir.join(INDEX_FILE);
-        let old = bounded::read_file(&path, bounded::INDEX_CAP).ok();
-        let loose: Vec<serde_json::Value> = old
-            .as_deref()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
-            .and_then(|v| v.get("backups").and_then(|b| b.as_array()).cloned())
-            .unwrap_or_default();
-        let mut kept: Vec<BackupEntry> = Vec::new();
-        let mut ids: HashSet<String> = HashSet::new();
-        let mut dropped = 0;
-        for value in loose {
-            let ok = serde_json::from_value::<BackupEntry>(value)
-                .ok()
-                .filter(|e| check_entry(e).is_ok())
-                .filter(|e| !ids.contains(&e.id))
-                .filter(|e| {
-                    self.verifies(&e.file, &e.sha256)
-                        && e.side_files
-                            .iter()
-                            .all(|f| self.verifies(&f.file, &f.sha256))
-                });
-            match ok {
-                Some(e) => {
-                    ids.insert(e.id.clone());
-                    kept.push(e);
-                }
-                None => dropped += 1,
-            }
-        }
-        let named: HashSet<String> = kept
-            .iter()
-            .flat_map(|b| {
-                std::iter::once(b.file.clone()).chain(b.side_files.iter().map(|f| f.file.clone()))
-            })
-            .collect();
-        let mut recovered = Vec::new();
-        for entry in fs::read_dir(&self.dir)?.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(sha) = settings_blob_sha(&name) else {
-                continue;
-            };
-            if named.contains(&name) || !self.verifies(&name, &sha) {
-                continue;
-            }
-            let meta = entry.metadata()?;
-            let created = meta
-                .modified()
-                .map(OffsetDateTime::from)
-                .unwrap_or_else(|_| OffsetDateTime::now_utc())
-                .replace_nanosecond(0)
-                .unwrap_or_else(|_| OffsetDateTime::now_utc());
-            recovered.push((created, name, sha, meta.len()));
-        }
-        recovered.sort();
-        let count = recovered.len();
-        for (created, file, sha256, size) in recovered {
-            let id = unused_id(&compact_utc(created), |id| ids.contains(id));
-            ids.insert(id.clone());
-            kept.push(BackupEntry {
-                id,
-                file,
-                created: created.format(&Rfc3339).unwrap_or_default(),
-                sha256,
-                size,
-                label: None,
-                reason: "recovered by backup repair".into(),
-                tool_version: env!("CARGO_PKG_VERSION").to_string(),
-                host: None,
-                settings_path: None,
-                side_files: Vec::new(),
-                after_sha256: None,
-                before_restore: false,
-            });
-        }
-        kept.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
-        if old.is_some() {
-            let aside = self.dir.join(format!(
-                "{INDEX_FILE}.damaged-{}",
-                compact_utc(OffsetDateTime::now_utc())
-            ));
-            fs::rename(&path, &aside)
-                .with_context(|| format!("cannot move {} aside", path.display()))?;
-        }
-        let total = kept.len();
-        self.save(Index {
-            schema_version: SCHEMA_VERSION,
-            backups: kept,
-        })?;
-        Ok((total - count, count, dropped))
-    }
 }
 
 /// `stamp`, or `stamp-2`, `stamp-3`, … : the first id not in `taken`.
-fn unused_id(stamp: &str, taken: impl Fn(&str) -> bool) -> String {
+pub(crate) fn unused_id(stamp: &str, taken: impl Fn(&str) -> bool) -> String {
     (1..)
         .map(|n| {
             if n == 1 {
@@ -728,6 +801,19 @@ pub fn way_back(own: &[&BackupEntry], current_sha: &str) -> WayBack {
     WayBack::ChangedSince(newest.id.clone())
 }
 
+/// The snapshots prune deletes among `newest_first` (one source's): all
+/// but the newest `keep`, and never the one `restore latest` uses, even
+/// when restores took the newest `keep` (the way back is not pruned).
+pub fn beyond<'i>(newest_first: &[&'i BackupEntry], keep: usize) -> Vec<&'i BackupEntry> {
+    let way_back = latest_of(newest_first).map(|b| b.id);
+    newest_first
+        .iter()
+        .skip(keep)
+        .filter(|b| way_back.as_deref() != Some(b.id.as_str()))
+        .copied()
+        .collect()
+}
+
 /// The snapshot `restore latest` uses among `newest_first`.
 pub fn latest_of(newest_first: &[&BackupEntry]) -> Option<BackupEntry> {
     newest_first
@@ -739,11 +825,37 @@ pub fn latest_of(newest_first: &[&BackupEntry]) -> Option<BackupEntry> {
 /// Parse and check `index.json`: every entry must name only plain stored
 /// files of the store's own scheme (fuzzed: tests/fuzz, target `index`).
 pub fn parse_index(bytes: &[u8]) -> std::result::Result<Index, String> {
-    let index: Index = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let mut index: Index = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    check_index(&mut index)?;
+    Ok(index)
+}
+
+/// Check every entry and that ids and numbers are unique, then put the
+/// entries in the order they were taken.
+fn check_index(index: &mut Index) -> std::result::Result<(), String> {
+    let mut ids = std::collections::HashMap::new();
+    let mut seqs = std::collections::HashMap::new();
     for (n, entry) in index.backups.iter().enumerate() {
         check_entry(entry).map_err(|why| format!("entry {} ({why})", n + 1))?;
+        if let Some(first) = ids.insert(entry.id.as_str(), n + 1) {
+            return Err(format!(
+                "entry {} (backup {}: the id of entry {first} too; ids must be unique)",
+                n + 1,
+                entry.id
+            ));
+        }
+        if let Some(seq) = entry.seq
+            && let Some(first) = seqs.insert(seq, n + 1)
+        {
+            return Err(format!(
+                "entry {} (backup {}: seq {seq} is entry {first}'s too)",
+                n + 1,
+                entry.id
+            ));
+        }
     }
-    Ok(index)
+    index.order();
+    Ok(())
 }
 
 fn damaged(path: &Path, why: &str) -> anyhow::Error {
@@ -754,7 +866,36 @@ fn damaged(path: &Path, why: &str) -> anyhow::Error {
 }
 
 /// Why an index entry cannot be trusted, if it cannot.
-fn check_entry(e: &BackupEntry) -> std::result::Result<(), String> {
+pub(crate) fn check_entry(e: &BackupEntry) -> std::result::Result<(), String> {
+    // Every text is shown to people and some name files: none may hold a
+    // control character (a terminal escape, a line break, a NUL).
+    let texts = [
+        ("id", Some(&e.id)),
+        ("file", Some(&e.file)),
+        ("created", Some(&e.created)),
+        ("sha256", Some(&e.sha256)),
+        ("label", e.label.as_ref()),
+        ("reason", Some(&e.reason)),
+        ("tool_version", Some(&e.tool_version)),
+        ("host", e.host.as_ref()),
+        ("settings_path", e.settings_path.as_ref()),
+        ("after_sha256", e.after_sha256.as_ref()),
+        ("adopted_from", e.adopted_from.as_ref()),
+    ];
+    let sides = e.side_files.iter().flat_map(|f| {
+        [
+            ("a side file's path", Some(&f.path)),
+            ("a side file's file", Some(&f.file)),
+        ]
+    });
+    for (field, text) in texts.into_iter().chain(sides) {
+        if text.is_some_and(|t| t.chars().any(char::is_control)) {
+            let shown = if is_id(&e.id) { e.id.as_str() } else { "?" };
+            return Err(format!(
+                "backup {shown}: {field} holds a control character (a terminal escape or line break)"
+            ));
+        }
+    }
     if !is_id(&e.id) {
         return Err("an id not of the form YYYYMMDDTHHMMSSZ[-N]".into());
     }
@@ -777,8 +918,22 @@ fn check_entry(e: &BackupEntry) -> std::result::Result<(), String> {
                 f.file.escape_debug()
             ));
         }
-        if f.path.is_empty() || f.path.contains('\0') {
+        if f.path.is_empty() {
             return Err(format!("backup {}: a side file without a path", e.id));
+        }
+        if f.role == Role::Unknown {
+            return Err(format!(
+                "backup {}: the side file \"{}\" has a role this version does not know",
+                e.id, f.path
+            ));
+        }
+        if let Some(why) = crate::store::side_targets::path_problem(f.role, &f.path, e) {
+            return Err(format!(
+                "backup {}: the side file \"{}\" ({}) {why}",
+                e.id,
+                f.path,
+                f.role.as_str()
+            ));
         }
     }
     for sha in e.after_sha256.iter() {
@@ -792,7 +947,7 @@ fn check_entry(e: &BackupEntry) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn is_id(id: &str) -> bool {
+pub(crate) fn is_id(id: &str) -> bool {
     let (stamp, n) = id.split_once('-').unwrap_or((id, "1"));
     let b = stamp.as_bytes();
     b.len() == 16
@@ -804,12 +959,12 @@ fn is_id(id: &str) -> bool {
         && n.bytes().all(|c| c.is_ascii_digit())
 }
 
-fn is_sha256(s: &str) -> bool {
+pub(crate) fn is_sha256(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// `<stem>.<sha256>.<ext>`: the name the store gives `original_name`'s bytes.
-fn blob_name(original_name: &str, sha: &str) -> String {
+pub(crate) fn blob_name(original_name: &str, sha: &str) -> String {
     let (stem, ext) = original_name
         .rsplit_once('.')
         .unwrap_or((original_name, "bin"));
@@ -835,7 +990,7 @@ fn blob_name(original_name: &str, sha: &str) -> String {
     format!("{stem}.{sha}.{ext}")
 }
 
-fn is_blob_name(name: &str, sha: &str) -> bool {
+pub(crate) fn is_blob_name(name: &str, sha: &str) -> bool {
     let mut parts = name.splitn(3, '.');
     let (Some(stem), Some(mid), Some(ext)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
@@ -850,7 +1005,7 @@ fn is_blob_name(name: &str, sha: &str) -> bool {
 }
 
 /// The sha256 in a stored settings file's name (`MfaSettings.<sha>.xml`).
-fn settings_blob_sha(name: &str) -> Option<String> {
+pub(crate) fn settings_blob_sha(name: &str) -> Option<String> {
     let sha = name.strip_suffix(".xml")?.rsplit_once('.')?.1;
     (is_sha256(sha) && is_blob_name(name, sha)).then(|| sha.to_string())
 }
@@ -867,7 +1022,7 @@ fn read_no_link(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     bounded::read_file(path, cap)
 }
 
-fn base_name(path: &str) -> &str {
+pub(crate) fn base_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
@@ -888,7 +1043,7 @@ pub fn absolute_display(path: &Path) -> String {
         .unwrap_or(text)
 }
 
-fn same_path(a: &str, b: &str) -> bool {
+pub(crate) fn same_path(a: &str, b: &str) -> bool {
     if cfg!(windows) {
         a.eq_ignore_ascii_case(b)
     } else {
@@ -897,11 +1052,16 @@ fn same_path(a: &str, b: &str) -> bool {
 }
 
 /// This machine's name, as recorded with each snapshot.
+/// `MIMMFA_TEST_HOST_NAME` stands in for it in tests (a renamed server).
 pub fn host_name() -> String {
     let from_env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    if let Some(name) = from_env("MIMMFA_TEST_HOST_NAME") {
+        return name;
+    }
     let from_file = |p: &str| {
-        fs::read_to_string(p)
+        crate::formats::bounded::read_file(std::path::Path::new(p), 4096)
             .ok()
+            .and_then(|b| String::from_utf8(b).ok())
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
@@ -1023,6 +1183,8 @@ mod tests {
             side_files: vec![],
             after_sha256: None,
             before_restore: false,
+            seq: None,
+            adopted_from: None,
         };
         assert!(check_entry(&entry(&format!("MfaSettings.{good}.xml"), &good)).is_ok());
         assert!(check_entry(&entry("MfaSettings.20261123T140501Z.xml", &good)).is_ok());

@@ -46,17 +46,20 @@ static class ProviderOracle
         string wanted = kind == "sms" ? Sms : Phone;
         AppDomain.CurrentDomain.AssemblyResolve += (s, e) =>
         {
-            // Application-base probing: SERVICE_DIR\<simple name>.dll
+            // Application-base probing: SERVICE_DIR\<simple name>.dll, the
+            // name found as NTFS finds it (ignoring case).
             string name = new AssemblyName(e.Name).Name;
-            string path = Path.Combine(serviceDir, name + ".dll");
-            return File.Exists(path) ? Assembly.LoadFrom(path) : null;
+            string path = FindIgnoringCase(serviceDir, name + ".dll");
+            return path != null ? Assembly.LoadFrom(path) : null;
         };
         // The MIM Service's own contract: the stand-in assemblies the
         // fixtures use (tests/fixtures/dotnet/src/Contract.cs), by their
-        // fixed names, whatever else the folder holds.
-        string contractFile = Path.Combine(serviceDir, kind == "sms"
+        // fixed names (in either casing Microsoft shipped), whatever else
+        // the folder holds.
+        string contractFile = FindIgnoringCase(serviceDir, kind == "sms"
             ? "Microsoft.IdentityManagement.SmsServiceProviderContract.dll"
             : "Microsoft.IdentityManagement.PhoneServiceProviderContract.dll");
+        if (contractFile == null) { Console.WriteLine("unusable: no contract assembly in " + serviceDir); return 0; }
         Type contract = Assembly.LoadFrom(contractFile).GetType(wanted, false);
         if (contract == null) { Console.WriteLine("unusable: no contract assembly in " + serviceDir); return 0; }
 
@@ -70,12 +73,20 @@ static class ProviderOracle
         catch (ReflectionTypeLoadException e) { types = e.Types.Where(t => t != null).ToArray(); }
         catch (Exception e) { Console.WriteLine("unusable: load: " + e.GetType().Name); return 0; }
 
-        var usable = types.Where(t => Why(t, contract, kind) == null).Select(t => t.FullName).ToArray();
+        var usable = types.Where(t => Loadable(t, contract, kind) == null).Select(t => t.FullName).ToArray();
         if (usable.Length > 0) { Console.WriteLine("usable " + string.Join(" ", usable)); return 0; }
-        var why = types.Where(t => t.IsClass && contract.IsAssignableFrom(t))
-            .Select(t => t.FullName + " (" + Why(t, contract, kind) + ")").ToArray();
+        var why = types.Where(t => { try { return t.IsClass && contract.IsAssignableFrom(t); } catch (Exception) { return true; } })
+            .Select(t => t.FullName + " (" + Loadable(t, contract, kind) + ")").ToArray();
         Console.WriteLine("unusable: " + (why.Length > 0 ? string.Join(", ", why) : "no class is assignable to the contract interface"));
         return 0;
+    }
+
+    // Why, including a dependency that does not load (TypeLoadException,
+    // FileNotFoundException as the type is laid out).
+    static string Loadable(Type t, Type contract, string kind)
+    {
+        try { return Why(t, contract, kind); }
+        catch (Exception e) { return "load: " + e.GetType().Name; }
     }
 
     // Why the service could not use t as the provider; null if it could.
@@ -91,6 +102,13 @@ static class ProviderOracle
         try { Activator.CreateInstance(t); }
         catch (Exception e) { return "Activator.CreateInstance: " + (e.InnerException ?? e).GetType().Name; }
         return null;
+    }
+
+    // A file of the folder by name, compared as Windows compares file names.
+    static string FindIgnoringCase(string dir, string file)
+    {
+        return Directory.GetFiles(dir).FirstOrDefault(f =>
+            string.Equals(Path.GetFileName(f), file, StringComparison.OrdinalIgnoreCase));
     }
 
     // Declared interfaces in metadata order: GetInterfaces() of a class with

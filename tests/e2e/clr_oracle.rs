@@ -28,6 +28,10 @@ struct Case {
     beside: &'static [&'static str],
     /// Where mono cannot judge: the code mimmfa must give instead.
     mono_cannot_judge: Option<&'static str>,
+    /// The contract assemblies of the folder, when not CONTRACTS.
+    contracts: &'static [&'static str],
+    /// A Microsoft.ResourceManagement.Service.exe.config to put beside.
+    config: Option<&'static str>,
 }
 
 const fn case(dll: &'static str) -> Case {
@@ -36,8 +40,24 @@ const fn case(dll: &'static str) -> Case {
         sms: false,
         beside: &[],
         mono_cannot_judge: None,
+        contracts: &CONTRACTS,
+        config: None,
     }
 }
+
+/// Contoso.Sms 1.0.0.0 (what DependentGate.dll references) bound to 2.0.0.0.
+const REDIRECT_TO_V2: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <runtime>
+    <assemblyBinding xmlns="urn:schemas-microsoft-com:asm.v1">
+      <dependentAssembly>
+        <assemblyIdentity name="Contoso.Sms" publicKeyToken="e94679b0ccbc885a" culture="neutral" />
+        <bindingRedirect oldVersion="0.0.0.0-1.9.9.9" newVersion="2.0.0.0" />
+      </dependentAssembly>
+    </assemblyBinding>
+  </runtime>
+</configuration>
+"#;
 
 const CASES: &[Case] = &[
     case("CustomPhoneGate.dll"),
@@ -79,6 +99,46 @@ const CASES: &[Case] = &[
         sms: true,
         ..case("sms-first/SmsServiceProvider.dll")
     },
+    // Issue 24. An SMS provider built against FIM 2010 R2's
+    // `SmsServiceProviderContract`, in a folder holding MIM 2016's
+    // `SMSServiceProviderContract` (one identity: names ignore case).
+    Case {
+        sms: true,
+        contracts: &[
+            "Microsoft.IdentityManagement.PhoneServiceProviderContract.dll",
+            "name-case/Microsoft.IdentityManagement.SMSServiceProviderContract.dll",
+        ],
+        ..case("sms-first/SmsServiceProvider.dll")
+    },
+    // The interface comes from a base class in another assembly of the folder.
+    Case {
+        beside: &["cross-assembly/Contoso.Base.dll"],
+        ..case("cross-assembly/DerivedGate.dll")
+    },
+    // ...and without that assembly, nothing implements it.
+    case("cross-assembly/DerivedGate.dll"),
+    // A dependency present, and missing.
+    Case {
+        beside: &["dependency/Contoso.Sms.dll"],
+        ..case("dependency/DependentGate.dll")
+    },
+    case("dependency/DependentGate.dll"),
+    // The dependency in another version (strong-named: 2.0.0.0 where 1.0.0.0
+    // is referenced). The .NET Framework refuses it (FileLoadException: the
+    // located assembly's manifest definition does not match); mono binds
+    // any version it finds outside its GAC, so it cannot judge.
+    Case {
+        beside: &["dependency-v2/Contoso.Sms.dll"],
+        mono_cannot_judge: Some("MFA071"),
+        ..case("dependency/DependentGate.dll")
+    },
+    // The same, with the service's config redirecting 1.0.0.0 to 2.0.0.0:
+    // usable (mono agrees, if only because it ignores versions).
+    Case {
+        beside: &["dependency-v2/Contoso.Sms.dll"],
+        config: Some(REDIRECT_TO_V2),
+        ..case("dependency/DependentGate.dll")
+    },
     // The first-interface rule comes from the MIM Service's own error
     // ("does not implement the required interface"); mono's
     // Type.GetInterfaces() does not keep declaration order, so the
@@ -93,9 +153,17 @@ const CASES: &[Case] = &[
 /// A service folder holding the contracts, the DLL and what goes beside it.
 fn deploy(case: &Case) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    for file in CONTRACTS.iter().chain(case.beside) {
+    for file in case.contracts.iter().chain(case.beside) {
         let from = dll(file);
         std::fs::copy(&from, dir.path().join(from.file_name().unwrap())).unwrap();
+    }
+    if let Some(config) = case.config {
+        std::fs::write(
+            dir.path()
+                .join("Microsoft.ResourceManagement.Service.exe.config"),
+            config,
+        )
+        .unwrap();
     }
     let from = dll(case.dll);
     let to = dir.path().join(from.file_name().unwrap());
@@ -367,4 +435,50 @@ fn the_walk_through_commands_run_as_written() {
         assert_eq!(out.code, 0, "{line}: {}{}", out.stdout, out.stderr);
         assert!(!out.stdout.contains("MFA0"), "{line}: {}", out.stdout);
     }
+}
+
+/// A missing dependency is named with its version and token and where the
+/// CLR looked; what cannot be proved (a lone DLL, a folder without the
+/// contract) is said, in the warnings, not skipped in silence.
+#[test]
+fn missing_dependencies_and_unproved_parts_are_named() {
+    let (dir, target) = deploy(&case("dependency/DependentGate.dll"));
+    let out = check_in(dir.path(), &target, &[]);
+    let v = out.json();
+    assert_eq!(
+        (out.code, finding_codes(&v)),
+        (1, vec!["MFA071".to_string()]),
+        "{v}"
+    );
+    let message = v["findings"][0]["message"].as_str().unwrap();
+    for part in [
+        "Contoso.Sms, Version=1.0.0.0, PublicKeyToken=e94679b0ccbc885a",
+        "the GAC",
+        "Contoso.Sms.dll",
+        dir.path().to_str().unwrap(),
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    // A lone DLL: the contract and the references are not checked, and it says so.
+    let lone = mimmfa(&[
+        "provider",
+        "check",
+        dll("dependency/DependentGate.dll").to_str().unwrap(),
+        "--json",
+    ])
+    .json();
+    let warnings = lone["warnings"].to_string();
+    assert!(
+        warnings.contains("was not compared") && warnings.contains("were not bound"),
+        "{lone}"
+    );
+    // A Service folder without the contract: the comparison is skipped, said why.
+    let empty = tempfile::tempdir().unwrap();
+    let v = check_in(empty.path(), &dll("CustomPhoneGate.dll"), &[]).json();
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("holds no assembly defining"),
+        "{v}"
+    );
 }

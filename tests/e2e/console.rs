@@ -55,7 +55,7 @@ fn explain_gives_every_codes_full_entry() {
 fn findings_mention_explain_once_per_run() {
     let sites = [Site::example(), Site::example(), Site::example()];
     let dirs: Vec<&str> = sites.iter().map(|s| s.dir().to_str().unwrap()).collect();
-    let out = mimmfa(&["validate", dirs[0], dirs[1], dirs[2]]);
+    let out = mimmfa(&["-v", "validate", dirs[0], dirs[1], dirs[2]]);
     assert_eq!(
         out.stdout.matches("mimmfa explain MFA0").count(),
         1,
@@ -76,8 +76,9 @@ fn findings_mention_explain_once_per_run() {
     );
 }
 
-/// -v is repeatable (one level so far); -q keeps only the answer: the
-/// findings of provider check, not its assembly lines; status stays whole.
+/// -v is repeatable (one level so far) and adds what was checked; -q
+/// keeps only errors: the findings of provider check, not its assembly
+/// lines; nothing at all from a status or a check that found no error.
 #[test]
 fn verbosity_flags() {
     let site = Site::example();
@@ -85,6 +86,7 @@ fn verbosity_flags() {
     let vv = site.run(&["-vv", "status"]);
     assert_eq!((v.code, vv.code), (0, 0), "{}", vv.stderr);
     assert_eq!(v.stdout, vv.stdout);
+    assert!(v.stdout.contains("checked, no finding"), "{}", v.stdout);
 
     let good = dll("CustomPhoneGate.dll");
     let out = mimmfa(&["-q", "provider", "check", good.to_str().unwrap()]);
@@ -108,11 +110,7 @@ fn verbosity_flags() {
         out.stdout
     );
     let quiet_status = site.run(&["-q", "status"]);
-    assert!(
-        quiet_status.stdout.contains("mode:"),
-        "{}",
-        quiet_status.stdout
-    );
+    assert_eq!(quiet_status.stdout, "", "no error, nothing to say");
 }
 
 /// status says its mode once: no trailing `mode ...` line after the body.
@@ -205,5 +203,150 @@ fn no_colour_for_no_color_or_a_dumb_terminal() {
     assert!(
         !output("TERM=xterm NO_COLOR=1").contains("\x1b["),
         "NO_COLOR"
+    );
+}
+
+/// `-q` prints errors only, and nothing at all on success; `-v` adds the
+/// checks that ran and passed.
+#[test]
+fn quiet_is_errors_only_and_verbose_lists_what_passed() {
+    let site = Site::example();
+    // The example has warnings (MFA012, MFA060 …) and no error.
+    let out = site.run(&["-q", "validate"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (0, "", "")
+    );
+    let out = site.run(&["-v", "validate"]);
+    assert!(out.stdout.contains("checked, no finding"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("ok MFA023"),
+        "the certificate opened: {}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("ok MFA012"),
+        "MFA012 was found: {}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("ok MFA042"),
+        "no provider checks in SDK mode"
+    );
+    // An error: only it, no warning, no summary line.
+    let text = String::from_utf8(EXAMPLE_SETTINGS.to_vec())
+        .unwrap()
+        .replace("cert_key.p12", "gone.p12");
+    site.write("MfaSettings.xml", text.as_bytes());
+    let out = site.run(&["-q", "validate"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("error[MFA022]"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("warning") && !out.stderr.contains("warning"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(!out.stdout.contains("folder(s)"), "{}", out.stdout);
+}
+
+/// A fleet is one line per folder and the totals (JSON unchanged).
+#[test]
+fn a_fleet_is_one_line_per_folder() {
+    let good = Site::example();
+    let bad = Site::example();
+    let text = String::from_utf8(EXAMPLE_SETTINGS.to_vec())
+        .unwrap()
+        .replace("cert_key.p12", "gone.p12");
+    bad.write("MfaSettings.xml", text.as_bytes());
+    let (g, b) = (
+        good.dir().display().to_string(),
+        bad.dir().display().to_string(),
+    );
+    let out = mimmfa(&["validate", &g, &b]);
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert!(
+        lines[0].starts_with("warnings") && lines[0].contains(&g) && lines[0].contains("MFA012"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("FAIL") && lines[1].contains(&b) && lines[1].contains("MFA022"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("2 folder(s): 1 error(s)"),
+        "{}",
+        lines[2]
+    );
+    let out = mimmfa(&["-v", "validate", &g, &b]);
+    assert!(
+        out.stdout.contains("== ") && out.stdout.contains("error[MFA022]"),
+        "{}",
+        out.stdout
+    );
+    let (_, v) = good.json(&["validate", &g, &b]);
+    assert_eq!(v["results"].as_array().unwrap().len(), 2);
+}
+
+/// The stock-folder warning comes with a write of that path only: not on
+/// a run that changes nothing.
+#[test]
+fn the_stock_folder_warning_only_comes_with_a_write() {
+    let site = Site::example();
+    let gate = crate::provider::dll("CustomPhoneGate.dll");
+    let gate = gate.to_str().unwrap();
+    let out = site.run(&["provider", "set", gate]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    if !cfg!(windows) {
+        assert!(
+            out.stderr.contains("stock Service folder"),
+            "{}",
+            out.stderr
+        );
+    }
+    let again = site.run(&["provider", "set", gate]);
+    assert!(
+        again.stdout.contains("nothing to change"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        !again.stderr.contains("stock Service folder"),
+        "{}",
+        again.stderr
+    );
+}
+
+/// A diff is coloured with `--color always` (never when piped by default)
+/// and names a byte-order mark in words instead of printing U+FEFF.
+#[test]
+fn diffs_are_coloured_on_request_and_name_the_bom() {
+    let site = Site::example();
+    let gate = crate::provider::dll("CustomPhoneGate.dll");
+    let args = ["provider", "set", gate.to_str().unwrap(), "--dry-run"];
+    let plain = site.run(&args);
+    assert!(
+        plain.stdout.contains("[byte-order mark]<?xml"),
+        "{}",
+        plain.stdout
+    );
+    assert!(!plain.stdout.contains('\u{feff}'), "{}", plain.stdout);
+    assert!(!plain.stdout.contains("\x1b["), "piped: no colour");
+    let mut coloured = vec!["--color", "always"];
+    coloured.extend_from_slice(&args);
+    let out = site.run(&coloured);
+    assert!(
+        out.stdout.contains("\x1b[32m+  <CustomPhoneProvider>"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\x1b[31m-  <LICENSE_KEY>"),
+        "{}",
+        out.stdout
     );
 }

@@ -27,3 +27,27 @@ fn saved_fuzz_crashes_stay_fixed() {
     }
     assert!(replayed >= 1, "the saved crash inputs were found");
 }
+
+/// The `index` corpus: every seed holds the property, and the tampered
+/// ones (side-file paths, duplicate ids, control characters, unknown roles)
+/// are refused whole.
+#[test]
+fn the_index_corpus_holds_and_tampered_indexes_are_refused() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/corpus/index");
+    let mut refused = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        checks::index(&bytes);
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ok = mimmfa::store::snapshots::parse_index(&bytes).is_ok();
+        assert_eq!(
+            ok,
+            name == "valid.json" || name == "schema3-seq.json",
+            "{name}"
+        );
+        if !ok {
+            refused.push(name);
+        }
+    }
+    assert!(refused.len() >= 6, "{refused:?}");
+}

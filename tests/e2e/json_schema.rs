@@ -69,6 +69,16 @@ fn real_outputs_match_their_schemas() {
     assert_shape("backup_list", &j(&["backup", "list", "--all"]));
     assert_shape("change", &j(&["sdk", "apply", z]));
     assert_shape("change", &j(&["backup", "prune", "--keep", "1"]));
+    assert_shape(
+        "change",
+        &j(&["backup", "adopt", "--from-host", "OLD", "--dry-run"]),
+    );
+    let index = String::from_utf8(site.read("MfaBackups/index.json")).unwrap();
+    site.write(
+        "MfaBackups/index.json",
+        &index.as_bytes()[..index.len() / 2],
+    );
+    assert_shape("change", &j(&["backup", "repair", "--dry-run"]));
     site.write("MfaBackups/index.json", b"{ damaged");
     assert_shape("failure", &j(&["backup", "list"]));
     assert_shape("change", &j(&["backup", "repair"]));
@@ -110,4 +120,41 @@ fn real_outputs_match_their_schemas() {
     let mut broken = j(&["status"]).json();
     broken.as_object_mut().unwrap().remove("warnings");
     assert!(!validator("status").is_valid(&broken));
+}
+
+/// The schema's root takes every real output and refuses a document that
+/// is no mimmfa output.
+#[test]
+fn the_root_schema_takes_real_outputs_and_refuses_others() {
+    let doc: Value =
+        serde_json::from_str(include_str!("../../docs/json/mimmfa-output.schema.json")).unwrap();
+    let root = jsonschema::options().build(&doc).unwrap();
+    for bogus in [json!({"hello": 1}), json!([]), json!({"schema_version": 1})] {
+        assert!(!root.is_valid(&bogus), "{bogus} passes the root schema");
+    }
+    let site = Site::example();
+    for args in [
+        &["status"][..],
+        &["validate"][..],
+        &["explain", "MFA022"][..],
+        &["explain", "--list"][..],
+        &["backup", "list"][..],
+        &["provider", "contract"][..],
+    ] {
+        let mut full = vec!["--json"];
+        full.extend_from_slice(args);
+        let out = site.run(&full);
+        let v = out.json();
+        let errors: Vec<String> = root.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+    let events = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/events");
+    for file in ["window.xml", "pam.xml"] {
+        let out = mimmfa(&["--json", "events", events.join(file).to_str().unwrap()]);
+        let v = out.json();
+        let errors: Vec<String> = root.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "events {file}: {errors:#?}");
+    }
+    let (_, failed) = site.json(&["restore", "nosuchid"]);
+    assert!(root.is_valid(&failed), "{failed}");
 }

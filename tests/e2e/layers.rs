@@ -125,3 +125,40 @@ fn no_module_name_twice() {
         }
     }
 }
+
+/// Every file read goes through formats/bounded.rs (regular files only,
+/// caps counted while reading): a FIFO named like a DLL must not hang a
+/// command, nor a sparse 1 GB file fill its memory. Unit tests read their
+/// own fixtures and are left out.
+#[test]
+fn every_read_is_bounded() {
+    let reads = ["fs::read(", "fs::read_to_string", "File::open"];
+    let allowed_files = ["formats/bounded.rs"];
+    // A folder opened only to fsync it after a rename: no byte is read.
+    let allowed_lines = ["File::open(dir)"];
+    let mut found = Vec::new();
+    for file in sources(&src()) {
+        let rel = file
+            .strip_prefix(src())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if allowed_files.contains(&rel.as_str()) {
+            continue;
+        }
+        for (n, line) in code(&file)
+            .into_iter()
+            .take_while(|(_, l)| l.trim() != "#[cfg(test)]")
+        {
+            if reads.iter().any(|r| line.contains(r))
+                && !allowed_lines.iter().any(|a| line.contains(a))
+            {
+                found.push(format!("{rel}:{n}: {}", line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "read through formats::bounded: {found:#?}"
+    );
+}

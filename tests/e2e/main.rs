@@ -24,8 +24,11 @@ mod secrets;
 mod settings_properties;
 #[cfg(unix)]
 mod setup;
+mod store_model;
+mod store_trust;
 mod util;
 mod validate;
+mod verdicts;
 mod windows_paths;
 #[cfg(unix)]
 mod xml_oracle;

@@ -265,3 +265,231 @@ fn a_full_disk_at_any_write_leaves_folder_and_store_as_they_were() {
         "the run has several writes to fail ({failed_at})"
     );
 }
+
+#[test]
+fn wait_lets_a_second_run_wait_for_the_first_instead_of_exiting_4() {
+    let site = Site::example();
+    let marker = site.dir().join("paused");
+    let bin = assert_cmd::cargo::cargo_bin("mimmfa");
+    let start_run = |args: &[&str], pause: bool| {
+        let mut cmd = std::process::Command::new(&bin);
+        cmd.args(AS_STOCK_COPY)
+            .arg("--service-dir")
+            .arg(site.dir())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if pause {
+            cmd.env("MIMMFA_TEST_PAUSE_BEFORE_RENAME", &marker);
+        }
+        cmd.spawn().unwrap()
+    };
+    let first = start_run(&["provider", "set", &gate()], true);
+    let start = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(start.elapsed().as_secs() < 60, "the first run never paused");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // No --wait: busy at once, and told how to wait.
+    let out = site.run(&["provider", "clear", "--force"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("--wait"), "{}", out.stderr);
+    // --wait 30: it waits, then works on what the first one left.
+    let second = start_run(
+        &["--wait", "30", "--json", "provider", "clear", "--force"],
+        false,
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::fs::remove_file(&marker).unwrap();
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let second = second.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(
+        second.status.code(),
+        Some(1),
+        "cleared, leaving MFA010: {v}"
+    );
+    assert_eq!(v["changed"], true, "{v}");
+}
+
+/// A journal is not trusted: `..` paths, the settings file and the named
+/// certificate are never removed by a recovery, whatever it says.
+#[test]
+fn a_tampered_journal_touches_nothing_outside_or_protected() {
+    let outer = tempfile::tempdir().unwrap();
+    let site_dir = outer.path().join("Service");
+    std::fs::create_dir(&site_dir).unwrap();
+    let site = Site::example();
+    // The example, moved under a folder with a victim beside it.
+    for rel in ["MfaSettings.xml", "MfaCerts/cert_key.p12"] {
+        let to = site_dir.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(site.path(rel), &to).unwrap();
+    }
+    let victim = outer.path().join("victim.txt");
+    std::fs::write(&victim, b"not mimmfa's").unwrap();
+    let settings = std::fs::read(site_dir.join("MfaSettings.xml")).unwrap();
+    let cert = std::fs::read(site_dir.join("MfaCerts/cert_key.p12")).unwrap();
+    let d = site_dir.display().to_string();
+    let places = [
+        (format!("{d}/../victim.txt"), sha256(b"not mimmfa's")),
+        (
+            format!("{d}/MfaCerts/../MfaSettings.xml"),
+            sha256(&settings),
+        ),
+        (
+            format!("{d}/MfaCerts/../MfaCerts/cert_key.p12"),
+            sha256(&cert),
+        ),
+    ];
+    let journal = serde_json::json!({
+        "reason": "before provider set",
+        "settings_before": sha256(&settings),
+        "settings_writes": ["0".repeat(64)],
+        "places": places.iter().map(|(p, s)| serde_json::json!({"path": p, "sha256": s, "replaces": null, "after_writes": 0})).collect::<Vec<_>>(),
+        "retires": [],
+        "snapshot": null,
+        "new_blobs": [],
+    });
+    std::fs::write(
+        site_dir.join("MfaSettings.xml.journal"),
+        journal.to_string(),
+    )
+    .unwrap();
+    let out = mimmfa(&["-s", &d, "backup", "prune", "--keep", "1000"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::read(&victim).unwrap(), b"not mimmfa's");
+    assert_eq!(
+        std::fs::read(site_dir.join("MfaSettings.xml")).unwrap(),
+        settings
+    );
+    assert_eq!(
+        std::fs::read(site_dir.join("MfaCerts/cert_key.p12")).unwrap(),
+        cert
+    );
+}
+
+/// A certificate or folder that is a symbolic link is never written or
+/// removed through: not out of the Service folder, not into the store.
+#[cfg(unix)]
+#[test]
+fn symlinked_certificates_and_folders_are_never_written_or_removed_through() {
+    // cert_key.p12 a link to a file outside: sdk apply refuses to write it.
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, b"keep me").unwrap();
+    let site = Site::example();
+    site.json(&["provider", "set", &gate()]);
+    std::fs::remove_file(site.path("MfaCerts/cert_key.p12")).ok();
+    std::os::unix::fs::symlink(&victim, site.path("MfaCerts/cert_key.p12")).unwrap();
+    let zip = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sdk_aspnet_csharp.zip");
+    let (code, v) = site.json(&["sdk", "apply", zip.to_str().unwrap()]);
+    assert_eq!(code, 3, "{v}");
+    assert!(v["msg"].as_str().unwrap().contains("symbolic link"), "{v}");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+
+    // CertFilePath through a linked folder into the store: provider set
+    // does not retire (delete) the store's file.
+    let site = Site::example();
+    site.json(&["backup"]);
+    let blob = std::fs::read_dir(site.path("MfaBackups"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("cert_key."))
+        .unwrap();
+    std::os::unix::fs::symlink("../MfaBackups", site.path("MfaCerts/store")).unwrap();
+    let text = String::from_utf8(site.settings())
+        .unwrap()
+        .replace(r"MfaCerts\cert_key.p12", &format!(r"MfaCerts\store\{blob}"));
+    site.write("MfaSettings.xml", text.as_bytes());
+    let (code, v) = site.json(&["provider", "set", &gate()]);
+    assert!(code == 0 || code == 1, "{v}");
+    assert!(
+        site.path("MfaBackups").join(&blob).is_file(),
+        "the store's file is still there"
+    );
+    assert!(!finding_codes(&site.json(&["validate"]).1).contains(&"MFA061".to_string()));
+}
+
+/// `sdk apply --cert-dir DIR` puts the certificate in DIR even when the
+/// settings already name a copy of it elsewhere: a flag is never ignored.
+#[test]
+fn cert_dir_is_honoured_when_a_copy_is_already_named() {
+    let site = Site::example();
+    let zip = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sdk_aspnet_csharp.zip");
+    let other = site.path("OtherCerts");
+    let (code, v) = site.json(&[
+        "sdk",
+        "apply",
+        zip.to_str().unwrap(),
+        "--cert-dir",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["changed"], true, "{v}");
+    assert!(other.join("cert_key.p12").is_file());
+    assert!(
+        String::from_utf8(site.settings())
+            .unwrap()
+            .contains(r"\OtherCerts\cert_key.p12")
+    );
+}
+
+/// A journal that names an unrelated snapshot does not get it removed.
+#[test]
+fn a_journal_naming_another_snapshot_does_not_remove_it() {
+    let site = Site::example();
+    let (_, v) = site.json(&["backup", "--label", "keep me"]);
+    let id = v["snapshot"].as_str().unwrap().to_string();
+    let journal = serde_json::json!({
+        "reason": "before provider set",
+        "settings_before": sha256(&site.settings()),
+        "settings_writes": ["0".repeat(64)],
+        "places": [], "retires": [], "snapshot": id, "new_blobs": [],
+    });
+    site.write("MfaSettings.xml.journal", journal.to_string().as_bytes());
+    let out = site.run(&["backup", "prune", "--keep", "1000"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (_, list) = site.json(&["backup", "list"]);
+    assert!(list.to_string().contains(&id), "{list}");
+    assert!(!site.path("MfaSettings.xml.journal").exists());
+}
+
+/// Stored files no backup names (a run killed between storing and
+/// indexing, or a prune between its index and its deletions) are removed
+/// by the next changing run; a file that is not the store's own stays.
+#[test]
+fn stored_files_no_backup_names_are_removed_by_the_next_change() {
+    let site = Site::example();
+    site.json(&["backup"]);
+    let orphan = format!("cert_key.{}.p12", sha256(b"an orphan"));
+    site.write(&format!("MfaBackups/{orphan}"), b"an orphan");
+    let liar = format!("cert_key.{}.p12", sha256(b"other bytes"));
+    site.write(&format!("MfaBackups/{liar}"), b"not what its name says");
+    site.write("MfaBackups/notes.txt", b"an admin's note");
+    let out = site.run(&["backup", "prune", "--keep", "1000"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("no backup names"), "{}", out.stderr);
+    assert!(!site.path(&format!("MfaBackups/{orphan}")).exists());
+    assert!(
+        site.path(&format!("MfaBackups/{liar}")).exists(),
+        "bytes that do not match are not ours"
+    );
+    assert!(site.path("MfaBackups/notes.txt").exists());
+    assert_eq!(
+        site.json(&["validate"]).1["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "MFA061")
+            .count(),
+        0
+    );
+}

@@ -78,7 +78,11 @@ fn restore_of_a_tampered_backup_exits_3_and_changes_nothing() {
 #[test]
 fn a_second_writer_gets_exit_4_naming_the_holder() {
     let site = Site::example();
-    let lock = mimmfa::store::safe_write::acquire_lock(&site.path("MfaSettings.xml")).unwrap();
+    let lock = mimmfa::store::safe_write::acquire_lock(
+        &site.path("MfaSettings.xml"),
+        std::time::Duration::ZERO,
+    )
+    .unwrap();
     let out = site.run(&["backup"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(
@@ -147,7 +151,7 @@ fn no_secret_reaches_any_output_without_show_secrets() {
         assert_no_secrets(out, &["OTHERKEY9999"]);
     }
     assert!(
-        outs[6].stdout.contains("-  <LICENSE_KEY>•••• (sha256:"),
+        outs[6].stdout.contains("-  <LICENSE_KEY>•••• (pbkdf2:"),
         "{}",
         outs[6].stdout
     );
@@ -202,7 +206,7 @@ fn status_reports_mode_and_masked_settings() {
         v["settings"]["LICENSE_KEY"]
             .as_str()
             .unwrap()
-            .starts_with("•••• (sha256:")
+            .starts_with("•••• (pbkdf2:")
     );
     site.write("MfaSettings.xml", b"<MfaSettings><CustomPhoneProvider>C:\\x.dll</CustomPhoneProvider><LOCMFA>true</LOCMFA></MfaSettings>");
     assert_eq!(site.json(&["status"]).1["mode"], "mixed");

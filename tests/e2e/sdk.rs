@@ -141,7 +141,7 @@ fn inspect_reads_legacy_and_modern_certificates() {
             v["sdk"]["license_key"]
                 .as_str()
                 .unwrap()
-                .starts_with("•••• (sha256:")
+                .starts_with("•••• (pbkdf2:")
         );
         assert_no_secrets(&out, &SECRETS);
     }

@@ -66,6 +66,12 @@ fn case(code: &str) -> (Site, Vec<String>) {
         "MFA005" => (Site::with(b"<MfaSettings><LOCMFA>false</LOCMFA><LOCMFA>true</LOCMFA></MfaSettings>"), no_args),
         "MFA006" => (Site::with(b"<MfaSettings><CertFilepath>C:\\x</CertFilepath></MfaSettings>"), no_args),
         "MFA007" => (Site::with(b"<MfaSettings><FutureSetting>1</FutureSetting></MfaSettings>"), no_args),
+        "MFA016" => {
+            let text = String::from_utf8(provider_settings("x")).unwrap();
+            let mut utf16 = vec![0xFF, 0xFE];
+            utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            (Site::with(&utf16), no_args)
+        }
         "MFA008" => (Site::with(b"<MfaSettings><Username>J\xf6rg</Username></MfaSettings>"), no_args),
         "MFA009" => (sdk_site(sdk_settings(&format!("\"{}\"", stock_cert()), FIXTURE_PASSWORD, ""), "aes256.p12"), no_args),
         "MFA010" => (Site::with(b"<MfaSettings><Username>svc</Username></MfaSettings>"), no_args),
@@ -123,6 +129,13 @@ fn case(code: &str) -> (Site, Vec<String>) {
             site.write("SmsServiceProvider.dll", &std::fs::read(dll("sms-second/SmsServiceProvider.dll")).unwrap());
             (site, no_args)
         }
+        "MFA071" => {
+            let site = provider_site("dependency/DependentGate.dll");
+            for contract in EXAMPLE_CONTRACTS {
+                site.write(contract, &std::fs::read(dll(contract)).unwrap());
+            }
+            (site, no_args)
+        }
         "MFA045" => (provider_site("OwnInterfacePhone.dll"), no_args),
         "MFA046" => (provider_site("NoDefaultCtorPhone.dll"), no_args),
         "MFA047" => (provider_site("GenericPhone.dll"), no_args),
@@ -149,6 +162,16 @@ fn case(code: &str) -> (Site, Vec<String>) {
             let site = provider_site("CustomPhoneGate.dll");
             let (_, v) = site.json(&["backup"]);
             std::fs::write(v["backup_file"].as_str().unwrap(), b"tampered").unwrap();
+            (site, no_args)
+        }
+        "MFA063" => {
+            let site = provider_site("CustomPhoneGate.dll");
+            let (_, v) = site.json(&["backup"]);
+            let older = v["backup_file"].as_str().unwrap().to_string();
+            let edited = site.settings().replace_all("</MfaSettings>", "<!-- x --></MfaSettings>");
+            site.write("MfaSettings.xml", &edited);
+            site.json(&["backup"]);
+            std::fs::write(older, b"tampered").unwrap();
             (site, no_args)
         }
         "MFA062" => {
@@ -332,8 +355,14 @@ fn a_fleet_reports_in_order_and_exits_with_the_worst_code() {
     assert_eq!(v["summary"]["folders"], 3);
     assert!(v["summary"]["errors"].as_u64().unwrap() >= 2);
     let human = mimmfa(&["validate", &dirs[0], &dirs[1]]);
+    let lines: Vec<&str> = human.stdout.lines().collect();
     assert!(
-        human.stdout.contains("FAIL") && human.stdout.contains("ok"),
+        !lines[0].starts_with("FAIL") && lines[0].contains(&dirs[0]),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        lines[1].starts_with("FAIL") && lines[1].contains("MFA042"),
         "{}",
         human.stdout
     );

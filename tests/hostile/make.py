@@ -81,7 +81,8 @@ out("external-entity.xml", b'<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY xxe SY
 out("doctype-only.xml", b'<!DOCTYPE MfaSettings>\n<MfaSettings><LOCMFA>false</LOCMFA></MfaSettings>\n')
 out("invalid-utf8.xml", b"<MfaSettings>\n  <Username>J\xf6rg</Username>\n</MfaSettings>\n")
 out("nul-byte.xml", b"<MfaSettings>\n  <Username>svc\x00</Username>\n</MfaSettings>\n")
-out("utf16.xml", "\ufeff<MfaSettings><LOCMFA>false</LOCMFA></MfaSettings>".encode("utf-16-le"))
+# UTF-16 that System.Xml loads is read (MFA016); one cut mid-character is not.
+out("utf16-cut.xml", "\ufeff<MfaSettings><LOCMFA>false</LOCMFA></MfaSettings>".encode("utf-16-le")[:-1])
 out("mismatched-tags.xml", b"<MfaSettings>\n  <LOCMFA>true</LOCMFa>\n</MfaSettings>\n")
 out("two-roots.xml", b"<MfaSettings></MfaSettings>\n<MfaSettings></MfaSettings>\n")
 out("undefined-entity.xml", b"<MfaSettings><Username>&xxe;</Username></MfaSettings>\n")

@@ -75,8 +75,25 @@ CASES = {
     "ok-stock": doc(),
 }
 
+U16 = '<?xml version="1.0" encoding="utf-16"?>\r\n'
+# UTF-16 as Notepad's "Unicode" saves it: which of these System.Xml loads
+# decides which validate accepts (with a warning, docs/design.md).
+ENCODED = {
+    "utf16le-bom-declared-utf16": b"\xff\xfe" + doc(head=U16).encode("utf-16-le"),
+    "utf16be-bom-declared-utf16": b"\xfe\xff" + doc(head=U16).encode("utf-16-be"),
+    "utf16le-bom-no-declaration": b"\xff\xfe" + doc(head="").encode("utf-16-le"),
+    "utf16le-bom-declared-utf8": b"\xff\xfe" + doc().encode("utf-16-le"),
+    "utf16le-bom-non-ascii-value": b"\xff\xfe" + doc(head=U16, user="J\u00f6rg \U0001F600").encode("utf-16-le"),
+    "utf16le-no-bom-declared-utf16": doc(head=U16).encode("utf-16-le"),
+    "utf16le-bom-odd-length": (b"\xff\xfe" + doc(head=U16).encode("utf-16-le"))[:-1],
+    "utf16le-bom-lone-surrogate": b"\xff\xfe" + doc(head=U16, user="a\ud800b").encode("utf-16-le", "surrogatepass"),
+}
+
 os.makedirs("corpus", exist_ok=True)
 for name, text in CASES.items():
     with open(os.path.join("corpus", name + ".xml"), "wb") as f:
         f.write(text.encode("utf-8"))
-print(f"{len(CASES)} files")
+for name, data in ENCODED.items():
+    with open(os.path.join("corpus", name + ".xml"), "wb") as f:
+        f.write(data)
+print(f"{len(CASES) + len(ENCODED)} files")

@@ -96,6 +96,7 @@ pub fn dotnet(data: &[u8]) {
 /// Parsing a backup index never panics, and an accepted index names only
 /// plain files inside the backup folder, with 64-hex sha256s.
 pub fn index(data: &[u8]) {
+    use mimmfa::store::snapshots::Role;
     let Ok(index) = mimmfa::store::snapshots::parse_index(data) else {
         return;
     };
@@ -103,11 +104,55 @@ pub fn index(data: &[u8]) {
         !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
     };
     let hex = |s: &str| s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit());
+    let clean = |s: &str| !s.chars().any(char::is_control);
+    let mut ids = std::collections::HashSet::new();
+    let mut last = None;
     for e in index.newest_first() {
         assert!(plain(&e.file), "{:?}", e.file);
         assert!(hex(&e.sha256), "{:?}", e.sha256);
+        // No id twice (prune would delete by it), newest first by seq.
+        assert!(ids.insert(e.id.clone()), "duplicate id {}", e.id);
+        if let (Some(prev), Some(seq)) = (last, e.seq) {
+            assert!(seq < prev, "order");
+        }
+        last = e.seq.or(last);
+        // Nothing that reaches a terminal holds a control character.
+        for t in [&e.id, &e.created, &e.reason, &e.tool_version]
+            .into_iter()
+            .chain(e.label.iter())
+            .chain(e.host.iter())
+            .chain(e.settings_path.iter())
+        {
+            assert!(clean(t), "{t:?}");
+        }
         for f in &e.side_files {
             assert!(plain(&f.file) && hex(&f.sha256), "{f:?}");
+            assert!(f.role != Role::Unknown, "{f:?}");
+            assert!(clean(&f.path), "{f:?}");
+            // A side file's recorded path never climbs out, and never names
+            // the SMS gate, Microsoft's files or the store's own.
+            let parts: Vec<&str> = f.path.split(['/', '\\']).collect();
+            assert!(
+                !parts
+                    .iter()
+                    .any(|p| !p.is_empty() && p.trim_end_matches(['.', ' ']).is_empty()),
+                "{f:?}"
+            );
+            let name = parts.last().unwrap_or(&"").to_ascii_lowercase();
+            assert!(
+                !name.ends_with(".exe") && !name.ends_with(".config"),
+                "{f:?}"
+            );
+            assert!(
+                !(name.starts_with("microsoft.") && name.ends_with(".dll")),
+                "{f:?}"
+            );
+            assert!(name != "index.json" && !name.ends_with(".lock"), "{f:?}");
+            assert!(
+                (name.trim_end_matches(['.', ' ']) == "smsserviceprovider.dll")
+                    == (f.role == Role::Sms),
+                "{f:?}"
+            );
         }
     }
 }

@@ -9,7 +9,6 @@ changes files, so --check previews exactly what a real run would do."""
 from __future__ import annotations
 
 import json
-import time
 
 from ansible.plugins.action import ActionBase
 
@@ -21,8 +20,7 @@ EXIT_BUSY = 4
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("command", "args", "service_dir", "executable",
-                             "busy_retries", "busy_delay"))
+    _VALID_ARGS = frozenset(("command", "args", "service_dir", "executable", "wait"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -31,7 +29,10 @@ class ActionModule(ActionBase):
         command = str(a.get("command") or "").split()
         if not command:
             return dict(result, failed=True, msg="mimmfa.admin.mimmfa needs command, e.g. command: provider set")
-        argv = [str(a.get("executable") or "mimmfa")]
+        executable = str(a.get("executable") or "mimmfa")
+        wait = int(a.get("wait", 30))
+        # mimmfa waits for another mimmfa itself (--wait), then exits 4.
+        argv = [executable, "--wait", str(wait)]
         if a.get("service_dir"):
             argv += ["--service-dir", str(a["service_dir"])]
         argv += command + [str(x) for x in (a.get("args") or [])] + ["--json"]
@@ -41,15 +42,10 @@ class ActionModule(ActionBase):
 
         windows = getattr(self._connection._shell, "SHELL_FAMILY", "") == "powershell"
         module = "ansible.windows.win_command" if windows else "ansible.legacy.command"
-        retries, delay = int(a.get("busy_retries", 3)), int(a.get("busy_delay", 5))
         saved, self._task.check_mode = self._task.check_mode, False
         try:
-            for attempt in range(retries + 1):
-                run = self._execute_module(module_name=module, module_args={"argv": argv},
-                                           task_vars=task_vars)
-                if run.get("rc") != EXIT_BUSY or attempt == retries:
-                    break
-                time.sleep(delay)
+            run = self._execute_module(module_name=module, module_args={"argv": argv},
+                                       task_vars=task_vars)
         finally:
             self._task.check_mode = saved
 
@@ -61,16 +57,29 @@ class ActionModule(ActionBase):
             # No JSON: mimmfa did not run (not found, not executable) or
             # died; say what the target said, not a JSON parser's error.
             said = (run.get("stderr") or run.get("msg") or run.get("stdout") or "").strip()
+            if rc is None or rc in (2, 126, 127) and not run.get("stdout"):
+                said = "cannot run %s (set executable: to the mimmfa binary's path): %s" % (
+                    executable, said or "not found")
             return dict(result, failed=True, changed=False,
                         msg="mimmfa printed no JSON (exit %s): %s" % (rc, said or "no output"))
         result["mimmfa"] = doc
         result["changed"] = bool(doc.get("changed"))
         result["msg"] = doc.get("msg") or ""
-        result["findings"] = doc.get("findings") or []
+        findings = list(doc.get("findings") or [])
+        for folder in doc.get("results") or []:  # validate of several folders
+            findings += folder.get("findings") or []
+        result["findings"] = findings
         if doc.get("backup_file"):
             result["backup_file"] = doc["backup_file"]
-        if doc.get("warnings"):
-            result["warnings"] = list(doc["warnings"])
+        # What a playbook run shows: each error in msg, each warning as a
+        # task warning (a warning finding too, not only mimmfa's own lines).
+        errors = ["[%s] %s (fix: %s)" % (f.get("code"), f.get("message"), f.get("hint"))
+                  for f in findings if f.get("severity") == "error"]
+        warnings = list(doc.get("warnings") or [])
+        warnings += ["[%s] %s (fix: %s)" % (f.get("code"), f.get("message"), f.get("hint"))
+                     for f in findings if f.get("severity") == "warning"]
+        if warnings:
+            result["warnings"] = warnings
         diff = doc.get("diff")
         if self._task.diff and diff:
             name = doc.get("settings_file") or "MfaSettings.xml"
@@ -78,6 +87,8 @@ class ActionModule(ActionBase):
                                   before_header=name, after_header=name)
         if rc != 0:
             result["failed"] = True
+            if errors:
+                result["msg"] = "%s; %s" % (result["msg"], "; ".join(errors))
             if rc == EXIT_BUSY:
-                result["msg"] = "%s (still busy after %d retries)" % (result["msg"], retries)
+                result["msg"] = "%s (still busy after waiting %d s: raise wait:)" % (result["msg"], wait)
         return result

@@ -32,14 +32,10 @@ options:
     description: The mimmfa binary on the target.
     type: str
     default: mimmfa
-  busy_retries:
-    description: How many times to retry when another mimmfa holds the lock (exit 4).
+  wait:
+    description: Seconds mimmfa waits for another mimmfa that holds the lock (C(--wait)) before it fails with exit 4.
     type: int
-    default: 3
-  busy_delay:
-    description: Seconds between those retries.
-    type: int
-    default: 5
+    default: 30
 attributes:
   check_mode:
     support: full
