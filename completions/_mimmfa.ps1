@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'mimmfa' -ScriptBlock {
             [CompletionResult]::new('sdk', 'sdk', [CompletionResultType]::ParameterValue, 'The Azure MFA SDK zip: inspect it, or apply it to MfaSettings.xml')
             [CompletionResult]::new('provider', 'provider', [CompletionResultType]::ParameterValue, 'A custom phone provider DLL: make its project, check it, switch to it, or clear it')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'An interactive wizard: custom provider, SDK zip, or restore (terminal only)')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Known MFA failures in the MIM Service''s event logs, each with its check and fix (after a restart)')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'A check''s full entry: why it matters, how to fix it, an example')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             break
@@ -511,6 +512,30 @@ Register-ArgumentCompleter -Native -CommandName 'mimmfa' -ScriptBlock {
             break
         }
         'mimmfa;setup' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]')
+            [CompletionResult]::new('--service-dir', '--service-dir', [CompletionResultType]::ParameterName, 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'The settings file [default: <service-dir>/MfaSettings.xml]')
+            [CompletionResult]::new('--backup-dir', '--backup-dir', [CompletionResultType]::ParameterName, 'Where backups live [default: <service-dir>/MfaBackups]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (`sarif` is for `validate` only)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in human output')
+            [CompletionResult]::new('--path-map', '--path-map', [CompletionResultType]::ParameterName, 'Resolve Windows paths starting with FROM under TO (repeatable)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)')
+            [CompletionResult]::new('--windows-service-dir', '--windows-service-dir', [CompletionResultType]::ParameterName, 'The service folder as the MIM server sees it, when not the stock one (written into the file)')
+            [CompletionResult]::new('--gac', '--gac', [CompletionResultType]::ParameterName, 'A copy of the server''s .NET 4 GAC (%WINDIR%\Microsoft.NET\assembly), where provider DLLs'' references are also bound (on Windows the machine''s own is used)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Less human output (never changes JSON)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less human output (never changes JSON)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More human output (never changes JSON); repeatable, one level so far')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More human output (never changes JSON); repeatable, one level so far')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mimmfa;events' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events this recent: 10m, 2h, 3d (s, m, h, d), or a time such as 2026-11-23T14:00:00Z')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]')
             [CompletionResult]::new('--service-dir', '--service-dir', [CompletionResultType]::ParameterName, 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]')
             [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'The settings file [default: <service-dir>/MfaSettings.xml]')

@@ -25,6 +25,9 @@ _mimmfa() {
             mimmfa,diff)
                 cmd="mimmfa__subcmd__diff"
                 ;;
+            mimmfa,events)
+                cmd="mimmfa__subcmd__events"
+                ;;
             mimmfa,explain)
                 cmd="mimmfa__subcmd__explain"
                 ;;
@@ -86,7 +89,7 @@ _mimmfa() {
 
     case "${cmd}" in
         mimmfa)
-            opts="-s -y -q -v -h -V --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help --version status validate backup restore diff sdk provider setup explain completions"
+            opts="-s -y -q -v -h -V --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help --version status validate backup restore diff sdk provider setup events explain completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -486,6 +489,64 @@ _mimmfa() {
                 return 0
             fi
             case "${prev}" in
+                --service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --windows-service-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mimmfa__subcmd__events)
+            opts="-s -y -q -v -h --since --service-dir --settings --backup-dir --format --json --color --show-secrets --yes --quiet --verbose --path-map --wait --windows-service-dir --gac --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --service-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -48,6 +48,7 @@ set edit:completion:arg-completer[mimmfa] = {|@words|
             cand sdk 'The Azure MFA SDK zip: inspect it, or apply it to MfaSettings.xml'
             cand provider 'A custom phone provider DLL: make its project, check it, switch to it, or clear it'
             cand setup 'An interactive wizard: custom provider, SDK zip, or restore (terminal only)'
+            cand events 'Known MFA failures in the MIM Service''s event logs, each with its check and fix (after a restart)'
             cand explain 'A check''s full entry: why it matters, how to fix it, an example'
             cand completions 'Print shell completions'
         }
@@ -489,6 +490,29 @@ set edit:completion:arg-completer[mimmfa] = {|@words|
             cand --help 'Print help'
         }
         &'mimmfa;setup'= {
+            cand -s 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]'
+            cand --service-dir 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]'
+            cand --settings 'The settings file [default: <service-dir>/MfaSettings.xml]'
+            cand --backup-dir 'Where backups live [default: <service-dir>/MfaBackups]'
+            cand --format 'Output format (`sarif` is for `validate` only)'
+            cand --color 'Colour in human output'
+            cand --path-map 'Resolve Windows paths starting with FROM under TO (repeatable)'
+            cand --wait 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)'
+            cand --windows-service-dir 'The service folder as the MIM server sees it, when not the stock one (written into the file)'
+            cand --gac 'A copy of the server''s .NET 4 GAC (%WINDIR%\Microsoft.NET\assembly), where provider DLLs'' references are also bound (on Windows the machine''s own is used)'
+            cand --json 'Short for --format json'
+            cand --show-secrets 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand -q 'Less human output (never changes JSON)'
+            cand --quiet 'Less human output (never changes JSON)'
+            cand -v 'More human output (never changes JSON); repeatable, one level so far'
+            cand --verbose 'More human output (never changes JSON); repeatable, one level so far'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'mimmfa;events'= {
+            cand --since 'Only events this recent: 10m, 2h, 3d (s, m, h, d), or a time such as 2026-11-23T14:00:00Z'
             cand -s 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]'
             cand --service-dir 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]'
             cand --settings 'The settings file [default: <service-dir>/MfaSettings.xml]'

@@ -52,6 +52,7 @@ complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "diff" -d 'Unified dif
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "sdk" -d 'The Azure MFA SDK zip: inspect it, or apply it to MfaSettings.xml'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "provider" -d 'A custom phone provider DLL: make its project, check it, switch to it, or clear it'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "setup" -d 'An interactive wizard: custom provider, SDK zip, or restore (terminal only)'
+complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "events" -d 'Known MFA failures in the MIM Service\'s event logs, each with its check and fix (after a restart)'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "explain" -d 'A check\'s full entry: why it matters, how to fix it, an example'
 complete -c mimmfa -n "__fish_mimmfa_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand status" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
@@ -456,6 +457,26 @@ complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s y -l yes -d 'Ans
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s q -l quiet -d 'Less human output (never changes JSON)'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand setup" -s h -l help -d 'Print help'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l since -d 'Only events this recent: 10m, 2h, 3d (s, m, h, d), or a time such as 2026-11-23T14:00:00Z' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l format -d 'Output format (`sarif` is for `validate` only)' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l color -d 'Colour in human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l path-map -d 'Resolve Windows paths starting with FROM under TO (repeatable)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l wait -d 'Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l windows-service-dir -d 'The service folder as the MIM server sees it, when not the stock one (written into the file)' -r
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l gac -d 'A copy of the server\'s .NET 4 GAC (%WINDIR%\\Microsoft.NET\\assembly), where provider DLLs\' references are also bound (on Windows the machine\'s own is used)' -r -F
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l json -d 'Short for --format json'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -l show-secrets -d 'Print secret values (LICENSE_KEY, GROUP_KEY, CERT_PASSWORD) instead of masking them'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -s q -l quiet -d 'Less human output (never changes JSON)'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -s v -l verbose -d 'More human output (never changes JSON); repeatable, one level so far'
+complete -c mimmfa -n "__fish_mimmfa_using_subcommand events" -s h -l help -d 'Print help'
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -s s -l service-dir -d 'The MIM Service folder [default: $MIMMFA_SERVICE_DIR, on Windows the stock install folder]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l settings -d 'The settings file [default: <service-dir>/MfaSettings.xml]' -r -F
 complete -c mimmfa -n "__fish_mimmfa_using_subcommand explain" -l backup-dir -d 'Where backups live [default: <service-dir>/MfaBackups]' -r -F

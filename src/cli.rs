@@ -128,6 +128,11 @@ pub enum Command {
         after_help = "Example:\n  mimmfa -s 'C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service' setup\n\nWithout a terminal it exits 2; scripts use provider set, sdk apply or restore."
     )]
     Setup,
+    /// Known MFA failures in the MIM Service's event logs, each with its check and fix (after a restart)
+    #[command(
+        after_help = "Reads exports of `wevtutil qe LOG /f:xml` or `Get-WinEvent | ForEach-Object { $_.ToXml() }` (UTF-8 or UTF-16), anywhere; with no FILE, on Windows, the live \"Forefront Identity Manager\" and Application logs and the PAM log where present. Only known failure texts are findings (docs/checks.md, \"Event signatures\"); PAM outcomes (events 101, 103, 825) are summed per day. Exit 0: no known failure; 1: one or more.\n\nExamples:\n  mimmfa events --since 10m\n  wevtutil qe \"Forefront Identity Manager\" /f:xml /rd:true /c:5000 > fim-events.xml\n  mimmfa events fim-events.xml app-events.xml --since 2026-11-23T14:00:00Z --json"
+    )]
+    Events(EventsArgs),
     /// A check's full entry: why it matters, how to fix it, an example
     #[command(after_help = "Example:\n  mimmfa explain MFA023\n  mimmfa explain MFA023 --json")]
     Explain {
@@ -187,6 +192,43 @@ pub struct ValidateArgs {
     /// totals; the default for several folders (-v adds each finding)
     #[arg(long)]
     pub summary: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Event exports to read (XML); none: the live logs (Windows only)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Only events this recent: 10m, 2h, 3d (s, m, h, d), or a time such as 2026-11-23T14:00:00Z
+    #[arg(long, value_name = "DURATION|TIME", value_parser = parse_since)]
+    pub since: Option<time::OffsetDateTime>,
+}
+
+/// `--since`: a duration back from now (`10m`, `2h`, `3d`, `30s`) or an
+/// RFC 3339 time; the moment it names.
+pub fn parse_since(raw: &str) -> Result<time::OffsetDateTime, String> {
+    let raw = raw.trim();
+    if let Ok(t) = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+    {
+        return Ok(t);
+    }
+    let unit_at = raw.len().saturating_sub(1);
+    let (n, unit) = raw.split_at(unit_at);
+    let seconds: i64 = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => 0,
+    };
+    match n.parse::<i64>() {
+        Ok(n) if seconds > 0 && (0..=36_500 * 86_400 / seconds).contains(&n) => {
+            Ok(time::OffsetDateTime::now_utc() - time::Duration::seconds(n * seconds))
+        }
+        _ => Err(format!(
+            "{raw:?} is neither a duration (10m, 2h, 3d) nor a time such as 2026-11-23T14:00:00Z"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -349,6 +391,7 @@ impl Command {
             Command::Setup => "setup",
             Command::Completions { .. } => "completions",
             Command::Explain { .. } => "explain",
+            Command::Events(_) => "events",
         }
     }
 }

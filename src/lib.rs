@@ -117,6 +117,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
         Command::Setup => setup::run(ctx),
         Command::Explain { list: true, .. } => commands::explain::list(ctx),
         Command::Explain { code, .. } => commands::explain::run(ctx, code.as_deref().unwrap_or("")),
+        Command::Events(args) => events::run(ctx, &args),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);

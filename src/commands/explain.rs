@@ -4,6 +4,7 @@
 //! section; a test keeps the two in step.
 
 use crate::checks::catalogue::CHECKS;
+use crate::checks::signatures;
 use crate::context::Ctx;
 use crate::error::usage;
 use crate::output::{Body, Report, Ui};
@@ -21,6 +22,17 @@ pub struct Entry {
     pub fix: String,
     pub example: String,
     pub docs: String,
+    /// The event-log texts that show this check failed after a restart
+    /// (`mimmfa events`; docs/checks.md, "Event signatures").
+    pub signatures: Vec<SignatureEntry>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct SignatureEntry {
+    pub id: &'static str,
+    pub pattern: String,
+    pub seen_in: &'static str,
+    pub fix: &'static str,
 }
 
 /// `explain`'s document: `"check"`, the entry; a person reads it as lines.
@@ -32,10 +44,20 @@ struct Explained {
 impl Body for Explained {
     fn human(&self, _: &Ui) -> String {
         let e = &self.check;
-        format!(
+        let mut out = format!(
             "{} ({}): {}\nWhy it matters: {}\nHow to fix:     {}\nExample:        {}\nMore:           {}\n",
             e.code, e.severity, e.title, e.why, e.fix, e.example, e.docs
-        )
+        );
+        if !e.signatures.is_empty() {
+            out.push_str("In the event log after a restart (`mimmfa events`):\n");
+            for s in &e.signatures {
+                out.push_str(&format!(
+                    "  {}: {} (seen in: {})\n",
+                    s.id, s.pattern, s.seen_in
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -66,6 +88,15 @@ pub fn entry(code: &str) -> Option<Entry> {
         fix: main[3].clone(),
         example: example[1].clone(),
         docs: format!("docs/checks.md#{}", check.anchor),
+        signatures: signatures::of_code(code)
+            .into_iter()
+            .map(|s| SignatureEntry {
+                id: s.id,
+                pattern: s.pattern.describe(),
+                seen_in: s.seen_in,
+                fix: s.fix,
+            })
+            .collect(),
     })
 }
 
@@ -122,4 +153,32 @@ pub fn run(ctx: &Ctx, code: &str) -> Result<Report> {
     report.msg_shown = true; // the first line says it
     report.body(&ctx.ui, &Explained { check: e });
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each signature has its row in docs/checks.md ("Event signatures"),
+    /// with its pattern, where it was seen and its code, and `explain`
+    /// lists it under that code.
+    #[test]
+    fn every_signature_is_cited_in_the_docs_and_explained() {
+        for s in signatures::SIGNATURES {
+            let row = format!(
+                "| {} | `{}` | {} | {} |",
+                s.id,
+                s.pattern.describe(),
+                s.seen_in,
+                s.check.code
+            );
+            assert!(
+                CHECKS_MD.contains(&row),
+                "docs/checks.md lacks the row {row}"
+            );
+            let e = entry(s.check.code).unwrap();
+            assert!(e.signatures.iter().any(|x| x.id == s.id), "{}", s.id);
+        }
+        assert!(entry("MFA001").unwrap().signatures.is_empty());
+    }
 }

@@ -1,6 +1,9 @@
 //! One module per command; each returns a `Report`.
 
 pub mod backup;
+pub mod events;
+#[cfg(windows)]
+pub mod events_live;
 pub mod explain;
 pub mod provider;
 pub mod provider_new;

@@ -6,6 +6,7 @@
 pub mod binding_config;
 pub mod bounded;
 pub mod dotnet;
+pub mod event_xml;
 pub mod masked_diff;
 pub mod pe_version;
 pub mod pf_auth;

@@ -105,6 +105,48 @@ fn fingerprint(value: &str) -> String {
     f
 }
 
+/// Mask the values of secret settings written as `NAME: value` or
+/// `NAME=value` in free text (a log line), any spelling of the name; the
+/// value runs to the next white space, quote, `,`, `;`, `<`, `)` or `]`.
+pub fn mask_secret_assignments(text: &str) -> String {
+    let folded = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < text.len() {
+        let Some(name_len) = SECRET_SETTINGS
+            .iter()
+            .flat_map(|s| [s.to_string(), s.replace('_', "")])
+            .map(|s| s.to_ascii_lowercase())
+            .find(|s| folded[i..].starts_with(s.as_str()))
+            .map(|s| s.len())
+        else {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let after = &text[i + name_len..];
+        let sep = after.len() - after.trim_start_matches([' ', '\t']).len();
+        let rest = &after[sep..];
+        let Some(rest) = rest.strip_prefix([':', '=']) else {
+            i += name_len;
+            continue;
+        };
+        let value_start =
+            i + name_len + sep + 1 + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        let value_len = text[value_start..]
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '<' | ')' | ']')
+            })
+            .unwrap_or(text.len() - value_start);
+        out.push_str(&text[copied..value_start]);
+        out.push_str(&mask(&text[value_start..value_start + value_len]));
+        copied = value_start + value_len;
+        i = copied.max(i + 1);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
@@ -140,6 +182,25 @@ mod tests {
         assert_eq!(mask("abc"), mask("abc"));
         assert_ne!(mask("abc"), mask("abd"));
         assert_eq!(mask(""), "");
+    }
+
+    #[test]
+    fn assignments_in_free_text_are_masked() {
+        let text = "CERT_PASSWORD=hunter2; LicenseKey: ABC123 user=x";
+        let masked = mask_secret_assignments(text);
+        assert!(
+            !masked.contains("hunter2") && !masked.contains("ABC123"),
+            "{masked}"
+        );
+        assert!(masked.contains("CERT_PASSWORD=•••• (") && masked.ends_with(" user=x"));
+        assert_eq!(
+            mask_secret_assignments("GROUP_KEY is empty"),
+            "GROUP_KEY is empty"
+        );
+        assert_eq!(
+            mask_secret_assignments("é CERT_PASSWORD"),
+            "é CERT_PASSWORD"
+        );
     }
 
     #[test]

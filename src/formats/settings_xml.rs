@@ -831,7 +831,9 @@ fn check_encoding(bytes: &[u8], bom_len: usize) -> Result<(), DocError> {
     Ok(())
 }
 
-fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
+/// A reference's text: XML's five entities and character references; `None`
+/// for any other (no DTD is ever read, so no other entity exists).
+pub fn resolve_ref(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
     if r.is_char_ref() {
         return r.resolve_char_ref().ok().flatten().map(String::from);
     }

@@ -72,6 +72,15 @@ const TOUR: &[(&str, &[&str])] = &[
         "provider-new-again",
         &["provider", "new", "ContosoPhoneGate"],
     ),
+    (
+        "events-clean",
+        &["-v", "events", "events/after-restart.xml"],
+    ),
+    (
+        "events-provider-failed",
+        &["events", "events/provider-failed.xml"],
+    ),
+    ("events-without-a-file", &["events"]),
 ];
 
 fn copy_tree(from: &Path, to: &Path) {

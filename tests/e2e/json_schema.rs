@@ -90,6 +90,29 @@ fn real_outputs_match_their_schemas() {
         other.dir().to_str().unwrap(),
     ]);
     assert_shape("validate_fleet", &fleet);
+    let fixture = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/events")
+            .join(name)
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let (window, pam, noise) = (
+        fixture("window.xml"),
+        fixture("pam.xml"),
+        fixture("noise.xml"),
+    );
+    assert_shape("events", &j(&["events", &window, &pam]));
+    assert_shape(
+        "events",
+        &j(&["events", &noise, "--since", "2026-11-23T14:03:00Z"]),
+    );
+    assert_shape(
+        "events",
+        &j(&["events", &fixture("provider-dependency.xml")]),
+    );
+    assert_shape("failure", &j(&["events", &fixture("missing.xml")]));
     // Failures are documents too.
     assert_shape("failure", &j(&["restore", "nope"]));
     assert_shape("failure", &mimmfa(&["--json", "frobnicate"]));
@@ -124,6 +147,13 @@ fn the_root_schema_takes_real_outputs_and_refuses_others() {
         let v = out.json();
         let errors: Vec<String> = root.iter_errors(&v).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+    let events = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/events");
+    for file in ["window.xml", "pam.xml"] {
+        let out = mimmfa(&["--json", "events", events.join(file).to_str().unwrap()]);
+        let v = out.json();
+        let errors: Vec<String> = root.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "events {file}: {errors:#?}");
     }
     let (_, failed) = site.json(&["restore", "nosuchid"]);
     assert!(root.is_valid(&failed), "{failed}");

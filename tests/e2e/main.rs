@@ -4,6 +4,7 @@ mod clr_oracle;
 mod console;
 #[cfg(unix)]
 mod docs_commands;
+mod events;
 mod fuzz_regressions;
 mod generated;
 #[cfg(not(windows))]
