@@ -309,6 +309,7 @@ fn a_fifo_or_a_folder_is_refused_not_waited_on() {
 }
 
 /// An export of `mb` MiB: noise, with one known failure in the middle.
+#[cfg_attr(not(unix), allow(dead_code))]
 fn big_export(dir: &Path, mb: usize) -> PathBuf {
     use std::io::Write;
     let noise = std::fs::read_to_string(fixture("noise.xml")).unwrap();
