@@ -63,10 +63,16 @@ fn provider_set_writes_the_servers_real_path() {
             .unwrap()
             .ends_with("CustomPhoneGate.dll")
     );
-    // Restore brings back the SDK settings; the stock certificate path in
-    // them names the stock folder, which this server does not have.
-    // Restore checks the state it brought back and exits 1 for its errors.
+    // Restore would bring back the SDK settings; the stock certificate path
+    // in them names the stock folder, which this server does not have: a
+    // new error (MFA022), so it is refused, and --force restores them and
+    // exits 1 for that error.
+    let before = site.snapshot();
     let (code, v) = json_on_server(&site, &["restore", "latest", "--yes"]);
+    assert_eq!(code, 3, "{v}");
+    assert!(finding_codes(&v).contains(&"MFA022".to_string()), "{v}");
+    assert_eq!(site.snapshot(), before, "nothing restored");
+    let (code, v) = json_on_server(&site, &["restore", "latest", "--yes", "--force"]);
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["changed"], true, "{v}");
     assert_eq!(site.settings(), EXAMPLE_SETTINGS);
