@@ -63,7 +63,7 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Resolve Windows paths starting with FROM under TO (repeatable)
-    #[arg(long = "path-map", value_name = "FROM=TO", global = true, value_parser = crate::paths::parse_path_map)]
+    #[arg(long = "path-map", value_name = "FROM=TO", global = true, value_parser = parse_path_map)]
     pub path_map: Vec<(String, PathBuf)>,
     /// Wait up to SECONDS for another mimmfa changing the same files, then work (or exit 4)
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0)]
@@ -394,4 +394,17 @@ impl Command {
             Command::Events(_) => "events",
         }
     }
+}
+
+/// Parse `--path-map FROM=TO`.
+pub fn parse_path_map(s: &str) -> Result<(String, PathBuf), String> {
+    let (from, to) = s
+        .split_once('=')
+        .ok_or_else(|| format!("--path-map takes FROM=TO, got \"{s}\""))?;
+    if from.is_empty() || to.is_empty() {
+        return Err(format!(
+            "--path-map takes FROM=TO with both sides set, got \"{s}\""
+        ));
+    }
+    Ok((from.to_string(), PathBuf::from(to)))
 }

@@ -1,17 +1,12 @@
 //! What every command needs: resolved folders, the path mapper, the UI.
 
 use crate::cli::GlobalArgs;
-use crate::error::{refused, usage};
-use crate::formats::settings_xml::SettingsDoc;
+use crate::error::usage;
 use crate::output::{Format, Ui};
-use crate::paths::PathMapper;
-use crate::store::snapshots::{BackupStore, Source};
+use crate::site::paths::STOCK_SERVICE_DIR;
+use crate::site::{BACKUP_DIR, PathMapper, SETTINGS_FILE, Site};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
-
-pub const SETTINGS_FILE: &str = "MfaSettings.xml";
-pub const BACKUP_DIR: &str = "MfaBackups";
 
 /// One run's configuration, resolved once from the command line.
 pub struct Ctx {
@@ -26,22 +21,6 @@ pub struct Ctx {
     path_map: Vec<(String, PathBuf)>,
     lock_wait: std::time::Duration,
     gac: Option<PathBuf>,
-}
-
-/// The folders one service folder's commands work on.
-#[derive(Debug, Clone)]
-pub struct Site {
-    pub service_dir: PathBuf,
-    pub settings: PathBuf,
-    pub backup_dir: PathBuf,
-    pub mapper: PathMapper,
-    /// `--wait`: how long a changing command waits for another one.
-    pub lock_wait: std::time::Duration,
-    /// `--gac DIR` (Ctx::gac).
-    pub gac: Option<PathBuf>,
-    /// One store per run, so the index is parsed once and the store's lock
-    /// is shared by every part of the command.
-    store: Arc<OnceLock<Arc<BackupStore>>>,
 }
 
 impl Ctx {
@@ -91,7 +70,7 @@ impl Ctx {
             return Ok(dir.clone());
         }
         if cfg!(windows) {
-            return Ok(PathBuf::from(crate::paths::STOCK_SERVICE_DIR));
+            return Ok(PathBuf::from(STOCK_SERVICE_DIR));
         }
         Err(usage(
             "no MIM Service folder given: pass --service-dir DIR or set MIMMFA_SERVICE_DIR",
@@ -123,74 +102,5 @@ impl Ctx {
         site.lock_wait = self.lock_wait;
         site.gac = self.gac.clone();
         site
-    }
-}
-
-/// The folder of the Service folder that holds the SDK certificate.
-pub const CERT_DIR_NAME: &str = "MfaCerts";
-
-impl Site {
-    pub fn new(
-        service_dir: PathBuf,
-        settings: PathBuf,
-        backup_dir: PathBuf,
-        mapper: PathMapper,
-    ) -> Site {
-        Site {
-            service_dir,
-            settings,
-            backup_dir,
-            mapper,
-            lock_wait: std::time::Duration::ZERO,
-            gac: None,
-            store: Arc::default(),
-        }
-    }
-
-    /// Where the SDK certificate goes: `<Service>\MfaCerts`, as
-    /// Microsoft's procedure has it (only mimmfa writes there).
-    pub fn cert_dir(&self) -> PathBuf {
-        self.service_dir.join(CERT_DIR_NAME)
-    }
-
-    pub fn backups(&self) -> Arc<BackupStore> {
-        let store = self.store.get_or_init(|| {
-            Arc::new(BackupStore::new(
-                &self.backup_dir,
-                Source::of(&self.settings),
-            ))
-        });
-        Arc::clone(store)
-    }
-
-    pub fn settings_display(&self) -> String {
-        self.settings.display().to_string()
-    }
-
-    pub fn read_settings(&self) -> Result<Vec<u8>> {
-        crate::formats::settings_xml::read_settings_file(&self.settings).map_err(|e| {
-            refused(format!(
-                "cannot read {}: {e}; check --service-dir (or --settings)",
-                self.settings.display()
-            ))
-        })
-    }
-
-    /// Parse, or refuse with the file, line, column and the fix.
-    pub fn parse(&self, bytes: Vec<u8>) -> Result<SettingsDoc> {
-        SettingsDoc::parse(bytes).map_err(|e| {
-            refused(format!(
-                "{}:{}:{}: {} [{}]",
-                self.settings.display(),
-                e.line,
-                e.column,
-                e.message,
-                crate::checks::catalogue::of_fault(e.fault).code
-            ))
-        })
-    }
-
-    pub fn load(&self) -> Result<SettingsDoc> {
-        self.parse(self.read_settings()?)
     }
 }

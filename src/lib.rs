@@ -11,7 +11,7 @@ pub mod context;
 pub mod error;
 pub mod formats;
 pub mod output;
-pub mod paths;
+pub mod site;
 pub mod store;
 
 use clap::{CommandFactory, Parser};

@@ -6,11 +6,11 @@ use crate::checks::finding::Finding;
 use crate::checks::provider_dll::{Kind, SMS_DLL_NAME, check_dll_with};
 use crate::checks::sdk_files::{certificate_findings, shape_hint, shape_ok};
 use crate::checks::view::View;
-use crate::context::Site;
 use crate::formats::pe_version::FileVersion;
 use crate::formats::secret::{Secret, sha256_hex};
 use crate::formats::settings_xml::*;
-use crate::paths::is_absolute_windows;
+use crate::site::Site;
+use crate::site::paths::is_absolute_windows;
 use crate::store::permissions::{Reader, fix_hint, readable_by_others};
 use crate::store::snapshots::{WayBack, way_back};
 use std::path::{Path, PathBuf};
@@ -424,7 +424,7 @@ fn sdk_checks(a: &mut Audit<'_>, doc: &SettingsDoc, opts: Options) -> Option<Pat
             ))
             .hint(format!(
                 "keep it in <Service>\\{}, as Microsoft's procedure does",
-                crate::context::CERT_DIR_NAME
+                crate::site::CERT_DIR_NAME
             )),
     );
     let password = doc.value(CERT_PASSWORD);

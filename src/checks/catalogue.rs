@@ -107,16 +107,26 @@ catalogue! {
 
 /// The check that reports a file the settings reader cannot read.
 pub fn of_fault(fault: Fault) -> &'static Check {
-    match fault {
-        Fault::Malformed => &MFA002,
-        Fault::Declaration => &MFA003,
-        Fault::Encoding => &MFA008,
-    }
+    CHECKS
+        .iter()
+        .copied()
+        .find(|c| c.code == fault.code())
+        .expect("every fault's code is in the catalogue (tested)")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_fault_names_a_settings_file_check() {
+        for fault in [Fault::Malformed, Fault::Declaration, Fault::Encoding] {
+            let check = of_fault(fault);
+            assert_eq!(check.anchor, "the-settings-file", "{fault:?}");
+            assert_eq!(check.severity, Severity::Error, "{fault:?}");
+        }
+        assert_eq!(of_fault(Fault::Declaration).code, "MFA003");
+    }
 
     #[test]
     fn codes_are_unique_and_sorted() {

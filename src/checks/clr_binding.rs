@@ -10,7 +10,7 @@
 use crate::formats::binding_config::{Redirect, redirected, redirects};
 use crate::formats::bounded::{DLL_CAP, read_file};
 use crate::formats::dotnet::{Assembly, AssemblyRef, Version, is_framework_name, read_assembly};
-use crate::paths::join_rest_as_windows;
+use crate::site::paths::join_rest_as_windows;
 use std::path::{Path, PathBuf};
 
 /// The MIM Service's configuration file, beside its executable.

@@ -750,7 +750,7 @@ fn find_contract(
     if referenced.starts_with("Microsoft.") {
         for ext in ["dll", "exe"] {
             let Some(probe) =
-                crate::paths::join_rest_as_windows(dir, &format!("{referenced}.{ext}"))
+                crate::site::paths::join_rest_as_windows(dir, &format!("{referenced}.{ext}"))
             else {
                 continue;
             };

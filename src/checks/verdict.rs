@@ -7,7 +7,7 @@
 use crate::checks::audit::{Options, audit_site, audit_view};
 use crate::checks::finding::{Finding, Severity};
 use crate::checks::view::View;
-use crate::context::Site;
+use crate::site::Site;
 use crate::store::plan::Plan;
 
 pub struct Verdict {

@@ -1,7 +1,7 @@
 //! `backup`, `backup list`, `backup prune`, `backup repair`, `restore`, `diff`.
 
 use crate::cli::ChangeArgs;
-use crate::context::{Ctx, Site};
+use crate::context::Ctx;
 use crate::error::{refused, usage};
 use crate::formats::bounded;
 use crate::formats::secret::sha256_hex;
@@ -9,6 +9,7 @@ use crate::output::{
     Body, Report, RowSource, Shown, Streamed, StreamedTable, TableSource, Ui, masked_diff,
     printable,
 };
+use crate::site::Site;
 use crate::store::change;
 use crate::store::plan::{Request, SideFile};
 use crate::store::repair::{self, Loss};

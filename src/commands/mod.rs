@@ -23,7 +23,7 @@ fn say_windows_path(report: &mut crate::output::Report, setting: &str, path: &st
 /// Only when the change writes it: a run that changes nothing, or leaves
 /// that path as the file already had it, is not worth a warning.
 fn warn_if_guessed(
-    site: &crate::context::Site,
+    site: &crate::site::Site,
     report: &mut crate::output::Report,
     committed: &Committed,
     before: &[u8],
@@ -44,7 +44,7 @@ fn warn_if_guessed(
 /// Takes the locks of a real run (change::begin), telling the user what it
 /// met on the way in.
 fn begin(
-    site: &crate::context::Site,
+    site: &crate::site::Site,
     dry_run: bool,
     report: &mut crate::output::Report,
 ) -> anyhow::Result<Option<crate::store::change::Locks>> {
@@ -144,7 +144,7 @@ impl Committed {
 /// else execute exactly it. Fills the envelope's `changed`, `diff`,
 /// `findings`, `backup_file`, `files_written`, `plan` and `snapshot`.
 fn commit(
-    site: &crate::context::Site,
+    site: &crate::site::Site,
     ui: &crate::output::Ui,
     report: &mut crate::output::Report,
     request: crate::store::plan::Request,

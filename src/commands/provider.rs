@@ -6,10 +6,11 @@ use crate::checks::provider_dll::{
     DllCheck, Kind, PHONE_INTERFACE, SMS_INTERFACE, check_dll_with, find_contracts_in, kind_for,
 };
 use crate::cli::ChangeArgs;
-use crate::context::{Ctx, Site};
+use crate::context::Ctx;
 use crate::error::{exit, refused};
 use crate::formats::settings_xml::*;
 use crate::output::{Body, Report, Ui, render_findings};
+use crate::site::Site;
 use crate::store::change;
 use crate::store::plan::{Request, SideFile};
 use crate::store::snapshots::Role;

@@ -4,10 +4,11 @@
 use crate::checks::audit::{Options, audit_site};
 use crate::checks::finding::{Finding, tally};
 use crate::cli::ValidateArgs;
-use crate::context::{Ctx, Site};
+use crate::context::Ctx;
 use crate::error::exit;
 use crate::formats::pe_version::FileVersion;
 use crate::output::{Body, Format, Report, Ui, render_findings};
+use crate::site::Site;
 use anyhow::Result;
 use serde::Serialize;
 

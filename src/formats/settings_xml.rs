@@ -84,6 +84,18 @@ pub enum Fault {
     Encoding,
 }
 
+impl Fault {
+    /// The finding this fault is (checks::catalogue holds its wording;
+    /// its test proves each code is there).
+    pub fn code(self) -> &'static str {
+        match self {
+            Fault::Malformed => "MFA002",
+            Fault::Declaration => "MFA003",
+            Fault::Encoding => "MFA008",
+        }
+    }
+}
+
 /// Why a file could not be read as a settings document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocError {

@@ -10,11 +10,11 @@
 //! Only afterwards is a certificate the new settings no longer name moved
 //! out of the Service folder (it is in the snapshot).
 
-use crate::context::Site;
 use crate::error::refused;
 use crate::formats::bounded;
 use crate::formats::secret::sha256_hex;
 use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, SettingsDoc};
+use crate::site::Site;
 use crate::store::journal::{self, Journal};
 use crate::store::plan::{Op, Plan};
 use crate::store::safe_write::{

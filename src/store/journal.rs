@@ -7,9 +7,9 @@
 //! Service folder or the backup folder, never on a protected file, and
 //! only when the file holds the bytes the journal names.
 
-use crate::context::Site;
 use crate::formats::bounded;
 use crate::formats::secret::sha256_hex;
+use crate::site::Site;
 use crate::store::change::{inside, pointers, same_file};
 use crate::store::plan::{Op, Plan, protected};
 use crate::store::safe_write::{write_atomic, write_atomic_if};

@@ -5,11 +5,11 @@
 //! audit of the state it leaves (commands::commit), shown by `--dry-run`,
 //! and executed exactly as it stands (change::execute).
 
-use crate::context::Site;
 use crate::error::refused;
 use crate::formats::secret::sha256_hex;
 use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, SettingsDoc};
 use crate::formats::{bounded, pkcs12};
+use crate::site::Site;
 use crate::store::change::{check_replaceable, inside, pointers, read_side, same_file};
 use crate::store::journal;
 use crate::store::safe_write::lock_path;

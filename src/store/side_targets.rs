@@ -7,7 +7,7 @@
 //! lock, the backup store, or Microsoft's files (docs/design.md, "Backups").
 
 use crate::checks::provider_dll::SMS_DLL_NAME;
-use crate::context::Site;
+use crate::site::Site;
 use crate::store::change::pointers;
 use crate::store::safe_write::lock_path;
 use crate::store::snapshots::{

@@ -13,6 +13,7 @@
 use crate::error::{Failure, refused};
 use crate::formats::bounded;
 use crate::formats::secret::sha256_hex;
+use crate::site::Site;
 use crate::store::safe_write::{create_private_dir, remove_stale_temps, write_atomic};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -269,6 +270,13 @@ impl Drop for HeldLock {
 #[derive(Debug, Clone)]
 pub struct StoreLock {
     _held: Arc<HeldLock>,
+}
+
+impl Site {
+    /// This folder's backup store: one per run (Site::run_store).
+    pub fn backups(&self) -> Arc<BackupStore> {
+        self.run_store(|| BackupStore::new(&self.backup_dir, Source::of(&self.settings)))
+    }
 }
 
 impl BackupStore {

@@ -53,13 +53,34 @@ fn formats_import_nothing_above_them() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
-/// The store reports what it did (change::Outcome); commands say it.
+/// The store reports what it did (change::Outcome); commands say it. The
+/// domain floors (the service folder, formats, checks, store) know nothing
+/// of the run above them: not its context, command line, output or commands.
 #[test]
-fn store_and_checks_know_no_output() {
-    for layer in ["store", "checks"] {
-        let found = breaches(layer, &["crate::output", "crate::commands"], &[]);
+fn the_domain_knows_nothing_of_the_run() {
+    let above = [
+        "crate::output",
+        "crate::commands",
+        "crate::context",
+        "crate::cli",
+        "Ctx",
+    ];
+    for layer in ["site", "store", "checks"] {
+        let found = breaches(layer, &above, &[]);
         assert!(found.is_empty(), "{layer}: {found:#?}");
     }
+}
+
+/// The service folder is the lowest floor above formats: it names no
+/// check, store or command (the store finds its handle through it).
+#[test]
+fn the_service_folder_sits_below_checks_and_store() {
+    let found = breaches(
+        "site",
+        &["crate::"],
+        &["crate::formats::", "crate::error::", "crate::site::"],
+    );
+    assert!(found.is_empty(), "{found:#?}");
 }
 
 #[test]
@@ -93,10 +114,10 @@ fn only_commands_and_output_print() {
         "stderr()",
     ];
     let mut found = Vec::new();
-    for dir in ["formats", "checks", "store"] {
+    for dir in ["formats", "checks", "store", "site"] {
         found.extend(breaches(dir, &printing, &[]));
     }
-    for file in ["context.rs", "paths.rs", "error.rs", "cli.rs"] {
+    for file in ["context.rs", "error.rs", "cli.rs"] {
         for (n, line) in code(&src().join(file)) {
             if printing.iter().any(|p| line.contains(p)) {
                 found.push(format!("{file}:{n}: {}", line.trim()));

@@ -13,7 +13,7 @@ use serde_json::Value;
 /// parallel) its timings were too uneven for a ratio to mean anything.
 #[cfg(not(windows))]
 mod timing {
-    use mimmfa::context::Site as MSite;
+    use mimmfa::site::Site as MSite;
     use std::time::Duration;
 
     /// CPU time this thread has used (not wall time: waiting for a core
@@ -73,7 +73,7 @@ mod timing {
             dir.path().to_path_buf(),
             dir.path().join("MfaSettings.xml"),
             dir.path().join("MfaBackups"),
-            mimmfa::paths::PathMapper::new(dir.path().to_path_buf(), None, vec![]),
+            mimmfa::site::paths::PathMapper::new(dir.path().to_path_buf(), None, vec![]),
         );
         for one_line in [false, true] {
             let small = bloated(64 << 10, one_line);

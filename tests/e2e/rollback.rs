@@ -69,7 +69,7 @@ fn a_provider_dll_replaced_under_the_same_name_is_rolled_back() {
     let site = Site::with(
         format!(
             "<MfaSettings>\r\n  <Username>svc</Username>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n",
-            mimmfa::paths::STOCK_SERVICE_DIR
+            mimmfa::site::paths::STOCK_SERVICE_DIR
         )
         .as_bytes(),
     );
@@ -644,7 +644,7 @@ fn a_new_build_of_the_dll_in_use_goes_beside_it_while_it_is_held_open() {
     let site = Site::with(
         format!(
             "<MfaSettings>\r\n  <Username>svc</Username>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n",
-            mimmfa::paths::STOCK_SERVICE_DIR
+            mimmfa::site::paths::STOCK_SERVICE_DIR
         )
         .as_bytes(),
     );

@@ -140,7 +140,10 @@ fn walk(dir: &Path, map: &mut BTreeMap<PathBuf, (String, SystemTime)>) {
 /// declared with `--windows-service-dir` (an audit of a copy). Tests of the
 /// server case (tests/e2e/windows_paths.rs) run without it.
 pub const AS_STOCK_COPY: &[&str] = if cfg!(windows) {
-    &["--windows-service-dir", mimmfa::paths::STOCK_SERVICE_DIR]
+    &[
+        "--windows-service-dir",
+        mimmfa::site::paths::STOCK_SERVICE_DIR,
+    ]
 } else {
     &[]
 };

@@ -6,7 +6,7 @@
 //! says so loudly and passes only outside CI.
 
 use mimmfa::checks::finding::Finding;
-use mimmfa::context::Site;
+use mimmfa::site::Site;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -48,7 +48,7 @@ fn refusal(settings: &Path) -> Option<(String, usize)> {
         dir.clone(),
         settings.to_path_buf(),
         dir.join("MfaBackups"),
-        mimmfa::paths::PathMapper::new(dir, None, vec![]),
+        mimmfa::site::paths::PathMapper::new(dir, None, vec![]),
     );
     let findings: Vec<Finding> =
         mimmfa::checks::audit::validate_site(&site, mimmfa::checks::audit::Options::default());

@@ -280,19 +280,6 @@ fn native_absolute(value: &str) -> Option<PathBuf> {
     value.starts_with('/').then(|| PathBuf::from(value))
 }
 
-/// Parse `--path-map FROM=TO`.
-pub fn parse_path_map(s: &str) -> Result<(String, PathBuf), String> {
-    let (from, to) = s
-        .split_once('=')
-        .ok_or_else(|| format!("--path-map takes FROM=TO, got \"{s}\""))?;
-    if from.is_empty() || to.is_empty() {
-        return Err(format!(
-            "--path-map takes FROM=TO with both sides set, got \"{s}\""
-        ));
-    }
-    Ok((from.to_string(), PathBuf::from(to)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
