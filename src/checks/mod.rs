@@ -9,6 +9,7 @@ pub mod finding;
 pub mod pam;
 pub mod provider_dll;
 pub mod sdk_files;
+pub mod side_summary;
 pub mod signatures;
 pub mod verdict;
 pub mod view;

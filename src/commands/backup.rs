@@ -1,5 +1,6 @@
 //! `backup`, `backup list`, `backup prune`, `backup repair`, `restore`, `diff`.
 
+use crate::checks::side_summary::{self, SideCopy};
 use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::{refused, usage};
@@ -629,6 +630,19 @@ struct Version {
     files: Vec<(Role, String, Vec<u8>)>,
 }
 
+impl Version {
+    fn copies(&self) -> Vec<SideCopy<'_>> {
+        self.files
+            .iter()
+            .map(|(role, path, bytes)| SideCopy {
+                role: *role,
+                path,
+                bytes,
+            })
+            .collect()
+    }
+}
+
 fn version(site: &Site, store: &BackupStore, spec: &str, report: &mut Report) -> Result<Version> {
     if spec == "current" {
         let settings = site.read_settings()?;
@@ -656,93 +670,6 @@ fn version(site: &Site, store: &BackupStore, spec: &str, report: &mut Report) ->
     })
 }
 
-#[derive(Serialize)]
-struct FileChange {
-    path: String,
-    role: &'static str,
-    before: Option<FileSide>,
-    after: Option<FileSide>,
-}
-
-#[derive(Serialize)]
-struct FileSide {
-    sha256: String,
-    summary: String,
-}
-
-/// `diff`: the side files that differ between the two versions (the
-/// settings diff is the envelope's).
-#[derive(Serialize)]
-struct FileChanges<'a> {
-    #[serde(skip)]
-    from: &'a str,
-    #[serde(skip)]
-    to: &'a str,
-    files: Vec<FileChange>,
-}
-
-impl Body for FileChanges<'_> {
-    fn human(&self, _: &Ui) -> String {
-        let show = |s: &Option<FileSide>| {
-            s.as_ref()
-                .map(|s| format!("{} ({})", s.summary, s.sha256))
-                .unwrap_or_else(|| "absent".into())
-        };
-        self.files
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} {}:\n  - {}: {}\n  + {}: {}\n",
-                    f.role,
-                    f.path,
-                    self.from,
-                    show(&f.before),
-                    self.to,
-                    show(&f.after)
-                )
-            })
-            .collect()
-    }
-}
-
-/// What a person needs to tell two copies of a side file apart.
-fn describe_side(role: Role, bytes: &[u8], settings: &[u8]) -> FileSide {
-    let sha256 = sha256_hex(bytes);
-    let summary = match role {
-        Role::Certificate => {
-            let password = crate::formats::settings_xml::SettingsDoc::parse(settings.to_vec())
-                .map(|d| {
-                    d.value(crate::formats::settings_xml::CERT_PASSWORD)
-                        .to_string()
-                })
-                .unwrap_or_default();
-            match crate::formats::pkcs12::open(
-                bytes,
-                &crate::formats::secret::Secret::new(password),
-            ) {
-                Ok(Some(c)) => format!("{}, expires {}", c.subject, c.not_after),
-                _ => "a certificate file (does not open with this version's CERT_PASSWORD)".into(),
-            }
-        }
-        _ => {
-            let check = crate::checks::provider_dll::check_dll(
-                bytes,
-                "",
-                crate::checks::provider_dll::Kind::Phone,
-                None,
-            );
-            check
-                .assembly
-                .map(|a| format!("assembly {a}"))
-                .unwrap_or_else(|| "not a .NET assembly".into())
-        }
-    };
-    FileSide {
-        sha256: format!("sha256:{}", &sha256[..16]),
-        summary,
-    }
-}
-
 pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = ctx.report();
@@ -754,23 +681,7 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     report
         .human
         .push_str(&crate::output::paint_diff(&ctx.ui, &d.unified));
-    let mut changes = Vec::new();
-    let mut paths: Vec<&(Role, String, Vec<u8>)> = a.files.iter().chain(&b.files).collect();
-    paths.sort_by(|x, y| x.1.cmp(&y.1));
-    paths.dedup_by(|x, y| x.1 == y.1);
-    for (role, path, _) in paths {
-        let find = |v: &Version| v.files.iter().find(|f| &f.1 == path).map(|f| f.2.clone());
-        let (old, new) = (find(&a), find(&b));
-        if old == new {
-            continue;
-        }
-        changes.push(FileChange {
-            path: path.clone(),
-            role: role.as_str(),
-            before: old.map(|o| describe_side(*role, &o, &a.settings)),
-            after: new.map(|n| describe_side(*role, &n, &b.settings)),
-        });
-    }
+    let changes = side_summary::changes((&a.settings, &a.copies()), (&b.settings, &b.copies()));
     report.msg = if a.settings == b.settings && changes.is_empty() {
         format!("{} and {} are identical", a.name, b.name)
     } else {
@@ -788,7 +699,7 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     };
     report.body(
         &ctx.ui,
-        &FileChanges {
+        &super::FileChanges {
             from: &a.name,
             to: &b.name,
             files: changes,

@@ -122,6 +122,90 @@ impl crate::output::Body for Pipeline<'_> {
     }
 }
 
+/// The side files that differ between two states (`diff`; a dry run's
+/// plan), as `mimmfa diff` shows them below the settings diff.
+#[derive(serde::Serialize)]
+pub(crate) struct FileChanges<'a> {
+    #[serde(skip)]
+    pub from: &'a str,
+    #[serde(skip)]
+    pub to: &'a str,
+    pub files: Vec<crate::checks::side_summary::FileChange>,
+}
+
+impl crate::output::Body for FileChanges<'_> {
+    fn human(&self, _: &crate::output::Ui) -> String {
+        use crate::output::printable;
+        let show = |s: &Option<crate::checks::side_summary::FileSide>| {
+            s.as_ref()
+                .map(|s| format!("{} ({})", printable(&s.summary), s.sha256))
+                .unwrap_or_else(|| "absent".into())
+        };
+        self.files
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:\n  - {}: {}\n  + {}: {}\n",
+                    f.role.as_str(),
+                    printable(&f.path),
+                    printable(self.from),
+                    show(&f.before),
+                    printable(self.to),
+                    show(&f.after)
+                )
+            })
+            .collect()
+    }
+}
+
+/// The side files a plan writes or removes, as `diff` shows them: what is
+/// there now (read bounded) against what the plan leaves.
+fn planned_side_changes(
+    plan: &crate::store::plan::Plan,
+) -> Vec<crate::checks::side_summary::FileChange> {
+    use crate::checks::side_summary::{SideCopy, changes};
+    use crate::formats::bounded::{DLL_CAP, read_file};
+    use crate::store::plan::Op;
+    let mut now: Vec<(crate::store::snapshots::Role, &str, Vec<u8>)> = Vec::new();
+    let mut planned: Vec<(crate::store::snapshots::Role, &str, &[u8])> = Vec::new();
+    for step in &plan.steps {
+        let (path, role, writes) = match &step.op {
+            Op::Place {
+                path,
+                role,
+                replaces,
+                ..
+            } => (path, *role, Some((replaces.is_some(), &step.bytes[..]))),
+            Op::Retire { path, role, .. } => (path, *role, None),
+            _ => continue,
+        };
+        let replaces = writes.is_none_or(|(replaces, _)| replaces);
+        if replaces && let Ok(bytes) = read_file(&step.target, DLL_CAP) {
+            now.push((role, path, bytes));
+        }
+        if let Some((_, bytes)) = writes {
+            planned.push((role, path, bytes));
+        }
+    }
+    let now: Vec<SideCopy<'_>> = now
+        .iter()
+        .map(|(role, path, bytes)| SideCopy {
+            role: *role,
+            path,
+            bytes,
+        })
+        .collect();
+    let planned: Vec<SideCopy<'_>> = planned
+        .iter()
+        .map(|(role, path, bytes)| SideCopy {
+            role: *role,
+            path,
+            bytes,
+        })
+        .collect();
+    changes((&plan.before, &now), (&plan.after, &planned))
+}
+
 /// What a change came to, for the command's own message.
 pub(crate) struct Committed {
     pub snapshot: Option<crate::store::snapshots::BackupEntry>,
@@ -202,6 +286,14 @@ fn commit(
                 .push_str(&crate::output::paint_diff(ui, &diff.unified));
         }
         report.diff = Some(diff);
+    }
+    if dry_run || ui.verbose {
+        let side = FileChanges {
+            from: "now",
+            to: if dry_run { "planned" } else { "written" },
+            files: planned_side_changes(&plan),
+        };
+        report.answer(&crate::output::Body::human(&side, ui));
     }
     if !verdict.new_errors.is_empty() {
         let mut codes: Vec<&str> = verdict.new_errors.iter().map(|f| f.code).collect();

@@ -130,7 +130,14 @@ impl Body for Status {
                 Shown(&b.reason)
             ));
         }
-        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        // The table fits already; the lines around it wrap to the console.
+        let text: String = lines
+            .iter()
+            .map(|l| match l.contains('\n') {
+                true => format!("{l}\n"),
+                false => format!("{}\n", crate::output::fit_line(l, ui.columns)),
+            })
+            .collect();
         text + &crate::output::render_passed(ui, &self.passed)
     }
 }

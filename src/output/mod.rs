@@ -420,6 +420,52 @@ pub fn shorten(text: &str, width: usize) -> String {
     out
 }
 
+/// A `label: value` line in at most `columns` characters on a terminal:
+/// words wrap onto lines indented under the value, a word wider than that
+/// (a path) is shortened in the middle. Piped (`None`), the line is whole.
+pub fn fit_line(line: &str, columns: Option<usize>) -> String {
+    let Some(width) = columns else {
+        return line.to_string();
+    };
+    if line.chars().count() <= width {
+        return line.to_string();
+    }
+    // The value starts after "label:" and its padding; keep at least half
+    // the width for it.
+    let indent = line
+        .find(": ")
+        .map(|i| i + 2 + line[i + 2..].len() - line[i + 2..].trim_start().len())
+        .filter(|&i| line[..i].chars().count() <= width / 2)
+        .map_or(2, |i| line[..i].chars().count());
+    let room = width.saturating_sub(indent).max(8);
+    let mut out = String::new();
+    let mut current = String::new();
+    let mut used = 0;
+    for word in line.split(' ') {
+        let first_line = out.is_empty();
+        let limit = if first_line { width } else { indent + room };
+        let word = if word.chars().count() > room {
+            shorten(word, room)
+        } else {
+            word.to_string()
+        };
+        let len = word.chars().count();
+        if used > 0 && used + 1 + len > limit {
+            out.push_str(current.trim_end());
+            out.push('\n');
+            current = " ".repeat(indent);
+            used = indent;
+        } else if used > 0 {
+            current.push(' ');
+            used += 1;
+        }
+        current.push_str(&word);
+        used += len;
+    }
+    out.push_str(current.trim_end());
+    out
+}
+
 /// A table of `rows` under `header`, fitted to the terminal (Ui::columns);
 /// the `fixed` columns are never shortened.
 pub fn render_table(
@@ -654,6 +700,28 @@ fn render_findings_only(ui: &Ui, findings: &[Finding]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_wraps_under_its_value_and_a_long_word_is_shortened() {
+        let line = "MIM build: unknown (no versioned Microsoft.ResourceManagement.Service.exe in the Service folder)";
+        let fitted = fit_line(line, Some(40));
+        for l in fitted.lines() {
+            assert!(l.chars().count() <= 40, "{l:?} in\n{fitted}");
+        }
+        assert!(
+            fitted.lines().skip(1).all(|l| l.starts_with("           ")),
+            "{fitted}"
+        );
+        assert!(
+            fitted.contains('…'),
+            "the exe name is wider than the room: {fitted}"
+        );
+        assert_eq!(fit_line(line, None), line);
+        assert_eq!(fit_line("short: line", Some(40)), "short: line");
+        let at_60 = fit_line(line, Some(60));
+        let words: Vec<&str> = at_60.split_whitespace().collect();
+        assert_eq!(words.join(" "), line, "at 60 nothing is cut, only wrapped");
+    }
 
     struct Two;
     impl TableSource for Two {

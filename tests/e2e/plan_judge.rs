@@ -493,3 +493,39 @@ fn stored_files_no_backup_names_are_removed_by_the_next_change() {
         0
     );
 }
+
+/// A dry run shows the files besides the settings as `mimmfa diff` does:
+/// the DLL it would copy in, with its assembly name, and the certificate
+/// it would move into the backup.
+#[test]
+fn a_dry_run_shows_side_files_as_diff_does() {
+    let site = Site::example();
+    let before = site.snapshot();
+    let out = site.run(&["provider", "set", &gate(), "--dry-run"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let text = &out.stdout;
+    let dll_hunk = text
+        .find("provider ")
+        .map(|i| &text[i..])
+        .unwrap_or_else(|| panic!("no provider hunk: {text}"));
+    assert!(
+        dll_hunk.contains(
+            "CustomPhoneGate.dll:\n  - now: absent\n  + planned: assembly CustomPhoneGate"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("certificate ") && text.contains("  + planned: absent"),
+        "the retired certificate: {text}"
+    );
+    assert_eq!(site.snapshot(), before, "a dry run writes nothing");
+    // The same text `diff` gives after the real run, between the snapshot
+    // and now.
+    assert_eq!(site.run(&["provider", "set", &gate()]).code, 0);
+    let diff = site.run(&["diff", "latest", "current"]);
+    assert!(
+        diff.stdout.contains("+ ") && diff.stdout.contains("assembly CustomPhoneGate"),
+        "{}",
+        diff.stdout
+    );
+}
