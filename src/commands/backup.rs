@@ -5,10 +5,10 @@ use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::{refused, usage};
 use crate::formats::bounded;
+use crate::formats::masked_diff::masked_diff;
 use crate::formats::secret::sha256_hex;
 use crate::output::{
-    Body, Report, RowSource, Shown, Streamed, StreamedTable, TableSource, Ui, masked_diff,
-    printable,
+    Body, Report, RowSource, Shown, Streamed, StreamedTable, TableSource, Ui, printable,
 };
 use crate::site::Site;
 use crate::store::change;

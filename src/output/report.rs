@@ -1,0 +1,249 @@
+//! The envelope every command returns (docs/json.md, "Common keys"), the
+//! typed `Body` a command adds to it, and `emit`: the one place a report
+//! becomes JSON or the text a person reads.
+
+use super::findings::render_findings_only;
+use super::table::{StreamedTable, write_table};
+use super::text::{print_stderr, print_stdout, printable_lines};
+use super::ui::{Format, Ui};
+use crate::checks::finding::{Finding, Severity};
+use crate::error::exit;
+use crate::formats::masked_diff::Diff;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::io::Write;
+
+/// The document every command returns (docs/json.md, "Common keys").
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub command: String,
+    pub changed: bool,
+    pub failed: bool,
+    pub msg: String,
+    pub settings_file: Option<String>,
+    pub backup_file: Option<String>,
+    pub files_written: Vec<String>,
+    pub diff: Option<Diff>,
+    pub findings: Vec<Finding>,
+    pub warnings: Vec<String>,
+    /// Keys of the command's own (`mode`, `backups`, `sdk`, ...), from the
+    /// typed bodies it gave to [`Report::body`].
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+    /// A long list written as it is made, one row at a time (`backup list`
+    /// of 10,000 snapshots), instead of held in `extra`.
+    #[serde(flatten)]
+    pub streamed: Streamed,
+    /// What a person sees on stdout before `msg`.
+    #[serde(skip)]
+    pub human: String,
+    /// A long table a person sees after `human`, written row by row.
+    #[serde(skip)]
+    pub table: StreamedTable,
+    /// Exit code when the command itself succeeded (0, or 1 for findings).
+    #[serde(skip)]
+    pub exit: u8,
+    /// A machine document that replaces the JSON report (SARIF).
+    #[serde(skip)]
+    pub raw: Option<String>,
+    /// `human` already says what `msg` says (status): a person is not told
+    /// twice.
+    #[serde(skip)]
+    pub msg_shown: bool,
+    /// Findings a person is shown that are not the envelope's own (a
+    /// fleet's folders'): `-q` prints their errors too.
+    #[serde(skip)]
+    pub folder_findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn new(command: &str) -> Self {
+        Report {
+            schema_version: 1,
+            command: command.to_string(),
+            changed: false,
+            failed: false,
+            msg: String::new(),
+            settings_file: None,
+            backup_file: None,
+            files_written: Vec::new(),
+            diff: None,
+            findings: Vec::new(),
+            warnings: Vec::new(),
+            extra: Map::new(),
+            streamed: Streamed::default(),
+            human: String::new(),
+            table: StreamedTable::default(),
+            exit: 0,
+            raw: None,
+            msg_shown: false,
+            folder_findings: Vec::new(),
+        }
+    }
+
+    /// The command's own part of the document: its keys join the envelope,
+    /// and the text a person reads is made from the same values.
+    pub fn body<B: Body>(&mut self, ui: &Ui, body: &B) {
+        match serde_json::to_value(body) {
+            Ok(Value::Object(keys)) => self.extra.extend(keys),
+            other => debug_assert!(false, "a Body must serialize as a map: {other:?}"),
+        }
+        self.human.push_str(&body.human(ui));
+    }
+
+    pub fn warn(&mut self, msg: impl Into<String>) {
+        self.warnings.push(msg.into());
+    }
+
+    /// Refuse (exit 3) but keep what the report holds (findings, details).
+    pub fn refuse(&mut self, msg: impl Into<String>) {
+        self.failed = true;
+        self.changed = false;
+        self.exit = exit::REFUSED;
+        self.msg = msg.into();
+    }
+
+    /// Text that is the answer (findings, a dry run's diff).
+    pub fn answer(&mut self, text: &str) {
+        self.human.push_str(text);
+    }
+
+    pub fn line(&mut self, text: impl AsRef<str>) {
+        self.human.push_str(text.as_ref());
+        self.human.push('\n');
+    }
+}
+
+/// A command's answer, typed: serialized into the envelope (`--json`) and
+/// rendered for a person (`human`), so the two cannot say different things.
+pub trait Body: Serialize {
+    /// The text a person reads on stdout, before the closing message; none
+    /// when the message says it all (`backup prune`'s count).
+    fn human(&self, _ui: &Ui) -> String {
+        String::new()
+    }
+}
+
+/// Rows made one at a time, for [`Streamed`].
+pub trait RowSource: Send + Sync {
+    /// Call `each` with every row, in order.
+    fn rows(&self, each: &mut dyn FnMut(Value));
+}
+
+/// One key of the report whose value is a list written row by row.
+#[derive(Default)]
+pub struct Streamed(Option<(&'static str, Box<dyn RowSource>)>);
+
+impl Streamed {
+    pub fn new(key: &'static str, rows: impl RowSource + 'static) -> Self {
+        Streamed(Some((key, Box::new(rows))))
+    }
+}
+
+impl std::fmt::Debug for Streamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Streamed")
+            .field(&self.0.as_ref().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+impl Serialize for Streamed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        /// The list itself: each row serialized, then dropped.
+        struct List<'a>(&'a dyn RowSource);
+        impl Serialize for List<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(None)?;
+                let mut failed = None;
+                self.0.rows(&mut |row| {
+                    if failed.is_none()
+                        && let Err(e) = seq.serialize_element(&row)
+                    {
+                        failed = Some(e);
+                    }
+                });
+                match failed {
+                    Some(e) => Err(e),
+                    None => seq.end(),
+                }
+            }
+        }
+        let mut map = s.serialize_map(None)?;
+        if let Some((key, rows)) = &self.0 {
+            map.serialize_entry(key, &List(rows.as_ref()))?;
+        }
+        map.end()
+    }
+}
+
+pub fn emit(ui: &Ui, report: &Report) {
+    // A command's own document (SARIF, a completion script) replaces the report.
+    if let Some(raw) = report.raw.as_deref().filter(|_| !report.failed) {
+        print_stdout(raw);
+        return;
+    }
+    match ui.format {
+        Format::Json | Format::Sarif => {
+            // Written as it is made: a streamed list is never held whole.
+            // A closed stdout (`| head`) is not an error.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = serde_json::to_writer_pretty(&mut out, report)
+                .map_err(std::io::Error::from)
+                .and_then(|_| out.write_all(b"\n"))
+                .and_then(|_| out.flush());
+        }
+        // -q: errors only, and nothing on success (docs/guide.md).
+        Format::Human if ui.quiet => {
+            let errors: Vec<Finding> = report
+                .findings
+                .iter()
+                .chain(&report.folder_findings)
+                .filter(|f| f.severity == Severity::Error)
+                .cloned()
+                .collect();
+            print_stdout(&render_findings_only(ui, &errors));
+            if report.failed {
+                print_stderr(&format!(
+                    "{}: {}\n",
+                    ui.paint("error", Severity::Error),
+                    report.msg
+                ));
+            }
+        }
+        Format::Human => {
+            // Messages and warnings carry paths and values from files: the
+            // last line of defence against a terminal escape in them.
+            for w in &report.warnings {
+                print_stderr(&format!(
+                    "{}: {}\n",
+                    ui.paint("warning", Severity::Warning),
+                    printable_lines(w)
+                ));
+            }
+            let mut text = report.human.clone();
+            if report.failed {
+                print_stdout(&text);
+                print_stderr(&format!(
+                    "{}: {}\n",
+                    ui.paint("error", Severity::Error),
+                    printable_lines(&report.msg)
+                ));
+                return;
+            }
+            if let Some(table) = &report.table.0 {
+                print_stdout(&text);
+                text.clear();
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                let _ = write_table(&mut out, table.as_ref(), ui.columns).and_then(|_| out.flush());
+            }
+            if !report.msg.is_empty() && !report.msg_shown {
+                text.push_str(&printable_lines(&report.msg));
+                text.push('\n');
+            }
+            print_stdout(&text);
+        }
+    }
+}
