@@ -78,8 +78,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
                 backup::prune(ctx, keep as usize, dry.dry_run)
             }
         },
-        Command::Restore { id, change } => backup::restore(ctx, &id, change),
-        Command::Diff { from, to } => backup::diff(ctx, &from, &to),
+        Command::Restore { id, change } => restore::restore(ctx, &id, change),
+        Command::Diff { from, to } => diff::diff(ctx, &from, &to),
         Command::Provider(p) => match p {
             ProviderCommand::Check { dll, sms } => provider::check(ctx, &dll, sms),
             ProviderCommand::Set {

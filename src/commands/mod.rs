@@ -1,12 +1,14 @@
 //! One module per command; each returns a `Report`.
 
 pub mod backup;
+pub mod diff;
 pub mod events;
 #[cfg(windows)]
 pub mod events_live;
 pub mod explain;
 pub mod provider;
 pub mod provider_new;
+pub mod restore;
 pub mod sdk;
 pub mod setup;
 pub mod status;

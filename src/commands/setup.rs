@@ -202,7 +202,7 @@ fn restore(ctx: &Ctx) -> Result<Report> {
     };
     let id = backups[pick].id.clone();
     preview_then_apply(ctx, |dry| {
-        super::backup::restore(
+        super::restore::restore(
             ctx,
             &id,
             ChangeArgs {

@@ -1,0 +1,97 @@
+//! `diff`: two versions of the MFA state (a snapshot or the current
+//! files), the settings masked, the files besides them described.
+
+use crate::checks::side_summary::{self, SideCopy};
+use crate::context::Ctx;
+use crate::formats::masked_diff::masked_diff;
+use crate::output::Report;
+use crate::site::Site;
+use crate::store::change;
+use crate::store::snapshots::{BackupStore, Role, absolute_display};
+use anyhow::Result;
+
+/// One version for `diff`: the settings bytes, the files besides them.
+struct Version {
+    name: String,
+    settings: Vec<u8>,
+    files: Vec<(Role, String, Vec<u8>)>,
+}
+
+impl Version {
+    fn copies(&self) -> Vec<SideCopy<'_>> {
+        self.files
+            .iter()
+            .map(|(role, path, bytes)| SideCopy {
+                role: *role,
+                path,
+                bytes,
+            })
+            .collect()
+    }
+}
+
+fn version(site: &Site, store: &BackupStore, spec: &str, report: &mut Report) -> Result<Version> {
+    if spec == "current" {
+        let settings = site.read_settings()?;
+        let state = change::capture(site, &settings, &[], &mut report.warnings);
+        return Ok(Version {
+            name: site.settings_display(),
+            settings,
+            files: state
+                .files
+                .into_iter()
+                .map(|(r, p, b)| (r, absolute_display(&p), b))
+                .collect(),
+        });
+    }
+    let entry = store.find(spec)?;
+    let settings = store.read_verified(&entry)?;
+    let mut files = Vec::new();
+    for f in &entry.side_files {
+        files.push((f.role, f.path.clone(), store.read_side(f)?));
+    }
+    Ok(Version {
+        name: format!("backup {}", entry.id),
+        settings,
+        files,
+    })
+}
+
+pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
+    let site = ctx.site()?;
+    let mut report = ctx.report();
+    report.settings_file = Some(site.settings_display());
+    let store = site.backups();
+    let a = version(&site, &store, from, &mut report)?;
+    let b = version(&site, &store, to, &mut report)?;
+    let d = masked_diff(&a.settings, &b.settings, &a.name, &b.name);
+    report
+        .human
+        .push_str(&crate::output::paint_diff(&ctx.ui, &d.unified));
+    let changes = side_summary::changes((&a.settings, &a.copies()), (&b.settings, &b.copies()));
+    report.msg = if a.settings == b.settings && changes.is_empty() {
+        format!("{} and {} are identical", a.name, b.name)
+    } else {
+        format!(
+            "{} → {}: settings {}, {} other file(s) differ",
+            a.name,
+            b.name,
+            if a.settings == b.settings {
+                "identical"
+            } else {
+                "differ"
+            },
+            changes.len()
+        )
+    };
+    report.body(
+        &ctx.ui,
+        &super::FileChanges {
+            from: &a.name,
+            to: &b.name,
+            files: changes,
+        },
+    );
+    report.diff = Some(d);
+    Ok(report)
+}
