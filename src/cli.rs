@@ -1,5 +1,6 @@
 //! The command line: flags, defaults and help text (docs/man is made from it).
 
+use crate::checks::sdk_files;
 use crate::output::{ColorChoice, Format};
 use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
@@ -182,7 +183,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub strict: bool,
     /// Warn when the certificate expires within N days
-    #[arg(long, default_value_t = crate::checks::sdk_files::EXPIRY_WARNING_DAYS, value_name = "N")]
+    #[arg(long, default_value_t = sdk_files::EXPIRY_WARNING_DAYS, value_name = "N")]
     pub expiry_warning_days: u32,
     /// Verify every file in the backup folder (MFA051, MFA061); by default
     /// only the newest 10 snapshots of this settings file

@@ -2,6 +2,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::error::usage;
+use crate::output::Report;
 use crate::output::{Format, Ui};
 use crate::site::paths::STOCK_SERVICE_DIR;
 use crate::site::{BACKUP_DIR, PathMapper, SETTINGS_FILE, Site};
@@ -59,8 +60,8 @@ impl Ctx {
         self.gac.clone()
     }
 
-    pub fn report(&self) -> crate::output::Report {
-        crate::output::Report::new(self.command)
+    pub fn report(&self) -> Report {
+        Report::new(self.command)
     }
 
     /// The service folder from --service-dir / $MIMMFA_SERVICE_DIR, or the

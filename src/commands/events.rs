@@ -5,10 +5,16 @@
 //! check and fix they map to, and sums the PAM outcomes per day. Unknown
 //! events are not findings: many exceptions are expected.
 
+use crate::checks::catalogue;
+use crate::checks::finding::Severity;
 use crate::checks::pam;
 use crate::checks::signatures::{self, Match};
 use crate::cli::EventsArgs;
+#[cfg(windows)]
+use crate::commands::events_live;
 use crate::context::Ctx;
+#[cfg(not(windows))]
+use crate::error::usage;
 use crate::error::{exit, refused};
 use crate::formats::event_xml::{self, EventRecord, ReadError};
 use crate::formats::masked_diff::mask_secrets_in_text;
@@ -218,12 +224,12 @@ impl Body for Events {
             if let Some(names) = &f.names {
                 what.push_str(&format!(" [{}]", printable(names)));
             }
-            let finding = crate::checks::catalogue::CHECKS
+            let finding = catalogue::CHECKS
                 .iter()
                 .find(|c| c.code == f.code)
                 .map(|c| c.finding(what.clone()).hint(f.fix));
             if let Some(mut finding) = finding {
-                finding.severity = crate::checks::finding::Severity::Error;
+                finding.severity = Severity::Error;
                 let rendered = render_findings(ui, &[finding]);
                 // Only the finding's own lines: the `explain` pointer
                 // follows the list once.
@@ -326,12 +332,10 @@ pub fn run(ctx: &Ctx, args: &EventsArgs) -> Result<Report> {
         if let Some(names) = &f.names {
             message.push_str(&format!(" [{names}]"));
         }
-        let check = crate::checks::catalogue::CHECKS
-            .iter()
-            .find(|c| c.code == f.code);
+        let check = catalogue::CHECKS.iter().find(|c| c.code == f.code);
         if let Some(check) = check {
             let mut finding = check.finding(message).hint(f.fix).file(f.file.clone());
-            finding.severity = crate::checks::finding::Severity::Error;
+            finding.severity = Severity::Error;
             finding.line = Some(f.line as usize);
             report.findings.push(finding);
         }
@@ -385,7 +389,7 @@ fn live(
     report: &mut Report,
     since: Option<OffsetDateTime>,
 ) -> Result<()> {
-    let read = crate::commands::events_live::read(since, &mut |e, log| scan.add(e, log))?;
+    let read = events_live::read(since, &mut |e, log| scan.add(e, log))?;
     sources.extend(read.logs);
     report.warnings.extend(read.warnings);
     Ok(())
@@ -398,7 +402,7 @@ fn live(
     _: &mut Report,
     _: Option<OffsetDateTime>,
 ) -> Result<()> {
-    Err(crate::error::usage(format!(
+    Err(usage(format!(
         "no FILE: off Windows there is no live event log to read. Export the events on the MIM server (`{EXPORT_HINT}`, likewise for Application and the PAM log) and pass the files: mimmfa events fim-events.xml"
     )))
 }

@@ -5,6 +5,7 @@
 //! docs/design.md, "Events".
 
 use crate::formats::event_xml::{self, EVENTS_CAP, EventRecord, ReadError};
+use crate::output;
 use anyhow::{Result, anyhow};
 use std::io::Read;
 use std::path::PathBuf;
@@ -57,7 +58,7 @@ fn run(args: &[String]) -> Result<Vec<u8>, String> {
     }
     if !status.success() {
         let said = String::from_utf8_lossy(&err).trim().to_string();
-        return Err(crate::output::printable(&said));
+        return Err(output::printable(&said));
     }
     Ok(out)
 }

@@ -1,13 +1,16 @@
 //! `provider check | set | clear`: the custom phone provider path.
 
+use crate::checks::clr_binding;
 use crate::checks::clr_binding::Binder;
 use crate::checks::finding::tally;
+use crate::checks::provider_dll;
 use crate::checks::provider_dll::{
     DllCheck, Kind, PHONE_INTERFACE, SMS_INTERFACE, check_dll_with, find_contracts_in, kind_for,
 };
 use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::{exit, refused};
+use crate::formats::bounded;
 use crate::formats::settings_xml::*;
 use crate::output::{Body, Report, Ui, render_findings};
 use crate::site::Site;
@@ -19,7 +22,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 fn read_dll(path: &Path) -> Result<Vec<u8>> {
-    crate::formats::bounded::read_file(path, crate::formats::bounded::DLL_CAP)
+    bounded::read_file(path, bounded::DLL_CAP)
         .map_err(|e| refused(format!("cannot read {}: {e}", path.display())))
 }
 
@@ -297,7 +300,7 @@ impl Body for Contracts<'_> {
     fn human(&self, _: &Ui) -> String {
         let mut out = String::new();
         for interface in [PHONE_INTERFACE, SMS_INTERFACE] {
-            let short = crate::checks::provider_dll::short_name(interface);
+            let short = provider_dll::short_name(interface);
             let mine: Vec<&Row> = self
                 .contracts
                 .iter()
@@ -335,7 +338,7 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
     }
     let mut report = ctx.report();
     // The folder, its subfolders, and the GAC (--gac, or the machine's).
-    let gac = ctx.gac().or_else(crate::checks::clr_binding::default_gac);
+    let gac = ctx.gac().or_else(clr_binding::default_gac);
     let found = find_contracts_in(dir, gac.as_deref());
     let rows: Vec<Row> = found
         .iter()
@@ -360,7 +363,7 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
         if copies > 1 {
             report.warn(format!(
                 "{copies} assemblies define {}; the MIM Service uses its own (Microsoft's comes first above), a copy beside it only confuses the CLR",
-                crate::checks::provider_dll::short_name(interface)
+                provider_dll::short_name(interface)
             ));
         }
     }

@@ -10,6 +10,7 @@ use crate::checks::provider_dll::{Contract, Kind, find_contracts, short_name};
 use crate::context::Ctx;
 use crate::error::{refused, usage};
 use crate::output::{Body, Report, Ui, printable};
+use crate::store::safe_write;
 use anyhow::Result;
 use project_template::Project;
 use serde::Serialize;
@@ -125,7 +126,7 @@ pub fn run(ctx: &Ctx, name: &str, sms: bool, out: Option<&Path>, dry_run: bool) 
         report.msg = "dry run: nothing was written".into();
         return Ok(report);
     }
-    crate::store::safe_write::write_new_dir(&target, &files)?;
+    safe_write::write_new_dir(&target, &files)?;
     report.body(
         &ctx.ui,
         &Made {

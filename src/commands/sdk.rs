@@ -8,7 +8,9 @@ use crate::context::Ctx;
 use crate::error::{exit, refused, usage};
 use crate::formats::pf_auth::SdkKeys;
 use crate::formats::pkcs12::CertInfo;
+use crate::formats::secret::Secret;
 use crate::formats::settings_xml::*;
+use crate::output::prompt;
 use crate::output::{Body, Report, Ui, render_findings};
 use crate::store::change;
 use crate::store::plan::{Request, SideFile};
@@ -70,7 +72,7 @@ impl Body for Inspected<'_> {
 }
 
 fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
-    let shown = |s: &crate::formats::secret::Secret| s.shown(ui.show_secrets);
+    let shown = |s: &Secret| s.shown(ui.show_secrets);
     let keys = ex.keys.as_ref();
     let inspected = Inspected {
         sdk: Sdk {
@@ -242,7 +244,7 @@ fn pick_username(ctx: &Ctx, doc: &SettingsDoc, flag: Option<&str>, report: &mut 
     if !existing.is_empty() {
         return existing.to_string();
     }
-    crate::output::prompt::ask(&ctx.ui, "Username for the Azure MFA SDK (any name; e.g. the MIM service account)", |s| {
+    prompt::ask(&ctx.ui, "Username for the Azure MFA SDK (any name; e.g. the MIM service account)", |s| {
         if s.is_empty() { Err("a username is needed".into()) } else { Ok(()) }
     })
     .unwrap_or_else(|| {
@@ -269,7 +271,7 @@ fn pick_country_code(
     if !existing.is_empty() {
         return Ok(existing.to_string());
     }
-    crate::output::prompt::ask(
+    prompt::ask(
         &ctx.ui,
         "DefaultCountryCode (calling code for numbers stored without one, e.g. 1)",
         |s| country_code_problem(s).map_or(Ok(()), Err),

@@ -3,10 +3,17 @@
 //! and `restore`, first as a dry run to show the diff, then for real.
 
 use crate::checks::audit::country_code_problem;
+use crate::checks::finding::Severity;
+use crate::checks::provider_dll;
+use crate::checks::provider_dll::Kind;
+use crate::checks::sdk_files;
 use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::usage;
+use crate::formats::bounded;
+use crate::formats::settings_xml::SettingsDoc;
 use crate::formats::settings_xml::{DEFAULT_COUNTRY_CODE, USERNAME};
+use crate::output::prompt;
 use crate::output::prompt::ask;
 use crate::output::{Report, Shown, emit, print_stderr};
 use anyhow::Result;
@@ -34,7 +41,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     // dialoguer hides the cursor while a menu is up; Ctrl-C would end the
     // process with it hidden. Nothing is written before the final answer,
     // so exiting here changes nothing.
-    crate::output::prompt::on_ctrl_c();
+    prompt::on_ctrl_c();
     let site = ctx.site()?;
     let doc = site.load()?;
     print_stderr(&format!(
@@ -47,7 +54,7 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         .items(JOBS)
         .default(0)
         .interact_opt()
-        .map_err(crate::output::prompt::interrupted_or)?;
+        .map_err(prompt::interrupted_or)?;
     match job {
         Some(0) => provider(ctx),
         Some(1) => sdk(ctx, &doc),
@@ -70,7 +77,7 @@ fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Resu
     }
     preview.msg = "preview: nothing has been written yet".into();
     emit(&ctx.ui, &preview);
-    let go = ctx.ui.yes || crate::output::prompt::confirm("Write these changes?")?;
+    let go = ctx.ui.yes || prompt::confirm("Write these changes?")?;
     if !go {
         return Ok(quit(ctx));
     }
@@ -83,12 +90,12 @@ fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Resu
 fn provider(ctx: &Ctx) -> Result<Report> {
     let Some(dll) = ask(&ctx.ui, "Path of the provider DLL", |s| {
         let path = PathBuf::from(s);
-        let bytes = crate::formats::bounded::read_file(&path, crate::formats::bounded::DLL_CAP)
+        let bytes = bounded::read_file(&path, bounded::DLL_CAP)
             .map_err(|e| format!("cannot read {s}: {e}"))?;
-        let check = crate::checks::provider_dll::check_dll(
+        let check = provider_dll::check_dll(
             &bytes,
             s,
-            crate::checks::provider_dll::Kind::Phone,
+            Kind::Phone,
             None, // provider set checks again, against the Service folder
         );
         match check.findings.first() {
@@ -112,18 +119,13 @@ fn provider(ctx: &Ctx) -> Result<Report> {
     })
 }
 
-fn sdk(ctx: &Ctx, doc: &crate::formats::settings_xml::SettingsDoc) -> Result<Report> {
+fn sdk(ctx: &Ctx, doc: &SettingsDoc) -> Result<Report> {
     let Some(zip) = ask(
         &ctx.ui,
         "Path of the Azure MFA SDK zip (SDK for ASP.net 2.0 C#)",
         |s| {
-            let ex = crate::checks::sdk_files::examine(std::path::Path::new(s), 30)
-                .map_err(|e| e.to_string())?;
-            match ex
-                .findings
-                .iter()
-                .find(|f| f.severity == crate::checks::finding::Severity::Error)
-            {
+            let ex = sdk_files::examine(std::path::Path::new(s), 30).map_err(|e| e.to_string())?;
+            match ex.findings.iter().find(|f| f.severity == Severity::Error) {
                 Some(f) => Err(format!("[{}] {}", f.code, f.message)),
                 None => Ok(()),
             }
@@ -196,7 +198,7 @@ fn restore(ctx: &Ctx) -> Result<Report> {
         .items(&labels)
         .default(0)
         .interact_opt()
-        .map_err(crate::output::prompt::interrupted_or)?
+        .map_err(prompt::interrupted_or)?
     else {
         return Ok(quit(ctx));
     };

@@ -1,10 +1,17 @@
 //! `mimmfa status`: what the service folder is set to, at a glance.
 
+use crate::checks::audit;
 use crate::checks::audit::MIM_SERVICE_EXE;
+use crate::checks::audit::Options;
+use crate::checks::catalogue::Check;
+use crate::checks::finding;
 use crate::context::Ctx;
 use crate::formats::pkcs12::CertInfo;
+use crate::formats::secret;
 use crate::formats::secret::{is_secret_name, mask};
+use crate::output;
 use crate::output::{Body, Report, Shown, Ui};
+use crate::store::snapshots;
 use crate::store::snapshots::{WayBack, way_back};
 use anyhow::Result;
 use serde::{Serialize, Serializer};
@@ -29,7 +36,7 @@ struct Status {
     way_back: Option<WayBack>,
     /// The checks that found nothing (`-v`).
     #[serde(skip)]
-    passed: Vec<&'static crate::checks::catalogue::Check>,
+    passed: Vec<&'static Check>,
 }
 
 struct Setting {
@@ -89,7 +96,7 @@ impl Body for Status {
             .iter()
             .map(|e| vec![e.name.clone(), e.shown.clone(), e.line.to_string()])
             .collect();
-        let table = crate::output::render_table(ui, &["setting", "value", "line"], &[0, 2], rows);
+        let table = output::render_table(ui, &["setting", "value", "line"], &[0, 2], rows);
         lines.push(table.trim_end().to_string());
         if let Some(c) = &self.certificate {
             lines.push(format!(
@@ -135,10 +142,10 @@ impl Body for Status {
             .iter()
             .map(|l| match l.contains('\n') {
                 true => format!("{l}\n"),
-                false => format!("{}\n", crate::output::fit_line(l, ui.columns)),
+                false => format!("{}\n", output::fit_line(l, ui.columns)),
             })
             .collect();
-        text + &crate::output::render_passed(ui, &self.passed)
+        text + &output::render_passed(ui, &self.passed)
     }
 }
 
@@ -161,20 +168,16 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         .collect();
 
     // What the settings point at, audited from the bytes read above.
-    let audit = crate::checks::audit::audit_read(
-        &site,
-        Ok(bytes.clone()),
-        crate::checks::audit::Options::default(),
-    );
-    let (errors, warnings) = crate::checks::finding::tally(&audit.findings);
+    let audit = audit::audit_read(&site, Ok(bytes.clone()), Options::default());
+    let (errors, warnings) = finding::tally(&audit.findings);
 
     // A damaged index does not stop the overview: `validate` (counted
     // above) reports it as MFA062, and this says how to fix it.
     let store = site.backups();
     let index = store.load().ok();
     let own = index.as_deref().map(|index| store.own(index));
-    let latest = own.as_deref().and_then(crate::store::snapshots::latest_of);
-    let current_sha = crate::formats::secret::sha256_hex(&bytes);
+    let latest = own.as_deref().and_then(snapshots::latest_of);
+    let current_sha = secret::sha256_hex(&bytes);
     let status = Status {
         settings_file: site.settings_display(),
         mode: doc.mode().as_str(),

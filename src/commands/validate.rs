@@ -2,11 +2,17 @@
 //! folder or a fleet (in parallel, results in the order given).
 
 use crate::checks::audit::{Options, audit_site};
+use crate::checks::catalogue::Check;
+use crate::checks::finding::Severity;
 use crate::checks::finding::{Finding, tally};
 use crate::cli::ValidateArgs;
 use crate::context::Ctx;
+use crate::error;
 use crate::error::exit;
+use crate::formats::bounded;
 use crate::formats::pe_version::FileVersion;
+use crate::output;
+use crate::output::sarif;
 use crate::output::{Body, Format, Report, Ui, render_findings};
 use crate::site::Site;
 use anyhow::Result;
@@ -37,7 +43,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
     let results = audit_all(&sites, opts, progress);
     let sarif_doc = (ctx.ui.format == Format::Sarif).then(|| {
         let all: Vec<Finding> = results.iter().flat_map(|r| r.findings.clone()).collect();
-        crate::output::sarif::render(&all)
+        sarif::render(&all)
     });
 
     let mut report = ctx.report();
@@ -117,14 +123,12 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
 fn read_dir_list(list: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
     let mut bytes = Vec::new();
     let read = if list.as_os_str() == "-" {
-        crate::formats::bounded::read_capped(std::io::stdin(), crate::formats::bounded::INDEX_CAP)
-            .map(|b| bytes = b)
+        bounded::read_capped(std::io::stdin(), bounded::INDEX_CAP).map(|b| bytes = b)
     } else {
-        crate::formats::bounded::read_file(list, crate::formats::bounded::INDEX_CAP)
-            .map(|b| bytes = b)
+        bounded::read_file(list, bounded::INDEX_CAP).map(|b| bytes = b)
     };
     let cannot = |e: &dyn std::fmt::Display| {
-        crate::error::refused(format!(
+        error::refused(format!(
             "cannot read the folder list {}: {e}",
             list.display()
         ))
@@ -173,7 +177,7 @@ fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Audited> {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if progress && (n.is_multiple_of(25) || n == sites.len()) {
             let end = if n == sites.len() { "\n" } else { "" };
-            crate::output::print_stderr(&format!("\rvalidated {n}/{} folders{end}", sites.len()));
+            output::print_stderr(&format!("\rvalidated {n}/{} folders{end}", sites.len()));
         }
     };
     // One folder needs no thread pool, nor the cgroup reads that counting
@@ -260,12 +264,12 @@ struct One<'a> {
     #[serde(skip)]
     findings: &'a [Finding],
     #[serde(skip)]
-    passed: &'a [&'static crate::checks::catalogue::Check],
+    passed: &'a [&'static Check],
 }
 
 impl Body for One<'_> {
     fn human(&self, ui: &Ui) -> String {
-        render_findings(ui, self.findings) + &crate::output::render_passed(ui, self.passed)
+        render_findings(ui, self.findings) + &output::render_passed(ui, self.passed)
     }
 }
 
@@ -299,10 +303,8 @@ impl Body for Fleet<'_> {
             codes.sort_unstable();
             codes.dedup();
             let verdict = match (f.ok, f.errors, f.warnings) {
-                (false, _, _) => ui.paint("FAIL    ", crate::checks::finding::Severity::Error),
-                (true, _, w) if w > 0 => {
-                    ui.paint("warnings", crate::checks::finding::Severity::Warning)
-                }
+                (false, _, _) => ui.paint("FAIL    ", Severity::Error),
+                (true, _, w) if w > 0 => ui.paint("warnings", Severity::Warning),
                 _ => "ok      ".to_string(),
             };
             let codes = if codes.is_empty() {
@@ -312,7 +314,7 @@ impl Body for Fleet<'_> {
             };
             out.push_str(&format!(
                 "{verdict}  {}{codes}\n",
-                crate::output::printable(&f.site.service_dir.display().to_string())
+                output::printable(&f.site.service_dir.display().to_string())
             ));
         }
         out
@@ -324,7 +326,7 @@ impl Body for Fleet<'_> {
 struct Audited {
     findings: Vec<Finding>,
     mim_build: Option<FileVersion>,
-    passed: Vec<&'static crate::checks::catalogue::Check>,
+    passed: Vec<&'static Check>,
     /// What the provider check could not prove (DllCheck::notes).
     notes: Vec<String>,
 }

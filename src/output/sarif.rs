@@ -4,6 +4,7 @@
 
 use crate::checks::catalogue::{CHECKS, Check};
 use crate::checks::finding::Finding;
+use crate::formats::secret;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -198,5 +199,5 @@ fn fingerprint(f: &Finding) -> String {
         .or_else(|| f.line.map(|l| l.to_string()))
         .unwrap_or_default();
     let key = format!("{}|{}|{place}", f.code, f.file.as_deref().unwrap_or(""));
-    crate::formats::secret::sha256_hex(key.as_bytes())[..32].to_string()
+    secret::sha256_hex(key.as_bytes())[..32].to_string()
 }

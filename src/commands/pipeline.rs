@@ -1,0 +1,395 @@
+//! The write pipeline as commands use it: plan, judge, then act
+//! (docs/design.md), and what a change says about itself — its plan, the
+//! side files it writes, whether the MIM Service may be restarted.
+
+use crate::checks::finding::Severity;
+use crate::checks::side_summary::{FileChange, FileSide, SideCopy, changes};
+use crate::checks::verdict::judge;
+use crate::error::exit;
+use crate::formats::bounded::{DLL_CAP, read_file};
+use crate::formats::masked_diff::masked_diff;
+use crate::formats::utf16::is_utf16;
+use crate::output::{Body, Report, Ui, paint_diff, printable, render_findings};
+use crate::site::Site;
+use crate::store::change::{self, Locks};
+use crate::store::plan::{self, Op, Plan, Request, Step};
+use crate::store::snapshots::{BackupEntry, Role};
+
+/// Says which Windows path a command writes into the settings file.
+pub(crate) fn say_windows_path(report: &mut Report, setting: &str, path: &str) {
+    report.line(format!("{setting}: {path}"));
+}
+
+/// Warns, when a change writes a path under the stock folder only because
+/// nobody named another (off the server, without `--windows-service-dir`),
+/// that a file built for the wrong layout must not be deployed by accident.
+/// Only when the change writes it: a run that changes nothing, or leaves
+/// that path as the file already had it, is not worth a warning.
+pub(crate) fn warn_if_guessed(
+    site: &Site,
+    report: &mut Report,
+    committed: &Committed,
+    before: &[u8],
+    setting: &str,
+    path: &str,
+) {
+    let writes = report.changed
+        && committed.went_ahead()
+        && !String::from_utf8_lossy(before).contains(&format!(">{path}<"));
+    if writes && site.mapper.is_guessed() {
+        report.warn(format!(
+            "{setting} is written under the stock Service folder {}; if MIM is installed elsewhere on the server, pass --windows-service-dir",
+            site.mapper.windows_service_dir()
+        ));
+    }
+}
+
+/// Takes the locks of a real run (change::begin), telling the user what it
+/// met on the way in.
+pub(crate) fn begin(
+    site: &Site,
+    dry_run: bool,
+    report: &mut Report,
+) -> anyhow::Result<Option<Locks>> {
+    let begun = change::begin(site, dry_run)?;
+    report.warnings.extend(begun.warnings);
+    Ok(begun.locks)
+}
+
+/// The keys the write pipeline adds to a changing command's document: the
+/// plan (every step, in order, with why and the evidence), what a dry run
+/// would write, or the snapshot a real run took.
+#[derive(serde::Serialize)]
+struct Pipeline<'a> {
+    plan: &'a [Step],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    would_write: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snapshot: Option<&'a str>,
+    #[serde(skip)]
+    show_plan: bool,
+}
+
+impl Body for Pipeline<'_> {
+    /// The plan, step by step, for a dry run (and `-v`).
+    fn human(&self, _: &Ui) -> String {
+        if !self.show_plan {
+            return String::new();
+        }
+        let mut out = String::from("plan:\n");
+        for (n, step) in self.plan.iter().enumerate() {
+            let what = match &step.op {
+                Op::Snapshot { into, holds } => format!(
+                    "snapshot {} into {}",
+                    holds
+                        .iter()
+                        .map(|h| printable(h))
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                    printable(into)
+                ),
+                Op::Place {
+                    path,
+                    role,
+                    replaces,
+                    ..
+                } => format!(
+                    "write {} ({}{})",
+                    printable(path),
+                    role.as_str(),
+                    if replaces.is_some() {
+                        ", replacing the file there"
+                    } else {
+                        ", new"
+                    }
+                ),
+                Op::WriteSettings { path, .. } => format!("write {}", printable(path)),
+                Op::Retire { path, role, .. } => {
+                    format!(
+                        "move {} ({}) into the backup",
+                        printable(path),
+                        role.as_str()
+                    )
+                }
+            };
+            out.push_str(&format!(
+                "  {}. {what}\n     why: {}\n     evidence: {}\n",
+                n + 1,
+                printable(&step.why),
+                printable(&step.evidence)
+            ));
+        }
+        out
+    }
+}
+
+/// The side files that differ between two states (`diff`; a dry run's
+/// plan), as `mimmfa diff` shows them below the settings diff.
+#[derive(serde::Serialize)]
+pub(crate) struct FileChanges<'a> {
+    #[serde(skip)]
+    pub from: &'a str,
+    #[serde(skip)]
+    pub to: &'a str,
+    pub files: Vec<FileChange>,
+}
+
+impl Body for FileChanges<'_> {
+    fn human(&self, _: &Ui) -> String {
+        let show = |s: &Option<FileSide>| {
+            s.as_ref()
+                .map(|s| format!("{} ({})", printable(&s.summary), s.sha256))
+                .unwrap_or_else(|| "absent".into())
+        };
+        self.files
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:\n  - {}: {}\n  + {}: {}\n",
+                    f.role.as_str(),
+                    printable(&f.path),
+                    printable(self.from),
+                    show(&f.before),
+                    printable(self.to),
+                    show(&f.after)
+                )
+            })
+            .collect()
+    }
+}
+
+/// The side files a plan writes or removes, as `diff` shows them: what is
+/// there now (read bounded) against what the plan leaves.
+fn planned_side_changes(plan: &Plan) -> Vec<FileChange> {
+    let mut now: Vec<(Role, &str, Vec<u8>)> = Vec::new();
+    let mut planned: Vec<(Role, &str, &[u8])> = Vec::new();
+    for step in &plan.steps {
+        let (path, role, writes) = match &step.op {
+            Op::Place {
+                path,
+                role,
+                replaces,
+                ..
+            } => (path, *role, Some((replaces.is_some(), &step.bytes[..]))),
+            Op::Retire { path, role, .. } => (path, *role, None),
+            _ => continue,
+        };
+        let replaces = writes.is_none_or(|(replaces, _)| replaces);
+        if replaces && let Ok(bytes) = read_file(&step.target, DLL_CAP) {
+            now.push((role, path, bytes));
+        }
+        if let Some((_, bytes)) = writes {
+            planned.push((role, path, bytes));
+        }
+    }
+    let now: Vec<SideCopy<'_>> = now
+        .iter()
+        .map(|(role, path, bytes)| SideCopy {
+            role: *role,
+            path,
+            bytes,
+        })
+        .collect();
+    let planned: Vec<SideCopy<'_>> = planned
+        .iter()
+        .map(|(role, path, bytes)| SideCopy {
+            role: *role,
+            path,
+            bytes,
+        })
+        .collect();
+    changes((&plan.before, &now), (&plan.after, &planned))
+}
+
+/// What a change came to, for the command's own message.
+pub(crate) struct Committed {
+    pub snapshot: Option<BackupEntry>,
+    /// Errors of the state left (in a dry run: that would be left).
+    pub errors: usize,
+    /// Refused by its judge: nothing was (or would be) changed.
+    pub refused: bool,
+}
+
+impl Committed {
+    /// Done as asked (or a dry run of it), with the state ready or not.
+    pub fn went_ahead(&self) -> bool {
+        !self.refused
+    }
+}
+
+/// Plan, judge, then act (docs/design.md): build the whole plan, check its
+/// invariants, audit the state it would leave as `validate` would, refuse
+/// a plan that brings new errors (unless --force), show it in a dry run,
+/// else execute exactly it. Fills the envelope's `changed`, `diff`,
+/// `findings`, `backup_file`, `files_written`, `plan` and `snapshot`.
+pub(crate) fn commit(
+    site: &Site,
+    ui: &Ui,
+    report: &mut Report,
+    request: Request,
+    dry_run: bool,
+) -> anyhow::Result<Committed> {
+    let plan = plan::build(site, request)?;
+    report.settings_file = Some(site.settings_display());
+    report.changed = plan.changed;
+    let mut result = Committed {
+        snapshot: None,
+        errors: 0,
+        refused: false,
+    };
+    if !plan.changed {
+        report.msg = "nothing to change: the service folder is already as asked".into();
+        return Ok(result);
+    }
+    plan::check_invariants(site, &plan)?;
+    if is_utf16(&plan.before) && !is_utf16(&plan.after) {
+        // MFA016: mimmfa edits the UTF-8 text of a UTF-16 file.
+        report.warn(format!(
+            "{} was UTF-16; it {} as UTF-8 (the MIM Service reads both; the snapshot keeps the UTF-16 original)",
+            site.settings_display(),
+            if dry_run { "would be written" } else { "is written" }
+        ));
+    }
+    let verdict = judge(site, &plan);
+    result.errors = verdict.errors;
+    // A person sees what the change brings, and every error it leaves.
+    let shown: Vec<_> = verdict
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error || verdict.new.contains(f))
+        .cloned()
+        .collect();
+    report.answer(&render_findings(ui, &shown));
+    report.findings = verdict.findings.clone();
+    if plan.before != plan.after {
+        let name = &site.settings_display();
+        let diff = masked_diff(&plan.before, &plan.after, name, &format!("{name} (new)"));
+        if dry_run {
+            // What a dry run is asked for.
+            report.answer(&paint_diff(ui, &diff.unified));
+        } else if ui.verbose {
+            report.human.push_str(&paint_diff(ui, &diff.unified));
+        }
+        report.diff = Some(diff);
+    }
+    if dry_run || ui.verbose {
+        let side = FileChanges {
+            from: "now",
+            to: if dry_run { "planned" } else { "written" },
+            files: planned_side_changes(&plan),
+        };
+        report.answer(&Body::human(&side, ui));
+    }
+    if !verdict.new_errors.is_empty() {
+        let mut codes: Vec<&str> = verdict.new_errors.iter().map(|f| f.code).collect();
+        codes.dedup();
+        let codes = codes.join(", ");
+        if !plan.force {
+            report.refuse(format!(
+                "the change would leave {} new error(s) ({codes}, see above) that the folder does not have now; \
+                 nothing was changed. Fix what they say, or pass --force to make the change anyway",
+                verdict.new_errors.len()
+            ));
+            result.refused = true;
+            return Ok(result);
+        }
+        report.warn(format!("--force: accepted the new error(s) {codes}"));
+    }
+    let would_write = plan.writes();
+    if dry_run {
+        report.body(
+            ui,
+            &Pipeline {
+                plan: &plan.steps,
+                would_write: Some(&would_write),
+                snapshot: None,
+                show_plan: true,
+            },
+        );
+        report.warnings.extend(plan.notes.iter().cloned());
+        report.msg = "dry run: nothing was written".into();
+        if verdict.errors > 0 {
+            report.exit = exit::FINDINGS;
+            report.msg = format!(
+                "dry run: nothing was written; the state it would leave has {} error(s) (see above), \
+                 so the MIM Service could not be restarted on it",
+                verdict.errors
+            );
+        }
+        return Ok(result);
+    }
+    let out = change::execute(site, &plan)?;
+    report.warnings.extend(out.warnings);
+    let snapshot_id = out.snapshot.as_ref().map(|(e, _)| e.id.clone());
+    report.body(
+        ui,
+        &Pipeline {
+            plan: &plan.steps,
+            would_write: None,
+            snapshot: snapshot_id.as_deref(),
+            show_plan: ui.verbose,
+        },
+    );
+    let entry = out.snapshot.map(|(entry, file)| {
+        report.backup_file = Some(file.display().to_string());
+        entry
+    });
+    let saved_in = entry
+        .as_ref()
+        .map_or("no backup (there was no settings file)".to_string(), |e| {
+            format!("backup {}", e.id)
+        });
+    for step in &plan.steps {
+        if let Op::Place {
+            replaces: Some(_), ..
+        } = step.op
+        {
+            report.warn(format!(
+                "the existing {} is saved in {saved_in}",
+                step.target.display()
+            ));
+        }
+    }
+    report.files_written = out.files_written;
+    if let Some(entry) = &entry {
+        for p in &out.retired {
+            report.warn(format!(
+                "moved {} (no longer used) into backup {}; `mimmfa restore {}` brings it back",
+                p.display(),
+                entry.id,
+                entry.id
+            ));
+        }
+    }
+    if verdict.errors > 0 {
+        report.exit = exit::FINDINGS;
+    }
+    result.snapshot = entry;
+    Ok(result)
+}
+
+/// How to undo a change whose state before is `snapshot`.
+pub(crate) fn undo_hint(snapshot: &BackupEntry) -> String {
+    format!(
+        "The state before is backup {}: `mimmfa restore {}` undoes this.",
+        snapshot.id, snapshot.id
+    )
+}
+
+/// The message of a change that was made: what it did, whether the MIM
+/// Service may be restarted on the state it left (never over an error),
+/// and how to undo it. `restart` says what the restart is for.
+pub(crate) fn done(what: &str, restart: &str, committed: &Committed) -> String {
+    let verdict = if committed.errors > 0 {
+        format!(
+            ", but the new state has {} error(s) (see above): do not restart the MIM Service until they are fixed",
+            committed.errors
+        )
+    } else {
+        format!("; restart the MIM Service (FIMService) {restart}")
+    };
+    match &committed.snapshot {
+        Some(s) => format!("{what}{verdict}. {}", undo_hint(s)),
+        None => format!("{what}{verdict}"),
+    }
+}
