@@ -4,6 +4,7 @@
 //! same inputs give the same bytes.
 
 use crate::checks::provider_dll::{Contract, Kind, SMS_DLL_NAME};
+use crate::output::printable;
 
 /// What the project is made from.
 pub struct Project<'a> {
@@ -95,7 +96,7 @@ impl Project<'_> {
             if path.chars().any(char::is_control) {
                 return Err(format!(
                     "{}: a path with control characters cannot go into the project's files",
-                    crate::output::printable(path)
+                    printable(path)
                 ));
             }
         }
@@ -280,7 +281,7 @@ const DEVICES: &[&str] = &[
 /// it), not a keyword, not a name the code uses, not a Windows device.
 pub fn check_name(name: &str) -> Result<(), String> {
     const MAX: usize = 64;
-    let shown = crate::output::printable(name);
+    let shown = printable(name);
     let rule = "letters A-Z a-z, digits and _, starting with a letter or _, e.g. ContosoPhoneGate";
     let mut chars = name.chars();
     let starts_well = chars
