@@ -4,7 +4,6 @@
 use crate::checks::side_summary::{self, SideCopy};
 use crate::context::Ctx;
 use crate::formats::masked_diff::masked_diff;
-use crate::output;
 use crate::output::Report;
 use crate::site::Site;
 use crate::store::change;
@@ -66,9 +65,7 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let a = version(&site, &store, from, &mut report)?;
     let b = version(&site, &store, to, &mut report)?;
     let d = masked_diff(&a.settings, &b.settings, &a.name, &b.name);
-    report
-        .human
-        .push_str(&output::paint_diff(&ctx.ui, &d.unified));
+    report.show_diff(&d.unified);
     let changes = side_summary::changes((&a.settings, &a.copies()), (&b.settings, &b.copies()));
     report.msg = if a.settings == b.settings && changes.is_empty() {
         format!("{} and {} are identical", a.name, b.name)

@@ -9,7 +9,7 @@ use crate::error::exit;
 use crate::formats::bounded::{DLL_CAP, read_file};
 use crate::formats::masked_diff::masked_diff;
 use crate::formats::utf16::is_utf16;
-use crate::output::{Body, Report, Ui, paint_diff, printable, render_findings};
+use crate::output::{Body, Report, Ui, printable};
 use crate::site::Site;
 use crate::store::change::{self, Locks};
 use crate::store::plan::{self, Op, Plan, Request, Step};
@@ -259,16 +259,16 @@ pub(crate) fn commit(
         .filter(|f| f.severity == Severity::Error || verdict.new.contains(f))
         .cloned()
         .collect();
-    report.answer(&render_findings(ui, &shown));
+    report.show_findings(&shown);
     report.findings = verdict.findings.clone();
     if plan.before != plan.after {
         let name = &site.settings_display();
         let diff = masked_diff(&plan.before, &plan.after, name, &format!("{name} (new)"));
         if dry_run {
             // What a dry run is asked for.
-            report.answer(&paint_diff(ui, &diff.unified));
+            report.show_diff(&diff.unified);
         } else if ui.verbose {
-            report.human.push_str(&paint_diff(ui, &diff.unified));
+            report.show_diff(&diff.unified);
         }
         report.diff = Some(diff);
     }
@@ -278,7 +278,7 @@ pub(crate) fn commit(
             to: if dry_run { "planned" } else { "written" },
             files: planned_side_changes(&plan),
         };
-        report.answer(&Body::human(&side, ui));
+        report.show(ui, &side);
     }
     if !verdict.new_errors.is_empty() {
         let mut codes: Vec<&str> = verdict.new_errors.iter().map(|f| f.code).collect();

@@ -12,7 +12,7 @@ use crate::context::Ctx;
 use crate::error::{exit, refused};
 use crate::formats::bounded;
 use crate::formats::settings_xml::*;
-use crate::output::{Body, Report, Ui, render_findings};
+use crate::output::{Body, Report, Ui};
 use crate::site::Site;
 use crate::store::change;
 use crate::store::plan::{Request, SideFile};
@@ -82,7 +82,7 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     let binder = service_dir.map(|d| Binder::new(&d, ctx.gac()));
     let check = check_dll_with(&bytes, &dll.display().to_string(), kind, binder.as_ref());
     describe(&ctx.ui, &mut report, &check);
-    report.answer(&render_findings(&ctx.ui, &check.findings));
+    report.show_findings(&check.findings);
     // What could not be proved is said, not silently skipped.
     report.warnings.extend(check.notes.iter().cloned());
     let (errors, warnings) = tally(&check.findings);
@@ -126,7 +126,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         Some(&Binder::new(&site.service_dir, site.gac.clone())),
     );
     describe(&ctx.ui, &mut report, &check);
-    report.answer(&render_findings(&ctx.ui, &check.findings));
+    report.show_findings(&check.findings);
     if !check.ok() {
         report.findings = check.findings;
         if !force {

@@ -11,7 +11,7 @@ use crate::formats::pkcs12::CertInfo;
 use crate::formats::secret::Secret;
 use crate::formats::settings_xml::*;
 use crate::output::prompt;
-use crate::output::{Body, Report, Ui, render_findings};
+use crate::output::{Body, Report, Ui};
 use crate::store::change;
 use crate::store::plan::{Request, SideFile};
 use crate::store::snapshots::Role;
@@ -87,7 +87,7 @@ fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
         certificate: &ex.certificate,
     };
     report.body(ui, &inspected);
-    report.answer(&render_findings(ui, &ex.findings));
+    report.show_findings(&ex.findings);
 }
 
 pub fn inspect(ctx: &Ctx, zip: &Path) -> Result<Report> {

@@ -10,7 +10,7 @@ use crate::formats::pkcs12::CertInfo;
 use crate::formats::secret;
 use crate::formats::secret::{is_secret_name, mask};
 use crate::output;
-use crate::output::{Body, Report, Shown, Ui};
+use crate::output::{Body, Part, Report, Shown, Ui};
 use crate::store::snapshots;
 use crate::store::snapshots::{WayBack, way_back};
 use anyhow::Result;
@@ -145,7 +145,11 @@ impl Body for Status {
                 false => format!("{}\n", output::fit_line(l, ui.columns)),
             })
             .collect();
-        text + &output::render_passed(ui, &self.passed)
+        text
+    }
+
+    fn parts(&self, ui: &Ui) -> Vec<Part> {
+        vec![Part::Text(self.human(ui)), Part::Passed(self.passed.clone())]
     }
 }
 

@@ -13,7 +13,7 @@ use crate::formats::bounded;
 use crate::formats::pe_version::FileVersion;
 use crate::output;
 use crate::output::sarif;
-use crate::output::{Body, Format, Report, Ui, render_findings};
+use crate::output::{Body, Format, Part, Report, Ui};
 use crate::site::Site;
 use anyhow::Result;
 use serde::Serialize;
@@ -76,10 +76,6 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         });
     }
     if fleet || args.summary {
-        report.folder_findings = folders
-            .iter()
-            .flat_map(|f| f.audited.findings.iter().cloned())
-            .collect();
         report.body(
             &ctx.ui,
             &Fleet {
@@ -268,8 +264,14 @@ struct One<'a> {
 }
 
 impl Body for One<'_> {
-    fn human(&self, ui: &Ui) -> String {
-        render_findings(ui, self.findings) + &output::render_passed(ui, self.passed)
+    fn parts(&self, _: &Ui) -> Vec<Part> {
+        vec![
+            Part::Findings {
+                findings: self.findings.to_vec(),
+                detail: false,
+            },
+            Part::Passed(self.passed.to_vec()),
+        ]
     }
 }
 
@@ -290,14 +292,21 @@ impl Body for Fleet<'_> {
     /// One line per folder, in the order given: its
     /// verdict and codes (300 folders are 300 lines, not 4,000); `-v` puts
     /// each folder's findings under its name first.
-    fn human(&self, ui: &Ui) -> String {
-        let mut out = String::new();
-        if ui.verbose {
-            for f in &self.results {
-                out.push_str(&format!("== {}\n", f.site.service_dir.display()));
-                out.push_str(&render_findings(ui, &f.audited.findings));
+    fn parts(&self, ui: &Ui) -> Vec<Part> {
+        let mut parts = Vec::new();
+        for f in &self.results {
+            if ui.verbose {
+                parts.push(Part::Text(format!(
+                    "== {}\n",
+                    output::printable(&f.site.service_dir.display().to_string())
+                )));
             }
+            parts.push(Part::Findings {
+                findings: f.audited.findings.clone(),
+                detail: true,
+            });
         }
+        let mut out = String::new();
         for f in &self.results {
             let mut codes: Vec<&str> = f.audited.findings.iter().map(|x| x.code).collect();
             codes.sort_unstable();
@@ -317,7 +326,8 @@ impl Body for Fleet<'_> {
                 output::printable(&f.site.service_dir.display().to_string())
             ));
         }
-        out
+        parts.push(Part::Text(out));
+        parts
     }
 }
 

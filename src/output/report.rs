@@ -2,10 +2,11 @@
 //! typed `Body` a command adds to it, and `emit`: the one place a report
 //! becomes JSON or the text a person reads.
 
-use super::findings::render_findings_only;
+use super::findings::{render_findings, render_findings_only, render_passed};
 use super::table::{StreamedTable, write_table};
-use super::text::{print_stderr, print_stdout, printable_lines};
+use super::text::{paint_diff, print_stderr, print_stdout, printable_lines};
 use super::ui::{Format, Ui};
+use crate::checks::catalogue::Check;
 use crate::checks::finding::{Finding, Severity};
 use crate::error::exit;
 use crate::formats::masked_diff::Diff;
@@ -35,9 +36,11 @@ pub struct Report {
     /// of 10,000 snapshots), instead of held in `extra`.
     #[serde(flatten)]
     pub streamed: Streamed,
-    /// What a person sees on stdout before `msg`.
+    /// What a person sees on stdout before `msg`, in order: typed pieces
+    /// that `emit` renders (findings once, a diff painted, `-q` and `-v`
+    /// decided there).
     #[serde(skip)]
-    pub human: String,
+    human: Vec<Part>,
     /// A long table a person sees after `human`, written row by row.
     #[serde(skip)]
     pub table: StreamedTable,
@@ -51,10 +54,24 @@ pub struct Report {
     /// twice.
     #[serde(skip)]
     pub msg_shown: bool,
-    /// Findings a person is shown that are not the envelope's own (a
-    /// fleet's folders'): `-q` prints their errors too.
-    #[serde(skip)]
-    pub folder_findings: Vec<Finding>,
+}
+
+/// One piece of what a person reads, kept typed until `emit` renders it.
+#[derive(Debug, Clone)]
+pub enum Part {
+    /// A body's own text, or a line.
+    Text(String),
+    /// Findings, as rustc prints diagnostics (the `explain` pointer once per
+    /// run); `-q` prints their errors alone. `detail`: shown with `-v`
+    /// only (a fleet's folders' findings), `-q`'s errors all the same.
+    Findings {
+        findings: Vec<Finding>,
+        detail: bool,
+    },
+    /// A unified diff: painted on a colour terminal.
+    Diff(String),
+    /// `-v`: the checks that ran and found nothing.
+    Passed(Vec<&'static Check>),
 }
 
 impl Report {
@@ -73,12 +90,11 @@ impl Report {
             warnings: Vec::new(),
             extra: Map::new(),
             streamed: Streamed::default(),
-            human: String::new(),
+            human: Vec::new(),
             table: StreamedTable::default(),
             exit: 0,
             raw: None,
             msg_shown: false,
-            folder_findings: Vec::new(),
         }
     }
 
@@ -89,7 +105,7 @@ impl Report {
             Ok(Value::Object(keys)) => self.extra.extend(keys),
             other => debug_assert!(false, "a Body must serialize as a map: {other:?}"),
         }
-        self.human.push_str(&body.human(ui));
+        self.human.extend(body.parts(ui));
     }
 
     pub fn warn(&mut self, msg: impl Into<String>) {
@@ -104,14 +120,39 @@ impl Report {
         self.msg = msg.into();
     }
 
-    /// Text that is the answer (findings, a dry run's diff).
-    pub fn answer(&mut self, text: &str) {
-        self.human.push_str(text);
+    pub fn line(&mut self, text: impl AsRef<str>) {
+        self.human.push(Part::Text(format!("{}\n", text.as_ref())));
     }
 
-    pub fn line(&mut self, text: impl AsRef<str>) {
-        self.human.push_str(text.as_ref());
-        self.human.push('\n');
+    /// Findings a person reads here (the envelope's `findings` are set
+    /// apart: a command may show fewer than it reports).
+    pub fn show_findings(&mut self, findings: &[Finding]) {
+        self.human.push(Part::Findings {
+            findings: findings.to_vec(),
+            detail: false,
+        });
+    }
+
+    /// A body a person reads whose facts the document holds elsewhere
+    /// (a dry run's side files: the plan has them).
+    pub fn show<B: Body>(&mut self, ui: &Ui, body: &B) {
+        self.human.extend(body.parts(ui));
+    }
+
+    pub fn show_diff(&mut self, unified: &str) {
+        self.human.push(Part::Diff(unified.to_string()));
+    }
+}
+
+impl Part {
+    fn render(&self, ui: &Ui) -> String {
+        match self {
+            Part::Text(text) => text.clone(),
+            Part::Findings { detail: true, .. } if !ui.verbose => String::new(),
+            Part::Findings { findings, .. } => render_findings(ui, findings),
+            Part::Diff(unified) => paint_diff(ui, unified),
+            Part::Passed(checks) => render_passed(ui, checks),
+        }
     }
 }
 
@@ -122,6 +163,13 @@ pub trait Body: Serialize {
     /// when the message says it all (`backup prune`'s count).
     fn human(&self, _ui: &Ui) -> String {
         String::new()
+    }
+
+    /// The same text as typed pieces, when it holds findings, a diff or
+    /// the checks that passed: `emit` renders them (and `-q` keeps only
+    /// the findings' errors).
+    fn parts(&self, ui: &Ui) -> Vec<Part> {
+        vec![Part::Text(self.human(ui))]
     }
 }
 
@@ -197,13 +245,15 @@ pub fn emit(ui: &Ui, report: &Report) {
         }
         // -q: errors only, and nothing on success (docs/guide.md).
         Format::Human if ui.quiet => {
-            let errors: Vec<Finding> = report
-                .findings
-                .iter()
-                .chain(&report.folder_findings)
-                .filter(|f| f.severity == Severity::Error)
-                .cloned()
-                .collect();
+            // The envelope's findings and every one a person would be
+            // shown (a fleet's folders'), each error once.
+            let shown = report.human.iter().flat_map(|p| match p {
+                Part::Findings { findings, .. } => findings.as_slice(),
+                _ => &[],
+            });
+            let mut errors: Vec<Finding> = report.findings.clone();
+            errors.extend(shown.filter(|f| !report.findings.contains(f)).cloned());
+            errors.retain(|f| f.severity == Severity::Error);
             print_stdout(&render_findings_only(ui, &errors));
             if report.failed {
                 print_stderr(&format!(
@@ -223,7 +273,7 @@ pub fn emit(ui: &Ui, report: &Report) {
                     printable_lines(w)
                 ));
             }
-            let mut text = report.human.clone();
+            let mut text: String = report.human.iter().map(|p| p.render(ui)).collect();
             if report.failed {
                 print_stdout(&text);
                 print_stderr(&format!(

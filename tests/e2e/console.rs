@@ -288,6 +288,20 @@ fn a_fleet_is_one_line_per_folder() {
         "{}",
         out.stdout
     );
+    // -q: a fleet's errors (each once), no warnings, no summary.
+    let out = mimmfa(&["-q", "validate", &g, &b]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout.matches("error[MFA022]").count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("warning[") && !out.stdout.contains("folder(s)"),
+        "{}",
+        out.stdout
+    );
     let (_, v) = good.json(&["validate", &g, &b]);
     assert_eq!(v["results"].as_array().unwrap().len(), 2);
 }
