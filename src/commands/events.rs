@@ -19,7 +19,7 @@ use crate::error::{exit, refused};
 use crate::formats::event_xml::{self, EventRecord, ReadError};
 use crate::formats::masked_diff::mask_secrets_in_text;
 use crate::formats::secret::mask_secret_assignments;
-use crate::output::{Body, Report, Ui, printable, render_findings};
+use crate::output::{Body, Report, Ui, printable, render_findings_only};
 use anyhow::Result;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -230,13 +230,9 @@ impl Body for Events {
                 .map(|c| c.finding(what.clone()).hint(f.fix));
             if let Some(mut finding) = finding {
                 finding.severity = Severity::Error;
-                let rendered = render_findings(ui, &[finding]);
-                // Only the finding's own lines: the `explain` pointer
-                // follows the list once.
-                for line in rendered
-                    .lines()
-                    .filter(|l| !l.starts_with("more on a finding"))
-                {
+                // The finding's own lines, indented under its event; the
+                // `explain` pointer follows the list once.
+                for line in render_findings_only(ui, &[finding]).lines() {
                     out.push_str("  ");
                     out.push_str(line);
                     out.push('\n');

@@ -35,7 +35,7 @@ pub fn render_passed(ui: &Ui, passed: &[&Check]) -> String {
 }
 
 /// The findings alone, without the pointer to `explain`.
-pub(super) fn render_findings_only(ui: &Ui, findings: &[Finding]) -> String {
+pub fn render_findings_only(ui: &Ui, findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
         let head = ui.paint(&format!("{}[{}]", f.severity.as_str(), f.code), f.severity);

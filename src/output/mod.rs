@@ -11,8 +11,8 @@ mod table;
 mod text;
 mod ui;
 
-pub use findings::{render_findings, render_passed};
+pub use findings::render_findings_only;
 pub use report::{Body, Part, Report, RowSource, Streamed, emit};
 pub use table::{StreamedTable, TableSource, fit_line, render_table, shorten, write_table};
-pub use text::{Shown, paint_diff, print_stderr, print_stdout, printable, printable_lines};
+pub use text::{Shown, print_stderr, print_stdout, printable, printable_lines};
 pub use ui::{ColorChoice, Format, Ui};
