@@ -12,7 +12,7 @@ use crate::context::Ctx;
 use crate::error::{exit, refused};
 use crate::formats::bounded;
 use crate::formats::settings_xml::*;
-use crate::output::{Body, Report, Ui};
+use crate::output::{Body, Report, Ui, printable};
 use crate::site::Site;
 use crate::store::change;
 use crate::store::plan::{Request, SideFile};
@@ -309,14 +309,15 @@ impl Body for Contracts<'_> {
             if mine.is_empty() {
                 out.push_str(&format!(
                     "{short}: no assembly in {} defines it\n",
-                    self.service_dir
+                    printable(&self.service_dir)
                 ));
             }
             for r in mine {
-                out.push_str(&format!("{short}: {}\n", r.reference));
+                // Names and paths come from the files: escaped.
+                out.push_str(&format!("{short}: {}\n", printable(&r.reference)));
                 out.push_str(&format!(
                     "  {}\n",
-                    r.windows_path.as_deref().unwrap_or(&r.path)
+                    printable(r.windows_path.as_deref().unwrap_or(&r.path))
                 ));
             }
         }

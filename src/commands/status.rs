@@ -149,7 +149,10 @@ impl Body for Status {
     }
 
     fn parts(&self, ui: &Ui) -> Vec<Part> {
-        vec![Part::Text(self.human(ui)), Part::Passed(self.passed.clone())]
+        vec![
+            Part::Text(self.human(ui)),
+            Part::Passed(self.passed.clone()),
+        ]
     }
 }
 

@@ -482,3 +482,21 @@ fn missing_dependencies_and_unproved_parts_are_named() {
         "{v}"
     );
 }
+
+/// `provider contract` prints file names as text, never as terminal
+/// control: a copy of the contract under a name with an escape sequence.
+#[cfg(unix)]
+#[test]
+fn contract_escapes_the_file_names_it_prints() {
+    let site = Site::example();
+    let name = "Evil\u{1b}[2J.dll";
+    site.write(name, &std::fs::read(dll("OwnInterfacePhone.dll")).unwrap());
+    let human = site.run(&["provider", "contract"]);
+    assert!(
+        human.stdout.contains("Evil\\u{1b}[2J.dll"),
+        "{:?}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains('\u{1b}'), "{:?}", human.stdout);
+    assert!(!human.stderr.contains('\u{1b}'), "{:?}", human.stderr);
+}
