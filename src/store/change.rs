@@ -21,7 +21,7 @@ use crate::store::safe_write::{
     Changed, Expect, SettingsLock, acquire_lock, create_service_dir, remove_stale_temps,
     write_atomic_if,
 };
-use crate::store::snapshots::{BackupEntry, BackupStore, Meta, Role, State, StoreLock};
+use crate::store::snapshots::{BackupEntry, BackupStore, Meta, Role, State, StateFile, StoreLock};
 use anyhow::Result;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -265,7 +265,7 @@ pub fn capture(
     also: &[(Role, PathBuf)],
     warnings: &mut Vec<String>,
 ) -> State {
-    let mut files: Vec<(Role, PathBuf, Vec<u8>)> = Vec::new();
+    let mut files: Vec<StateFile> = Vec::new();
     // The SSPR SMS gate is loaded by its name in the Service folder.
     let sms = site
         .service_dir
@@ -276,7 +276,7 @@ pub fn capture(
         .chain(also.iter().cloned())
         .chain(sms)
     {
-        if files.iter().any(|(_, p, _)| same_file(p, &path)) {
+        if files.iter().any(|f| same_file(&f.path, &path)) {
             continue;
         }
         // A setting that names the settings file, the store or Microsoft's
@@ -289,7 +289,7 @@ pub fn capture(
             continue;
         }
         match read_side(&path, role) {
-            Ok(Some(bytes)) => files.push((role, path, bytes)),
+            Ok(Some(bytes)) => files.push(StateFile { role, path, bytes }),
             Ok(None) => {}
             Err(e) => warnings.push(format!("not in the snapshot: {e:#}")),
         }

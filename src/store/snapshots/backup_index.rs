@@ -88,7 +88,37 @@ pub struct BackupEntry {
     pub adopted_from: Option<String>,
 }
 
+/// Bytes stored once in the backup folder: their name there, sha256, size.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StoredBytes {
+    pub file: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
 impl BackupEntry {
+    /// A snapshot of `settings` by this version, of unknown origin, not
+    /// yet numbered: callers set what else they know.
+    pub(crate) fn new(id: String, settings: StoredBytes, created: String, reason: String) -> Self {
+        BackupEntry {
+            id,
+            file: settings.file,
+            created,
+            sha256: settings.sha256,
+            size: settings.size,
+            label: None,
+            reason,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            host: None,
+            settings_path: None,
+            side_files: Vec::new(),
+            after_sha256: None,
+            before_restore: false,
+            seq: None,
+            adopted_from: None,
+        }
+    }
+
     /// Where it was taken is recorded (or it is a schema-1 entry, which by
     /// its name belongs to the folder's own settings file). An entry with
     /// neither (recovered by repair, written by hand) is of unknown origin:

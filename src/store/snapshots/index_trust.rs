@@ -5,18 +5,42 @@ use super::backup_index::{BackupEntry, Index, Role};
 use super::blob_naming::is_blob_name;
 use crate::store::side_targets::path_problem;
 use std::collections::HashMap;
+use std::io::Read;
+
+/// Why `index.json` was not read: the reading failed, or what was read
+/// is damaged (the why, for people).
+pub(super) enum IndexFault {
+    Unread(serde_json::Error),
+    Damaged(String),
+}
 
 /// Parse and check `index.json`: every entry must name only plain stored
 /// files of the store's own scheme (fuzzed: tests/fuzz, target `index`).
-pub fn parse_index(bytes: &[u8]) -> std::result::Result<Index, String> {
-    let mut index: Index = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-    check_index(&mut index)?;
+pub fn parse_index(bytes: &[u8]) -> Result<Index, String> {
+    read_checked(bytes).map_err(|fault| match fault {
+        IndexFault::Unread(e) => e.to_string(),
+        IndexFault::Damaged(why) => why,
+    })
+}
+
+/// The one validation path: parse as it is read (10,000 snapshots are
+/// megabytes of JSON that need not sit in memory beside the entries made
+/// of them), then check every entry and put them in order.
+pub(super) fn read_checked(reader: impl Read) -> Result<Index, IndexFault> {
+    let mut index: Index = serde_json::from_reader(reader).map_err(|e| {
+        if e.is_io() {
+            IndexFault::Unread(e)
+        } else {
+            IndexFault::Damaged(e.to_string())
+        }
+    })?;
+    check_index(&mut index).map_err(IndexFault::Damaged)?;
     Ok(index)
 }
 
 /// Check every entry and that ids and numbers are unique, then put the
 /// entries in the order they were taken.
-pub(super) fn check_index(index: &mut Index) -> std::result::Result<(), String> {
+fn check_index(index: &mut Index) -> Result<(), String> {
     let mut ids = HashMap::new();
     let mut seqs = HashMap::new();
     for (n, entry) in index.backups.iter().enumerate() {
@@ -43,7 +67,7 @@ pub(super) fn check_index(index: &mut Index) -> std::result::Result<(), String> 
 }
 
 /// Why an index entry cannot be trusted, if it cannot.
-pub(crate) fn check_entry(e: &BackupEntry) -> std::result::Result<(), String> {
+pub(crate) fn check_entry(e: &BackupEntry) -> Result<(), String> {
     // Every text is shown to people and some name files: none may hold a
     // control character (a terminal escape, a line break, a NUL).
     let texts = [

@@ -21,6 +21,7 @@ mod store_prune;
 mod store_queries;
 mod store_writes;
 
+pub(crate) use backup_index::StoredBytes;
 pub use backup_index::{BackupEntry, INDEX_FILE, Index, Role, StoredFile};
 pub(crate) use blob_naming::{blob_name, is_blob_name, settings_blob_sha};
 pub use index_trust::parse_index;
@@ -32,13 +33,13 @@ pub(crate) use snapshot_time::unused_id;
 pub use store_handle::{BackupStore, StoreLock};
 pub use store_prune::beyond;
 pub use store_queries::{WayBack, latest_of, way_back};
-pub use store_writes::{Meta, State};
+pub use store_writes::{Meta, State, StateFile};
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::fs;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     fn store(dir: &Path, settings: &str) -> BackupStore {
         BackupStore::new(
@@ -50,7 +51,7 @@ mod tests {
         )
     }
 
-    fn take(s: &BackupStore, bytes: &[u8], files: Vec<(Role, PathBuf, Vec<u8>)>) -> BackupEntry {
+    fn take(s: &BackupStore, bytes: &[u8], files: Vec<StateFile>) -> BackupEntry {
         let (lock, _) = s.lock().unwrap();
         let state = State {
             settings: bytes.to_vec(),
@@ -72,11 +73,11 @@ mod tests {
         let a = take(
             &s,
             b"one",
-            vec![(
-                Role::Certificate,
-                "/srv/MfaCerts/cert_key.p12".into(),
-                b"cert".to_vec(),
-            )],
+            vec![StateFile {
+                role: Role::Certificate,
+                path: "/srv/MfaCerts/cert_key.p12".into(),
+                bytes: b"cert".to_vec(),
+            }],
         );
         let b = take(&s, b"two", vec![]);
         let c = take(&s, b"one", vec![]);
@@ -118,22 +119,18 @@ mod tests {
     #[test]
     fn index_entries_are_checked() {
         let good = "a".repeat(64);
-        let entry = |file: &str, sha: &str| BackupEntry {
-            id: "20261123T140501Z".into(),
-            file: file.into(),
-            created: String::new(),
-            sha256: sha.into(),
-            size: 0,
-            label: None,
-            reason: String::new(),
-            tool_version: String::new(),
-            host: None,
-            settings_path: None,
-            side_files: vec![],
-            after_sha256: None,
-            before_restore: false,
-            seq: None,
-            adopted_from: None,
+        let entry = |file: &str, sha: &str| {
+            let stored = StoredBytes {
+                file: file.into(),
+                sha256: sha.into(),
+                size: 0,
+            };
+            BackupEntry::new(
+                "20261123T140501Z".into(),
+                stored,
+                String::new(),
+                String::new(),
+            )
         };
         assert!(check_entry(&entry(&format!("MfaSettings.{good}.xml"), &good)).is_ok());
         assert!(check_entry(&entry("MfaSettings.20261123T140501Z.xml", &good)).is_ok());

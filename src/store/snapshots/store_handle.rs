@@ -2,7 +2,7 @@
 //! index read once and saved, and stored bytes read and verified.
 
 use super::backup_index::{BackupEntry, INDEX_FILE, Index, SCHEMA_VERSION, StoredFile};
-use super::index_trust::check_index;
+use super::index_trust::{IndexFault, read_checked};
 use super::snapshot_source::Source;
 use crate::error::{Failure, refused};
 use crate::formats::bounded;
@@ -146,18 +146,10 @@ impl BackupStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
             Err(e) => return Err(refused(format!("cannot read {}: {e}", path.display()))),
         };
-        // Parsed as it is read: 10,000 snapshots are megabytes of JSON that
-        // need not sit in memory beside the entries made of them.
-        let index: Index = serde_json::from_reader(reader).map_err(|e| {
-            if e.is_io() {
-                refused(format!("cannot read {}: {e}", path.display()))
-            } else {
-                damaged(&path, &e.to_string())
-            }
-        })?;
-        let mut index = index;
-        check_index(&mut index).map_err(|why| damaged(&path, &why))?;
-        Ok(index)
+        read_checked(reader).map_err(|fault| match fault {
+            IndexFault::Unread(e) => refused(format!("cannot read {}: {e}", path.display())),
+            IndexFault::Damaged(why) => damaged(&path, &why),
+        })
     }
 
     pub(crate) fn save(&self, mut index: Index) -> Result<()> {

@@ -1,7 +1,7 @@
 //! Mutations of the store: a snapshot put (its bytes stored once each),
 //! a failed change's snapshot discarded, unreferenced stored files collected.
 
-use super::backup_index::{BackupEntry, Role, StoredFile};
+use super::backup_index::{BackupEntry, Role, StoredBytes, StoredFile};
 use super::blob_naming::{blob_name, is_blob_name};
 use super::index_trust::is_sha256;
 use super::snapshot_source::{absolute_display, base_name};
@@ -19,7 +19,16 @@ use time::format_description::well_known::Rfc3339;
 /// The state to snapshot: the settings bytes and the files besides them.
 pub struct State {
     pub settings: Vec<u8>,
-    pub files: Vec<(Role, PathBuf, Vec<u8>)>,
+    pub files: Vec<StateFile>,
+}
+
+/// A file besides the settings, as the state to snapshot holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateFile {
+    pub role: Role,
+    /// Where it is (and is restored to).
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
 }
 
 /// What a snapshot records besides the bytes.
@@ -41,17 +50,17 @@ impl BackupStore {
         let mut index = self.load_owned()?;
         index.number();
         let settings_name = base_name(&self.source.settings_path).to_string();
-        let (file, sha256, size) = self.put(&settings_name, &state.settings)?;
+        let settings = self.put(&settings_name, &state.settings)?;
         let mut side_files = Vec::new();
-        for (role, path, bytes) in &state.files {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let (file, sha256, size) = self.put(&name, bytes)?;
+        for f in &state.files {
+            let name = f.path.file_name().unwrap_or_default().to_string_lossy();
+            let stored = self.put(&name, &f.bytes)?;
             side_files.push(StoredFile {
-                role: *role,
-                path: absolute_display(path),
-                file,
-                sha256,
-                size,
+                role: f.role,
+                path: absolute_display(&f.path),
+                file: stored.file,
+                sha256: stored.sha256,
+                size: stored.size,
             });
         }
         let now = OffsetDateTime::now_utc()
@@ -61,22 +70,16 @@ impl BackupStore {
         let taken: HashSet<&str> = index.backups.iter().map(|b| b.id.as_str()).collect();
         let id = unused_id(&stamp, |id| taken.contains(id));
         let seq = Some(index.next_seq());
+        let created = now.format(&Rfc3339).unwrap_or_default();
         let entry = BackupEntry {
-            id,
-            file,
             seq,
-            adopted_from: None,
-            created: now.format(&Rfc3339).unwrap_or_default(),
-            sha256,
-            size,
             label: meta.label.map(str::to_string),
-            reason: meta.reason.to_string(),
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
             host: Some(self.source.host.clone()),
             settings_path: Some(self.source.settings_path.clone()),
             side_files,
             after_sha256: meta.after_sha256,
             before_restore: meta.before_restore,
+            ..BackupEntry::new(id, settings, created, meta.reason.to_string())
         };
         index.backups.push(entry.clone());
         self.save(index)?;
@@ -89,9 +92,9 @@ impl BackupStore {
         let mut out: Vec<String> = Vec::new();
         let settings_name = base_name(&self.source.settings_path).to_string();
         let files = std::iter::once((settings_name, state.settings.as_slice())).chain(
-            state.files.iter().map(|(_, path, bytes)| {
-                let name = path.file_name().unwrap_or_default().to_string_lossy();
-                (name.into_owned(), bytes.as_slice())
+            state.files.iter().map(|f| {
+                let name = f.path.file_name().unwrap_or_default().to_string_lossy();
+                (name.into_owned(), f.bytes.as_slice())
             }),
         );
         for (name, bytes) in files {
@@ -174,13 +177,17 @@ impl BackupStore {
     }
 
     /// Store `bytes` once under their content-addressed name.
-    fn put(&self, original_name: &str, bytes: &[u8]) -> Result<(String, String, u64)> {
+    fn put(&self, original_name: &str, bytes: &[u8]) -> Result<StoredBytes> {
         let sha = sha256_hex(bytes);
         let file = blob_name(original_name, &sha);
         // Already there and intact: nothing to write. A damaged copy is rewritten.
         if !self.verifies(&file, &sha) {
             write_atomic(&self.dir.join(&file), bytes, true)?;
         }
-        Ok((file, sha, bytes.len() as u64))
+        Ok(StoredBytes {
+            file,
+            sha256: sha,
+            size: bytes.len() as u64,
+        })
     }
 }
