@@ -32,7 +32,8 @@ use std::path::{Path, PathBuf};
 pub struct Outcome {
     /// The snapshot of the state before, and its file in the store.
     pub snapshot: Option<(BackupEntry, PathBuf)>,
-    pub files_written: Vec<String>,
+    /// Files written, the settings file once (shown as `Path::display`).
+    pub files_written: Vec<PathBuf>,
     /// Files the new settings no longer name, moved into the snapshot.
     pub retired: Vec<PathBuf>,
     /// What the user should know that is not the change itself.
@@ -439,7 +440,7 @@ fn run(
                         step.target.display()
                     )));
                 }
-                out.files_written.push(step.target.display().to_string());
+                out.files_written.push(step.target.clone());
             }
             Op::WriteSettings { replaces, .. } => {
                 write_file(
@@ -450,8 +451,8 @@ fn run(
                     Some(replaces.as_deref()),
                 )?;
                 *writes_done += 1;
-                if !out.files_written.contains(&site.settings_display()) {
-                    out.files_written.push(site.settings_display());
+                if !out.files_written.contains(&site.settings) {
+                    out.files_written.push(site.settings.clone());
                 }
             }
             Op::Retire { sha256, .. } => {
