@@ -73,7 +73,7 @@ pub(crate) fn same_path(a: &str, b: &str) -> bool {
 
 /// This machine's name, as recorded with each snapshot.
 /// `MIMMFA_TEST_HOST_NAME` stands in for it in tests (a renamed server).
-pub fn host_name() -> String {
+pub(super) fn host_name() -> String {
     let from_env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     if let Some(name) = from_env("MIMMFA_TEST_HOST_NAME") {
         return name;
