@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex};
 fn holds_state(b: &BackupEntry, state: &State) -> bool {
     b.sha256 == sha256_hex(&state.settings)
         && b.side_files.len() == state.files.len()
-        && state.files.iter().all(|(_, path, bytes)| {
-            let (path, sha) = (absolute_display(path), sha256_hex(bytes));
+        && state.files.iter().all(|s| {
+            let (path, sha) = (absolute_display(&s.path), sha256_hex(&s.bytes));
             b.side_files
                 .iter()
                 .any(|f| f.path == path && f.sha256 == sha)

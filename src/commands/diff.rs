@@ -40,7 +40,7 @@ fn version(site: &Site, store: &BackupStore, spec: &str, report: &mut Report) ->
             files: state
                 .files
                 .into_iter()
-                .map(|(r, p, b)| (r, absolute_display(&p), b))
+                .map(|f| (f.role, absolute_display(&f.path), f.bytes))
                 .collect(),
         });
     }

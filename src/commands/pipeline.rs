@@ -350,7 +350,11 @@ pub(crate) fn commit(
             ));
         }
     }
-    report.files_written = out.files_written;
+    report.files_written = out
+        .files_written
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     if let Some(entry) = &entry {
         for p in &out.retired {
             report.warn(format!(

@@ -21,7 +21,7 @@ use crate::store::safe_write::{
     Changed, Expect, SettingsLock, acquire_lock, create_service_dir, remove_stale_temps,
     write_atomic_if,
 };
-use crate::store::snapshots::{BackupEntry, BackupStore, Meta, Role, State, StoreLock};
+use crate::store::snapshots::{BackupEntry, BackupStore, Meta, Role, State, StateFile, StoreLock};
 use anyhow::Result;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -32,7 +32,8 @@ use std::path::{Path, PathBuf};
 pub struct Outcome {
     /// The snapshot of the state before, and its file in the store.
     pub snapshot: Option<(BackupEntry, PathBuf)>,
-    pub files_written: Vec<String>,
+    /// Files written, the settings file once (shown as `Path::display`).
+    pub files_written: Vec<PathBuf>,
     /// Files the new settings no longer name, moved into the snapshot.
     pub retired: Vec<PathBuf>,
     /// What the user should know that is not the change itself.
@@ -265,7 +266,7 @@ pub fn capture(
     also: &[(Role, PathBuf)],
     warnings: &mut Vec<String>,
 ) -> State {
-    let mut files: Vec<(Role, PathBuf, Vec<u8>)> = Vec::new();
+    let mut files: Vec<StateFile> = Vec::new();
     // The SSPR SMS gate is loaded by its name in the Service folder.
     let sms = site
         .service_dir
@@ -276,7 +277,7 @@ pub fn capture(
         .chain(also.iter().cloned())
         .chain(sms)
     {
-        if files.iter().any(|(_, p, _)| same_file(p, &path)) {
+        if files.iter().any(|f| same_file(&f.path, &path)) {
             continue;
         }
         // A setting that names the settings file, the store or Microsoft's
@@ -289,7 +290,7 @@ pub fn capture(
             continue;
         }
         match read_side(&path, role) {
-            Ok(Some(bytes)) => files.push((role, path, bytes)),
+            Ok(Some(bytes)) => files.push(StateFile { role, path, bytes }),
             Ok(None) => {}
             Err(e) => warnings.push(format!("not in the snapshot: {e:#}")),
         }
@@ -439,7 +440,7 @@ fn run(
                         step.target.display()
                     )));
                 }
-                out.files_written.push(step.target.display().to_string());
+                out.files_written.push(step.target.clone());
             }
             Op::WriteSettings { replaces, .. } => {
                 write_file(
@@ -450,8 +451,8 @@ fn run(
                     Some(replaces.as_deref()),
                 )?;
                 *writes_done += 1;
-                if !out.files_written.contains(&site.settings_display()) {
-                    out.files_written.push(site.settings_display());
+                if !out.files_written.contains(&site.settings) {
+                    out.files_written.push(site.settings.clone());
                 }
             }
             Op::Retire { sha256, .. } => {

@@ -266,7 +266,7 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
     // keep: a snapshot of nothing would restore an empty file.
     if site.settings.exists() || !state.files.is_empty() {
         let mut holds = vec![site.settings_display()];
-        holds.extend(state.files.iter().map(|(_, p, _)| show(p)));
+        holds.extend(state.files.iter().map(|f| show(&f.path)));
         plan.steps.push(Step {
             op: Op::Snapshot {
                 into: show(site.backups().dir()),

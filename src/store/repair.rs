@@ -18,9 +18,9 @@ use crate::formats::settings_xml::{CERT_PASSWORD, SettingsDoc};
 use crate::store::safe_write::{create_private_dir, write_atomic};
 use crate::store::side_targets::path_problem;
 use crate::store::snapshots::{
-    BackupEntry, BackupStore, INDEX_FILE, Index, Role, StoreLock, StoredFile, absolute_display,
-    blob_name, check_entry, compact_utc, is_blob_name, is_id, is_sha256, parse_index,
-    settings_blob_sha, unused_id,
+    BackupEntry, BackupStore, INDEX_FILE, Index, Role, StoreLock, StoredBytes, StoredFile,
+    absolute_display, blob_name, check_entry, compact_utc, is_blob_name, is_id, is_sha256,
+    parse_index, settings_blob_sha, unused_id,
 };
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -161,23 +161,17 @@ pub fn plan(store: &BackupStore, pointers: Pointers<'_>, here: &str) -> Result<R
             }
             let id = unused_id(&compact_utc(created), |id| r.ids.contains(id));
             r.ids.insert(id.clone());
-            let mut e = BackupEntry {
-                id: id.clone(),
+            let stored = StoredBytes {
                 size: fs::metadata(dir.join(&file)).map(|m| m.len()).unwrap_or(0),
                 file,
-                created: created.format(&Rfc3339).unwrap_or_default(),
                 sha256: sha,
-                label: None,
-                reason: "recovered by backup repair (origin unknown)".into(),
-                tool_version: env!("CARGO_PKG_VERSION").to_string(),
-                host: None,
-                settings_path: None,
-                side_files: Vec::new(),
-                after_sha256: None,
-                before_restore: false,
-                seq: None,
-                adopted_from: None,
             };
+            let mut e = BackupEntry::new(
+                id.clone(),
+                stored,
+                created.format(&Rfc3339).unwrap_or_default(),
+                "recovered by backup repair (origin unknown)".into(),
+            );
             e.side_files = r.derive_side_files(&e);
             r.plan.recovered.push(id);
             recovered.push(e);
@@ -312,24 +306,25 @@ impl Salvage<'_> {
             .get("seq")
             .and_then(Value::as_u64)
             .filter(|s| self.seqs.insert(*s));
-        let mut e = BackupEntry {
-            id: id.clone(),
+        let stored = StoredBytes {
             size: fs::metadata(self.store.dir().join(&file))
                 .map(|m| m.len())
                 .unwrap_or(0),
             file,
-            created: text("created").unwrap_or_default(),
             sha256: sha,
+        };
+        let created = text("created").unwrap_or_default();
+        let reason = text("reason").unwrap_or_else(|| "(reason lost)".into());
+        let mut e = BackupEntry {
             label: text("label"),
-            reason: text("reason").unwrap_or_else(|| "(reason lost)".into()),
             tool_version: text("tool_version").unwrap_or_default(),
             host: text("host"),
             settings_path: text("settings_path"),
-            side_files: Vec::new(),
             after_sha256: text("after_sha256").filter(|s| is_sha256(s)),
             before_restore: v.get("before_restore").and_then(Value::as_bool) == Some(true),
             seq,
             adopted_from: text("adopted_from"),
+            ..BackupEntry::new(id.clone(), stored, created, reason)
         };
         for (key, kept) in [
             ("label", e.label.is_some()),
