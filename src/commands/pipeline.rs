@@ -4,14 +4,14 @@
 
 use crate::checks::finding::Severity;
 use crate::checks::side_summary::{FileChange, FileSide, SideCopy, changes};
-use crate::checks::verdict::judge;
+use crate::checks::verdict::{Verdict, judge};
 use crate::error::exit;
 use crate::formats::bounded::{DLL_CAP, read_file};
 use crate::formats::masked_diff::masked_diff;
 use crate::formats::utf16::is_utf16;
 use crate::output::{Body, Report, Ui, printable};
 use crate::site::Site;
-use crate::store::change::{self, Locks};
+use crate::store::change::{self, Locks, Outcome};
 use crate::store::plan::{self, Op, Plan, Request, Step};
 use crate::store::snapshots::{BackupEntry, Role};
 
@@ -252,7 +252,34 @@ pub(crate) fn commit(
     }
     let verdict = judge(site, &plan);
     result.errors = verdict.errors;
-    // A person sees what the change brings, and every error it leaves.
+    show_change(site, ui, report, &plan, &verdict, dry_run);
+    if !accepts_new_errors(report, &plan, &verdict) {
+        result.refused = true;
+        return Ok(result);
+    }
+    if dry_run {
+        say_dry_run(ui, report, &plan, &verdict);
+        return Ok(result);
+    }
+    let out = change::execute(site, &plan)?;
+    result.snapshot = say_executed(ui, report, &plan, out);
+    if verdict.errors > 0 {
+        report.exit = exit::FINDINGS;
+    }
+    Ok(result)
+}
+
+/// What a person sees of a change: the findings it brings and every error
+/// it leaves, the masked settings diff and the side files (a dry run, or
+/// `-v`); the document gets every finding and the diff.
+fn show_change(
+    site: &Site,
+    ui: &Ui,
+    report: &mut Report,
+    plan: &Plan,
+    verdict: &Verdict,
+    dry_run: bool,
+) {
     let shown: Vec<_> = verdict
         .findings
         .iter()
@@ -264,10 +291,7 @@ pub(crate) fn commit(
     if plan.before != plan.after {
         let name = &site.settings_display();
         let diff = masked_diff(&plan.before, &plan.after, name, &format!("{name} (new)"));
-        if dry_run {
-            // What a dry run is asked for.
-            report.show_diff(&diff.unified);
-        } else if ui.verbose {
+        if dry_run || ui.verbose {
             report.show_diff(&diff.unified);
         }
         report.diff = Some(diff);
@@ -276,49 +300,62 @@ pub(crate) fn commit(
         let side = FileChanges {
             from: "now",
             to: if dry_run { "planned" } else { "written" },
-            files: planned_side_changes(&plan),
+            files: planned_side_changes(plan),
         };
         report.show(ui, &side);
     }
-    if !verdict.new_errors.is_empty() {
-        let mut codes: Vec<&str> = verdict.new_errors.iter().map(|f| f.code).collect();
-        codes.dedup();
-        let codes = codes.join(", ");
-        if !plan.force {
-            report.refuse(format!(
-                "the change would leave {} new error(s) ({codes}, see above) that the folder does not have now; \
-                 nothing was changed. Fix what they say, or pass --force to make the change anyway",
-                verdict.new_errors.len()
-            ));
-            result.refused = true;
-            return Ok(result);
-        }
-        report.warn(format!("--force: accepted the new error(s) {codes}"));
+}
+
+/// New errors refuse the plan (exit 3, nothing changed) unless `--force`,
+/// which names what it accepted. True when the change may go ahead.
+fn accepts_new_errors(report: &mut Report, plan: &Plan, verdict: &Verdict) -> bool {
+    if verdict.new_errors.is_empty() {
+        return true;
     }
+    let mut codes: Vec<&str> = verdict.new_errors.iter().map(|f| f.code).collect();
+    codes.dedup();
+    let codes = codes.join(", ");
+    if !plan.force {
+        report.refuse(format!(
+            "the change would leave {} new error(s) ({codes}, see above) that the folder does not have now; \
+             nothing was changed. Fix what they say, or pass --force to make the change anyway",
+            verdict.new_errors.len()
+        ));
+        return false;
+    }
+    report.warn(format!("--force: accepted the new error(s) {codes}"));
+    true
+}
+
+/// A dry run's document: the plan, what it would write, and whether the
+/// state it would leave could be restarted on.
+fn say_dry_run(ui: &Ui, report: &mut Report, plan: &Plan, verdict: &Verdict) {
     let would_write = plan.writes();
-    if dry_run {
-        report.body(
-            ui,
-            &Pipeline {
-                plan: &plan.steps,
-                would_write: Some(&would_write),
-                snapshot: None,
-                show_plan: true,
-            },
+    report.body(
+        ui,
+        &Pipeline {
+            plan: &plan.steps,
+            would_write: Some(&would_write),
+            snapshot: None,
+            show_plan: true,
+        },
+    );
+    report.warnings.extend(plan.notes.iter().cloned());
+    report.msg = "dry run: nothing was written".into();
+    if verdict.errors > 0 {
+        report.exit = exit::FINDINGS;
+        report.msg = format!(
+            "dry run: nothing was written; the state it would leave has {} error(s) (see above), \
+             so the MIM Service could not be restarted on it",
+            verdict.errors
         );
-        report.warnings.extend(plan.notes.iter().cloned());
-        report.msg = "dry run: nothing was written".into();
-        if verdict.errors > 0 {
-            report.exit = exit::FINDINGS;
-            report.msg = format!(
-                "dry run: nothing was written; the state it would leave has {} error(s) (see above), \
-                 so the MIM Service could not be restarted on it",
-                verdict.errors
-            );
-        }
-        return Ok(result);
     }
-    let out = change::execute(site, &plan)?;
+}
+
+/// An executed plan's document: the plan (shown with `-v`), the snapshot
+/// taken, the files written, and where each replaced or retired file is
+/// kept. Returns the snapshot.
+fn say_executed(ui: &Ui, report: &mut Report, plan: &Plan, out: Outcome) -> Option<BackupEntry> {
     report.warnings.extend(out.warnings);
     let snapshot_id = out.snapshot.as_ref().map(|(e, _)| e.id.clone());
     report.body(
@@ -365,11 +402,7 @@ pub(crate) fn commit(
             ));
         }
     }
-    if verdict.errors > 0 {
-        report.exit = exit::FINDINGS;
-    }
-    result.snapshot = entry;
-    Ok(result)
+    entry
 }
 
 /// How to undo a change whose state before is `snapshot`.
