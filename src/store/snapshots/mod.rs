@@ -150,6 +150,62 @@ mod tests {
     }
 
     #[test]
+    fn schemas_1_2_and_3_read_through_one_path() {
+        let sha = "a".repeat(64);
+        let one = |schema: u32, more: &str| {
+            format!(
+                r#"{{"id":"20261123T140501Z","file":"MfaSettings.{}.xml","created":"2026-11-23T14:05:01Z","sha256":"{sha}","size":3,"label":null,"reason":"manual","tool_version":"0.1.0"{more}}}"#,
+                if schema == 1 {
+                    "20261123T140501Z"
+                } else {
+                    &sha
+                }
+            )
+        };
+        let index = |schema: u32, entries: &[String]| {
+            format!(
+                r#"{{"schema_version":{schema},{}"backups":[{}]}}"#,
+                if schema == 3 { r#""last_seq":1,"# } else { "" },
+                entries.join(",")
+            )
+        };
+        let v2_fields = r#","host":"srv1","settings_path":"/srv/MfaSettings.xml","side_files":[],"after_sha256":null,"before_restore":false"#;
+        let v3 = one(3, &format!(r#"{v2_fields},"seq":1"#));
+        let cases = [
+            (index(1, &[one(1, "")]), true),
+            (index(2, &[one(2, v2_fields)]), true),
+            (index(3, std::slice::from_ref(&v3)), true),
+            (index(3, &[v3.clone(), v3]), false),
+        ];
+        for (json, good) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let s = store(dir.path(), "/srv/MfaSettings.xml");
+            fs::create_dir_all(s.dir()).unwrap();
+            fs::write(s.dir().join(INDEX_FILE), &json).unwrap();
+            let parsed = parse_index(json.as_bytes());
+            let loaded = s.load();
+            assert_eq!(parsed.is_ok(), good, "{json}");
+            assert_eq!(loaded.is_ok(), good, "{json}");
+            if let (Err(why), Err(e)) = (parsed, loaded) {
+                assert!(why.contains("ids must be unique"), "{why}");
+                assert!(e.to_string().contains(&why), "{e} / {why}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_index_read_and_saved_again_is_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(dir.path(), "/srv/MfaSettings.xml");
+        take(&s, b"one", vec![]);
+        take(&s, b"two", vec![]);
+        let before = fs::read(s.dir().join(INDEX_FILE)).unwrap();
+        let again = store(dir.path(), "/srv/MfaSettings.xml");
+        again.save(again.load_owned().unwrap()).unwrap();
+        assert_eq!(fs::read(s.dir().join(INDEX_FILE)).unwrap(), before);
+    }
+
+    #[test]
     fn tampered_bytes_are_refused_and_rewritten_on_the_next_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         let s = store(dir.path(), "/srv/MfaSettings.xml");
