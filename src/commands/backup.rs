@@ -9,11 +9,13 @@ use crate::output::{
 use crate::store::change;
 use crate::store::repair::{self, Loss};
 use crate::store::snapshots::{
-    BackupEntry, BackupStore, INDEX_FILE, Index, Meta, State, absolute_display, beyond, latest_of,
+    BackupEntry, BackupStore, INDEX_FILE, Index, Meta, PrunePlan, State, absolute_display,
+    latest_of,
 };
 use anyhow::Result;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Does snapshot `b` hold exactly `state` (settings and every side file)?
@@ -258,53 +260,97 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
     Ok(report)
 }
 
-/// `backup prune`: the snapshots it deletes (or would), named in JSON; a
-/// person gets the count in the message.
+/// `backup prune`: the snapshots it deletes (or would), named in JSON, and
+/// a dry run's stored files; a person gets the plan (a dry run, `-v`) and
+/// the count in the message.
 #[derive(Serialize)]
 struct Pruned<'a> {
-    deleted: &'a [&'a str],
+    deleted: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    would_delete: Option<Vec<String>>,
+    #[serde(skip)]
+    plan: &'a PrunePlan,
+    #[serde(skip)]
+    store_dir: &'a Path,
+    #[serde(skip)]
+    show_plan: bool,
 }
 
-impl Body for Pruned<'_> {}
+impl Body for Pruned<'_> {
+    /// The plan, step by step: the index first, then each stored file.
+    fn human(&self, _: &Ui) -> String {
+        if !self.show_plan || self.plan.removed.is_empty() {
+            return String::new();
+        }
+        let mut out = format!(
+            "plan:\n  1. write {} without backup(s) {}\n     why: older than the newest kept; the way back (`restore latest`) is never pruned\n",
+            printable(&self.store_dir.join(INDEX_FILE).display().to_string()),
+            self.deleted.join(", ")
+        );
+        for (n, (file, sha)) in self.plan.files.iter().enumerate() {
+            let by: Vec<&str> = self
+                .plan
+                .removed
+                .iter()
+                .filter(|b| &b.file == file || b.side_files.iter().any(|f| &f.file == file))
+                .map(|b| b.id.as_str())
+                .collect();
+            out.push_str(&format!(
+                "  {}. delete {}\n     why: stored for {} only; no snapshot left names it\n     evidence: deleted only while its bytes are sha256:{}\n",
+                n + 2,
+                printable(&self.store_dir.join(file).display().to_string()),
+                by.join(", "),
+                &sha[..sha.len().min(16)]
+            ));
+        }
+        out
+    }
+}
 
 pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = ctx.report();
     report.settings_file = Some(site.settings_display());
-    let _lock = super::begin(&site, dry_run, &mut report)?;
+    let _locks = super::begin(&site, dry_run, &mut report)?;
     let store = site.backups();
-    let own = store.list()?;
-    let total = own.len();
-    let doomed: Vec<BackupEntry> = beyond(&own.iter().collect::<Vec<_>>(), keep)
-        .into_iter()
-        .cloned()
-        .collect();
-    report.changed = !doomed.is_empty();
-    let ids: Vec<&str> = doomed.iter().map(|b| b.id.as_str()).collect();
-    report.body(&ctx.ui, &Pruned { deleted: &ids });
-    if dry_run {
+    let total = store.list()?.len();
+    // A real run plans under the store's lock and executes exactly that.
+    let lock = if dry_run { None } else { Some(store.lock()?.0) };
+    let plan = store.plan_prune(keep)?;
+    report.changed = !plan.removed.is_empty();
+    let pruned = Pruned {
+        deleted: plan.removed.iter().map(|b| b.id.as_str()).collect(),
+        would_delete: dry_run.then(|| {
+            plan.files
+                .iter()
+                .map(|(f, _)| store.dir().join(f).display().to_string())
+                .collect()
+        }),
+        plan: &plan,
+        store_dir: store.dir(),
+        show_plan: dry_run || ctx.ui.verbose,
+    };
+    report.body(&ctx.ui, &pruned);
+    let removed = plan.removed.len();
+    let Some(lock) = lock else {
         report.msg = format!(
-            "dry run: would delete {} of {total} backup(s), keeping the newest {}",
-            doomed.len(),
-            total - doomed.len()
+            "dry run: would delete {removed} of {total} backup(s), keeping the newest {}",
+            total - removed
         );
         return Ok(report);
-    }
-    if doomed.is_empty() {
+    };
+    if removed == 0 {
         report.msg = format!("nothing to delete: {total} backup(s), keeping up to {keep}");
         return Ok(report);
     }
-    let (lock, _) = store.lock()?;
-    let (removed, skipped) = store.prune(&lock, keep)?;
-    for file in skipped {
+    for file in store.prune(&lock, &plan)? {
         report.warn(format!(
             "left {file} in place: it is not a stored file whose bytes match its record"
         ));
     }
     report.msg = format!(
-        "deleted {} of {total} backup(s), kept the newest {}",
-        removed.len(),
-        total - removed.len()
+        "deleted {removed} of {total} backup(s), kept the newest {}",
+        total - removed
     );
     Ok(report)
 }

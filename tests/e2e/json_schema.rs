@@ -68,6 +68,10 @@ fn real_outputs_match_their_schemas() {
     assert_shape("change", &j(&["restore", "latest"]));
     assert_shape("backup_list", &j(&["backup", "list", "--all"]));
     assert_shape("change", &j(&["sdk", "apply", z]));
+    assert_shape(
+        "change",
+        &j(&["backup", "prune", "--keep", "1", "--dry-run"]),
+    );
     assert_shape("change", &j(&["backup", "prune", "--keep", "1"]));
     assert_shape(
         "change",

@@ -529,3 +529,68 @@ fn a_dry_run_shows_side_files_as_diff_does() {
         diff.stdout
     );
 }
+
+/// `backup prune --dry-run` shows its whole plan (the index, then every
+/// stored file it deletes), and the real run deletes exactly those files.
+#[test]
+fn a_prune_dry_run_names_every_file_the_prune_deletes() {
+    let site = Site::example();
+    for n in 0..3 {
+        assert_eq!(site.json(&["backup", "--label", &format!("b{n}")]).0, 0);
+        site.write(
+            "MfaSettings.xml",
+            &[EXAMPLE_SETTINGS, format!("<!-- {n} -->").as_bytes()].concat(),
+        );
+    }
+    let store = site.path("MfaBackups");
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(&store)
+            .unwrap()
+            .map(|e| e.unwrap().path().display().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = site.snapshot();
+    let (code, dry) = site.json(&["backup", "prune", "--keep", "1", "--dry-run"]);
+    assert_eq!(code, 0, "{dry}");
+    assert_eq!(site.snapshot(), before, "a dry run deletes nothing");
+    let mut planned: Vec<String> = dry["would_delete"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    planned.sort();
+    assert_eq!(
+        planned.len(),
+        2,
+        "two settings versions only they stored: {dry}"
+    );
+    let human = site.run(&["backup", "prune", "--keep", "1", "--dry-run"]);
+    for p in &planned {
+        assert!(
+            human.stdout.contains(&format!("delete {p}")),
+            "{}",
+            human.stdout
+        );
+    }
+    assert!(
+        human.stdout.contains("index.json without backup(s)"),
+        "{}",
+        human.stdout
+    );
+    let listed = listing();
+    let (code, real) = site.json(&["backup", "prune", "--keep", "1"]);
+    assert_eq!(code, 0, "{real}");
+    assert_eq!(real["deleted"], dry["deleted"]);
+    assert!(real.get("would_delete").is_none());
+    let gone: Vec<String> = listed
+        .into_iter()
+        .filter(|p| !listing().contains(p))
+        .collect();
+    assert_eq!(
+        gone, planned,
+        "the real run deletes exactly the plan's files"
+    );
+}

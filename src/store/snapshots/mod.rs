@@ -31,7 +31,7 @@ pub(crate) use snapshot_source::{base_name, same_path};
 pub use snapshot_time::compact_utc;
 pub(crate) use snapshot_time::unused_id;
 pub use store_handle::{BackupStore, StoreLock};
-pub use store_prune::beyond;
+pub use store_prune::{PrunePlan, beyond};
 pub use store_queries::{WayBack, latest_of, way_back};
 pub use store_writes::{Meta, State, StateFile};
 
@@ -92,8 +92,10 @@ mod tests {
         assert_eq!(a.holds(), "settings + cert_key.p12");
         // Prune keeps the newest; a file still used by a kept one stays.
         let (lock, _) = s.lock().unwrap();
-        let (gone, skipped) = s.prune(&lock, 1).unwrap();
-        assert_eq!(gone.len(), 2);
+        let plan = s.plan_prune(1).unwrap();
+        assert_eq!(plan.removed.len(), 2);
+        assert_eq!(plan.files.len(), 2, "b's settings and a's cert: {plan:?}");
+        let skipped = s.prune(&lock, &plan).unwrap();
         assert!(skipped.is_empty());
         assert!(s.path_of(&c).exists(), "c still uses the bytes a had");
         assert!(!s.dir().join(&a.side_files[0].file).exists());

@@ -1,55 +1,98 @@
 //! Prune: all but the newest snapshots deleted, never the way back, and
-//! the stored files no remaining snapshot names.
+//! the stored files no remaining snapshot names. Planned first (what a dry
+//! run shows), then exactly that plan executed under the store's lock.
 
 use super::backup_index::BackupEntry;
 use super::store_handle::{BackupStore, StoreLock};
 use super::store_queries::latest_of;
+use crate::error::Failure;
 use anyhow::Result;
 use std::collections::HashSet;
 use std::fs;
 
+/// What a prune does: the index rewritten without `removed`, then each of
+/// `files` deleted (stored files only those snapshots named).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrunePlan {
+    pub removed: Vec<BackupEntry>,
+    /// Stored files (names inside the store) with the sha256 they must
+    /// still have to be deleted.
+    pub files: Vec<(String, String)>,
+    /// Snapshots left in the index (every source's).
+    pub left: usize,
+}
+
 impl BackupStore {
-    /// files no remaining snapshot (of any source) refers to. Returns the
-    /// deleted snapshots and the files that could not be deleted safely.
-    pub fn prune(&self, _lock: &StoreLock, keep: usize) -> Result<(Vec<BackupEntry>, Vec<String>)> {
-        let mut index = self.load_owned()?;
-        let own_ids: HashSet<String> = beyond(&self.own(&index), keep)
+    /// The plan of a prune to the newest `keep` of this source's snapshots.
+    pub fn plan_prune(&self, keep: usize) -> Result<PrunePlan> {
+        let index = self.load()?;
+        let own_ids: HashSet<&str> = beyond(&self.own(&index), keep)
             .into_iter()
-            .map(|b| b.id.clone())
+            .map(|b| b.id.as_str())
             .collect();
-        if own_ids.is_empty() {
-            return Ok((Vec::new(), Vec::new()));
-        }
-        let (removed, kept): (Vec<_>, Vec<_>) = index
+        let (removed, kept): (Vec<&BackupEntry>, Vec<&BackupEntry>) = index
             .backups
-            .drain(..)
-            .partition(|b| own_ids.contains(&b.id));
-        index.backups = kept;
-        // Index first: a crash in between leaves unreferenced files, never
-        // entries pointing at nothing.
+            .iter()
+            .partition(|b| own_ids.contains(b.id.as_str()));
+        let still_used: HashSet<&str> = kept
+            .iter()
+            .flat_map(|b| {
+                std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
+            })
+            .collect();
+        let mut files: Vec<(String, String)> = Vec::new();
+        for b in &removed {
+            let named = std::iter::once((&b.file, &b.sha256))
+                .chain(b.side_files.iter().map(|f| (&f.file, &f.sha256)));
+            for (file, sha) in named {
+                if !still_used.contains(file.as_str()) && !files.iter().any(|(f, _)| f == file) {
+                    files.push((file.clone(), sha.clone()));
+                }
+            }
+        }
+        Ok(PrunePlan {
+            removed: removed.into_iter().cloned().collect(),
+            files,
+            left: kept.len(),
+        })
+    }
+
+    /// Executes `plan`, made under `_lock`: the index first (a crash in
+    /// between leaves unreferenced files, which the next changing run
+    /// removes, never entries pointing at nothing), then the files. A file
+    /// whose bytes no longer match its record is left, and returned.
+    pub fn prune(&self, _lock: &StoreLock, plan: &PrunePlan) -> Result<Vec<String>> {
+        if plan.removed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut index = self.load_owned()?;
+        let doomed: HashSet<&str> = plan.removed.iter().map(|b| b.id.as_str()).collect();
+        let before = index.backups.len();
+        index.backups.retain(|b| !doomed.contains(b.id.as_str()));
+        if before - index.backups.len() != doomed.len() || index.backups.len() != plan.left {
+            return Err(Failure::Refused(
+                "the backup index changed since the prune was planned; nothing was deleted: run it again".into(),
+            )
+            .into());
+        }
         self.save(index)?;
         let index = self.load()?;
         let still_used = index.stored_files();
         let mut skipped = Vec::new();
-        let mut done = HashSet::new();
-        for b in &removed {
-            let files = std::iter::once((&b.file, &b.sha256))
-                .chain(b.side_files.iter().map(|f| (&f.file, &f.sha256)));
-            for (file, sha) in files {
-                if still_used.contains(file.as_str()) || !done.insert(file.clone()) {
-                    continue;
-                }
-                // Only a regular file of ours whose bytes still match.
-                if self.verifies(file, sha) {
-                    if fs::remove_file(self.dir.join(file)).is_err() {
-                        skipped.push(file.clone());
-                    }
-                } else if self.dir.join(file).exists() {
+        for (file, sha) in &plan.files {
+            if still_used.contains(file.as_str()) {
+                continue;
+            }
+            // Only a regular file of ours whose bytes still match.
+            if self.verifies(file, sha) {
+                if fs::remove_file(self.dir.join(file)).is_err() {
                     skipped.push(file.clone());
                 }
+            } else if self.dir.join(file).exists() {
+                skipped.push(file.clone());
             }
         }
-        Ok((removed, skipped))
+        Ok(skipped)
     }
 }
 
