@@ -7,15 +7,18 @@ use super::setting_paths::{PathSetting, resolve_file, warn_outside_service_dir};
 use super::{Audit, ProviderSeen};
 use crate::checks::clr_binding::Binder;
 use crate::checks::finding::Finding;
-use crate::checks::provider_dll::{Kind, SMS_DLL_NAME, check_dll_with};
+use crate::checks::provider_dll::{DllCheck, Kind, SMS_DLL_NAME, check_dll_with};
 use crate::formats::bounded::DLL_CAP;
 use crate::formats::secret::sha256_hex;
 use crate::formats::settings_xml::{CUSTOM_PHONE_PROVIDER, SettingsDoc};
 use crate::site::Site;
+use std::path::Path;
 
-/// Where the folder's provider DLLs bind their references.
-fn binder(site: &Site) -> Binder {
-    Binder::new(&site.service_dir, site.gac.clone())
+/// `provider check` of one DLL, bound where the folder binds its
+/// references (the Service folder, then the GAC).
+fn check_in_folder(site: &Site, path: &Path, bytes: &[u8], kind: Kind) -> DllCheck {
+    let binder = Binder::new(&site.service_dir, site.gac.clone());
+    check_dll_with(bytes, &path.display().to_string(), kind, Some(&binder))
 }
 
 /// The DLL CustomPhoneProvider names: there, in the Service folder, and
@@ -30,12 +33,7 @@ pub(super) fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
     };
     warn_outside_service_dir(a, el, value, PathSetting::Provider);
     if let Ok(bytes) = a.view.read(&path, DLL_CAP) {
-        let check = check_dll_with(
-            &bytes,
-            &path.display().to_string(),
-            Kind::Phone,
-            Some(&binder(a.site)),
-        );
+        let check = check_in_folder(a.site, &path, &bytes, Kind::Phone);
         let placed: Vec<Finding> = check
             .findings
             .iter()
@@ -55,12 +53,7 @@ pub(super) fn provider_checks(a: &mut Audit<'_>, doc: &SettingsDoc) {
 pub(super) fn sms_checks(a: &mut Audit<'_>) {
     let sms = a.site.service_dir.join(SMS_DLL_NAME);
     if let Ok(bytes) = a.view.read(&sms, DLL_CAP) {
-        let check = check_dll_with(
-            &bytes,
-            &sms.display().to_string(),
-            Kind::Sms,
-            Some(&binder(a.site)),
-        );
+        let check = check_in_folder(a.site, &sms, &bytes, Kind::Sms);
         a.findings.extend(check.findings);
     }
 }
