@@ -11,6 +11,7 @@ use crate::store::snapshots::{
     BackupEntry, BackupStore, INDEX_FILE, Index, WayBack, latest_of, way_back,
 };
 use std::collections::HashSet;
+use std::iter;
 use std::sync::Arc;
 
 /// The store's index; an unreadable one is MFA062 and an empty index.
@@ -57,12 +58,12 @@ pub(super) fn stored_files(
     let way_back_files: HashSet<&str> = restores
         .iter()
         .flat_map(|b| {
-            std::iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
+            iter::once(b.file.as_str()).chain(b.side_files.iter().map(|f| f.file.as_str()))
         })
         .collect();
     let mut seen = HashSet::new();
     for b in checked {
-        let files = std::iter::once((&b.file, &b.sha256))
+        let files = iter::once((&b.file, &b.sha256))
             .chain(b.side_files.iter().map(|f| (&f.file, &f.sha256)));
         for (file, sha) in files {
             if !seen.insert(file.as_str()) {

@@ -6,9 +6,10 @@ use super::Audit;
 use super::near_names::near_known_name;
 use crate::checks::catalogue as check;
 use crate::formats::settings_xml::{DocError, Fault, KNOWN_SETTINGS, SettingsDoc, name_matches};
+use std::io;
 
 /// MFA001: the file could not be read at all.
-pub(super) fn unreadable(a: &mut Audit<'_>, e: &std::io::Error) {
+pub(super) fn unreadable(a: &mut Audit<'_>, e: &io::Error) {
     a.push(
         check::MFA001.finding(format!("cannot read {}: {e}", a.file))
             .file(&a.file)
