@@ -8,7 +8,7 @@ use crate::checks::finding::Finding;
 use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, Element};
 use crate::site::CERT_DIR_NAME;
 use crate::site::paths::is_absolute_windows;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A setting whose value is a file path, with its own codes and fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,91 +82,95 @@ fn unquoted(value: &str) -> &str {
     value.trim().trim_matches(['"', '\''])
 }
 
-/// An absolute Windows path naming an existing file (after path mapping).
+/// An absolute Windows path naming an existing file (after path mapping);
+/// otherwise the setting's finding, placed on `el`, and `None`.
 pub(super) fn resolve_file(
     a: &mut Audit<'_>,
     el: &Element,
     value: &str,
     setting: PathSetting,
 ) -> Option<PathBuf> {
-    let code = setting.unusable();
-    let what = setting.name();
     let v = unquoted(value);
-    if !is_absolute_windows(v) {
-        let f = a.on(el, code.finding(format!("{what} \"{value}\" is not an absolute Windows path")).hint("write the full path, e.g. C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service\\..."));
-        a.push(f);
-        return None;
-    }
-    match a.site.mapper.resolve(v) {
-        Some(p) if a.view.is_file(&p) => Some(p),
-        Some(p) => {
-            // The classic non-stock install: the file is in the Service
-            // folder, the path names another folder (the stock one).
-            let name = v.rsplit(['\\', '/']).next().unwrap_or(v);
-            let beside = [
-                a.site.mapper.stock_equivalent(v),
-                Some(a.site.service_dir.join(name)),
-            ]
-            .into_iter()
-            .flatten()
-            .find(|b| a.view.is_file(b) && *b != p);
-            let (more, hint) = if let Some(beside) = beside {
-                (
-                    format!(
-                        "; a file of that name is in the Service folder: {}",
-                        beside.display()
-                    ),
-                    format!(
-                        "the MIM Service opens the path literally: write {} instead ({})",
-                        a.site
-                            .mapper
-                            .to_windows(&beside)
-                            .unwrap_or_else(|| beside.display().to_string()),
-                        setting.rewriter()
-                    ),
-                )
-            } else {
-                (
-                    String::new(),
-                    "copy the file there, or correct the path".to_string(),
-                )
-            };
-            let f = a.on(
-                el,
-                code.finding(format!(
-                    "{what} names {value}, and there is no such file (looked at {}){more}",
-                    p.display()
+    let finding = if !is_absolute_windows(v) {
+        setting.unusable().finding(format!("{} \"{value}\" is not an absolute Windows path", setting.name())).hint("write the full path, e.g. C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\Service\\...")
+    } else {
+        match a.site.mapper.resolve(v) {
+            Some(p) if a.view.is_file(&p) => return Some(p),
+            Some(p) => no_such_file(a, setting, value, &p),
+            None if a.site.mapper.names_other_stock_folder(v) => {
+                under_other_stock_folder(a, setting, value)
+            }
+            None => setting
+                .unusable()
+                .finding(format!(
+                    "{} {value} cannot be found from this machine",
+                    setting.name()
                 ))
-                .hint(hint),
-            );
-            a.push(f);
-            None
+                .hint("on another machine, map the folder with --path-map FROM=TO"),
         }
-        None if a.site.mapper.names_other_stock_folder(v) => {
-            // The stock path on a server whose MIM is elsewhere: the
-            // service opens it literally and finds nothing there.
-            let server = a.site.mapper.windows_service_dir();
-            let beside = a.site.mapper.stock_equivalent(v).filter(|b| b.is_file());
-            let hint = match beside.as_ref().and_then(|b| a.site.mapper.to_windows(b)) {
-                Some(right) => format!("the MIM Service opens the path literally: write {right} instead"),
-                None => "copy the file into the Service folder and write its path there, or correct the path".to_string(),
-            };
-            let f = a.on(
-                el,
-                code.finding(format!("{what} names {value}, under the stock Service folder, but this server's Service folder is {server} (--windows-service-dir): the MIM Service will not find it there"))
-                    .hint(hint),
-            );
-            a.push(f);
-            None
-        }
+    };
+    let f = a.on(el, finding);
+    a.push(f);
+    None
+}
+
+/// The path maps to `p`, and no file is there. The classic non-stock
+/// install: the file is in the Service folder, the path names another
+/// folder (the stock one).
+fn no_such_file(a: &Audit<'_>, setting: PathSetting, value: &str, p: &Path) -> Finding {
+    let v = unquoted(value);
+    let name = v.rsplit(['\\', '/']).next().unwrap_or(v);
+    let beside = [
+        a.site.mapper.stock_equivalent(v),
+        Some(a.site.service_dir.join(name)),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|b| a.view.is_file(b) && *b != p);
+    let (more, hint) = if let Some(beside) = beside {
+        (
+            format!(
+                "; a file of that name is in the Service folder: {}",
+                beside.display()
+            ),
+            format!(
+                "the MIM Service opens the path literally: write {} instead ({})",
+                a.site
+                    .mapper
+                    .to_windows(&beside)
+                    .unwrap_or_else(|| beside.display().to_string()),
+                setting.rewriter()
+            ),
+        )
+    } else {
+        (
+            String::new(),
+            "copy the file there, or correct the path".to_string(),
+        )
+    };
+    setting
+        .unusable()
+        .finding(format!(
+            "{} names {value}, and there is no such file (looked at {}){more}",
+            setting.name(),
+            p.display()
+        ))
+        .hint(hint)
+}
+
+/// The stock path on a server whose MIM is elsewhere: the service opens
+/// it literally and finds nothing there.
+fn under_other_stock_folder(a: &Audit<'_>, setting: PathSetting, value: &str) -> Finding {
+    let v = unquoted(value);
+    let server = a.site.mapper.windows_service_dir();
+    let beside = a.site.mapper.stock_equivalent(v).filter(|b| b.is_file());
+    let hint = match beside.as_ref().and_then(|b| a.site.mapper.to_windows(b)) {
+        Some(right) => format!("the MIM Service opens the path literally: write {right} instead"),
         None => {
-            let f = a.on(
-                el,
-                code.finding(format!("{what} {value} cannot be found from this machine"))
-                    .hint("on another machine, map the folder with --path-map FROM=TO"),
-            );
-            a.push(f);
-            None
+            "copy the file into the Service folder and write its path there, or correct the path"
+                .to_string()
         }
-    }
+    };
+    setting.unusable().finding(format!("{} names {value}, under the stock Service folder, but this server's Service folder is {server} (--windows-service-dir): the MIM Service will not find it there", setting.name()))
+        .hint(hint)
 }
