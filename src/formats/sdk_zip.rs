@@ -3,7 +3,8 @@
 //! every hostile shape refused by name (zip-slip paths, symlinks,
 //! encryption, duplicates, bombs that lie about their size).
 
-use std::io::Read;
+use crate::formats::bounded::open_regular;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 /// No real pf_auth.cs or cert_key.p12 comes near this.
@@ -102,14 +103,12 @@ pub fn read_sdk(path: &Path) -> Result<SdkFiles, ZipError> {
         path: zip.clone(),
         detail: e.to_string(),
     };
-    let mut file =
-        crate::formats::bounded::open_regular(path).map_err(|e| ZipError::Unreadable {
-            path: zip.clone(),
-            detail: e.to_string(),
-        })?;
+    let mut file = open_regular(path).map_err(|e| ZipError::Unreadable {
+        path: zip.clone(),
+        detail: e.to_string(),
+    })?;
     let repeated = repeated_name(&mut file);
-    let mut archive =
-        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| not_zip(&e))?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| not_zip(&e))?;
     if archive.is_empty() {
         return Err(ZipError::Empty(zip));
     }
@@ -204,6 +203,25 @@ pub fn read_sdk(path: &Path) -> Result<SdkFiles, ZipError> {
         pf_auth_entry: pf_name,
         cert: read_capped(&mut archive, cert_index, &zip, &cert_name)?,
         cert_entry: cert_name,
+    })
+}
+
+/// Does the file at `path` look like an SDK zip: a zip with an entry whose
+/// name ends with `pf/certs/cert_key.p12` (the audit's MFA052, keying
+/// material left lying about)? Only the directory is read, nothing is
+/// inflated; anything unreadable or not a zip is not one.
+pub fn holds_sdk_certificate(path: &Path) -> bool {
+    let Ok(file) = open_regular(path) else {
+        return false;
+    };
+    let Ok(mut z) = zip::ZipArchive::new(BufReader::new(file)) else {
+        return false;
+    };
+    // A plain suffix, not whole components as `read_sdk` matches: any
+    // entry that merely ends so is worth the warning.
+    (0..z.len()).any(|i| {
+        z.by_index_raw(i)
+            .is_ok_and(|e| normalize(&String::from_utf8_lossy(e.name_raw())).ends_with(CERT))
     })
 }
 

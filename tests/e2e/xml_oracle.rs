@@ -51,7 +51,8 @@ fn refusal(settings: &Path) -> Option<(String, usize)> {
         mimmfa::site::paths::PathMapper::new(dir, None, vec![]),
     );
     let findings: Vec<Finding> =
-        mimmfa::checks::audit::validate_site(&site, mimmfa::checks::audit::Options::default());
+        mimmfa::checks::audit::audit_site(&site, mimmfa::checks::audit::Options::default())
+            .findings;
     findings
         .iter()
         .find(|f| matches!(f.code, "MFA002" | "MFA003" | "MFA008"))
