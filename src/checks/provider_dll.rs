@@ -12,8 +12,9 @@ use crate::checks::catalogue as check;
 use crate::checks::clr_binding::{Binder, Binding, MAX_CLOSURE};
 use crate::checks::finding::Finding;
 use crate::formats::dotnet::{
-    Assembly, InterfaceRef, Platform, Scope, StrongName, TypeInfo, Version, read_assembly,
+    Assembly, AssemblyRef, InterfaceRef, Platform, Scope, StrongName, TypeInfo, read_assembly,
 };
+use crate::formats::win_version::Version;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -241,7 +242,7 @@ fn closure_findings(
     let contract = check.contract.as_ref().map(|c| c.assembly.to_lowercase());
     let mut seen: std::collections::HashSet<String> =
         a.name.iter().map(|n| n.to_lowercase()).collect();
-    let mut queue: std::collections::VecDeque<(String, crate::formats::dotnet::AssemblyRef)> = a
+    let mut queue: std::collections::VecDeque<(String, AssemblyRef)> = a
         .references
         .iter()
         .filter(|r| Some(r.name.to_lowercase()) != contract)

@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::error;
 use crate::error::exit;
 use crate::formats::bounded;
-use crate::formats::pe_version::FileVersion;
+use crate::formats::win_version::Version as FileVersion;
 use crate::output;
 use crate::output::sarif;
 use crate::output::{Body, Format, Part, Report, Ui};
