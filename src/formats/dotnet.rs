@@ -18,6 +18,7 @@ mod type_queries;
 
 use object::FileKind;
 use object::pe::{ImageNtHeaders32, ImageNtHeaders64};
+use serde::{Serialize, Serializer};
 
 use crate::formats::win_version::Version;
 use clr_header::clr_metadata;
@@ -140,6 +141,42 @@ pub enum StrongName {
     /// Public key, but the image was not signed (delay signing).
     DelaySigned,
     Signed,
+}
+
+/// "AnyCPU", "x64", "x86" or "machine 0x....", the names of the build
+/// tools' Platform target, in text and JSON alike.
+impl std::fmt::Display for Platform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Platform::AnyCpu => f.write_str("AnyCPU"),
+            Platform::X64 => f.write_str("x64"),
+            Platform::X86Only => f.write_str("x86"),
+            Platform::Other(m) => write!(f, "machine 0x{m:04x}"),
+        }
+    }
+}
+
+/// "signed", "delay-signed" or "none", in text and JSON alike.
+impl std::fmt::Display for StrongName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StrongName::None => "none",
+            StrongName::DelaySigned => "delay-signed",
+            StrongName::Signed => "signed",
+        })
+    }
+}
+
+impl Serialize for Platform {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for StrongName {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,6 +384,26 @@ mod tests {
             .unwrap();
         assert_eq!(runtime.version, Version([5, 0, 0, 0]));
         assert_eq!(runtime.public_key_token, None);
+    }
+
+    /// The names DllCheck's JSON has always carried.
+    #[test]
+    fn platform_and_strong_name_print_as_the_tools_name_them() {
+        let platforms = [
+            Platform::AnyCpu,
+            Platform::X64,
+            Platform::X86Only,
+            Platform::Other(0xAA64),
+        ];
+        let names = [StrongName::None, StrongName::DelaySigned, StrongName::Signed];
+        assert_eq!(
+            serde_json::to_string(&platforms).unwrap(),
+            r#"["AnyCPU","x64","x86","machine 0xaa64"]"#
+        );
+        assert_eq!(
+            serde_json::to_string(&names).unwrap(),
+            r#"["none","delay-signed","signed"]"#
+        );
     }
 
     #[test]
