@@ -5,9 +5,9 @@
 //!
 //! This file holds what callers see (the assembly, its types and
 //! references) and the one entry point; the reading is split by layer:
-//! `clr_header` (PE and CLR header), `metadata_tables` (streams, table
-//! layout), `metadata_rows` (the rows, named), `type_queries` (what the
-//! checks ask). Every read is bounds-checked: hostile or truncated input
+//! `clr_header` (PE and CLR header), `metadata_cursor` (bounded reads),
+//! `metadata_tables` (streams, table layout), `metadata_rows` (the rows,
+//! named), `type_queries` (what the checks ask). Every read is bounds-checked: hostile or truncated input
 //! gives an error, never a panic.
 
 mod clr_header;
