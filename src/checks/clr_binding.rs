@@ -9,7 +9,8 @@
 
 use crate::formats::binding_config::{Redirect, redirected, redirects};
 use crate::formats::bounded::{DLL_CAP, read_file};
-use crate::formats::dotnet::{Assembly, AssemblyRef, Version, is_framework_name, read_assembly};
+use crate::formats::dotnet::{Assembly, AssemblyRef, is_framework_name, read_assembly};
+use crate::formats::win_version::Version;
 use crate::site::paths::join_rest_as_windows;
 use std::path::{Path, PathBuf};
 

@@ -12,8 +12,9 @@ use crate::checks::catalogue as check;
 use crate::checks::clr_binding::{Binder, Binding, MAX_CLOSURE};
 use crate::checks::finding::Finding;
 use crate::formats::dotnet::{
-    Assembly, InterfaceRef, Platform, Scope, StrongName, TypeInfo, Version, read_assembly,
+    Assembly, AssemblyRef, InterfaceRef, Platform, Scope, StrongName, TypeInfo, read_assembly,
 };
+use crate::formats::win_version::Version;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -63,10 +64,10 @@ pub struct DllCheck {
     pub assembly: Option<String>,
     pub version: Option<String>,
     /// "signed", "delay-signed" or "none".
-    pub strong_name: Option<&'static str>,
+    pub strong_name: Option<StrongName>,
     pub public_key_token: Option<String>,
     /// "AnyCPU", "x64", "x86" or "machine 0x....".
-    pub platform: Option<String>,
+    pub platform: Option<Platform>,
     /// ".NET Framework", ".NET Standard 2.0", ".NET 5.0"...
     pub target_framework: Option<String>,
     pub references: Vec<String>,
@@ -241,7 +242,7 @@ fn closure_findings(
     let contract = check.contract.as_ref().map(|c| c.assembly.to_lowercase());
     let mut seen: std::collections::HashSet<String> =
         a.name.iter().map(|n| n.to_lowercase()).collect();
-    let mut queue: std::collections::VecDeque<(String, crate::formats::dotnet::AssemblyRef)> = a
+    let mut queue: std::collections::VecDeque<(String, AssemblyRef)> = a
         .references
         .iter()
         .filter(|r| Some(r.name.to_lowercase()) != contract)
@@ -564,18 +565,9 @@ fn summarize(a: &Assembly, kind: Kind) -> DllCheck {
     DllCheck {
         assembly: a.name.clone(),
         version: a.version.map(|v| v.to_string()),
-        strong_name: Some(match a.strong_name {
-            StrongName::None => "none",
-            StrongName::DelaySigned => "delay-signed",
-            StrongName::Signed => "signed",
-        }),
+        strong_name: Some(a.strong_name),
         public_key_token: a.public_key_token.clone(),
-        platform: Some(match a.platform {
-            Platform::AnyCpu => "AnyCPU".into(),
-            Platform::X64 => "x64".into(),
-            Platform::X86Only => "x86".into(),
-            Platform::Other(m) => format!("machine 0x{m:04x}"),
-        }),
+        platform: Some(a.platform),
         target_framework: Some(Target::of(a).describe()),
         references: a.references.iter().map(|r| r.name.clone()).collect(),
         contract,

@@ -11,6 +11,7 @@ use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::{exit, refused};
 use crate::formats::bounded;
+use crate::formats::dotnet::StrongName;
 use crate::formats::settings_xml::*;
 use crate::output::{Body, Report, Ui, printable};
 use crate::site::Site;
@@ -46,10 +47,10 @@ impl Body for Assembly<'_> {
         if let Some(name) = &check.assembly {
             let mut facts = vec![name.clone()];
             facts.extend(check.version.as_ref().map(|v| format!("version {v}")));
-            facts.extend(check.platform.clone());
+            facts.extend(check.platform.map(|p| p.to_string()));
             facts.extend(check.target_framework.clone());
             facts.extend(check.strong_name.map(|s| match s {
-                "none" => "not strong-named".to_string(),
+                StrongName::None => "not strong-named".to_string(),
                 other => format!("strong name: {other}"),
             }));
             lines.push(format!("assembly: {}", facts.join(", ")));

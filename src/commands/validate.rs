@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::error;
 use crate::error::exit;
 use crate::formats::bounded;
-use crate::formats::pe_version::FileVersion;
+use crate::formats::win_version::Version;
 use crate::output;
 use crate::output::sarif;
 use crate::output::{Body, Format, Part, Report, Ui};
@@ -335,7 +335,7 @@ impl Body for Fleet<'_> {
 #[derive(Default)]
 struct Audited {
     findings: Vec<Finding>,
-    mim_build: Option<FileVersion>,
+    mim_build: Option<Version>,
     passed: Vec<&'static Check>,
     /// What the provider check could not prove (DllCheck::notes).
     notes: Vec<String>,

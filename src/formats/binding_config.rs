@@ -12,7 +12,7 @@
 //!
 //! The CLR applies them to strong-named references before it probes.
 
-use crate::formats::dotnet::Version;
+use crate::formats::win_version::Version;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 

@@ -15,4 +15,5 @@ pub mod sdk_zip;
 pub mod secret;
 pub mod settings_xml;
 pub mod utf16;
+pub mod win_version;
 pub mod xml_rules;

@@ -7,20 +7,11 @@ use object::LittleEndian as LE;
 use object::pe::{ImageNtHeaders32, ImageNtHeaders64, RT_VERSION};
 use object::read::pe::{ImageNtHeaders, PeFile, ResourceDirectoryEntryData, ResourceNameOrId};
 
-/// A version as four 16-bit parts, compared part by part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct FileVersion(pub [u16; 4]);
-
-impl std::fmt::Display for FileVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let [a, b, c, d] = self.0;
-        write!(f, "{a}.{b}.{c}.{d}")
-    }
-}
+use crate::formats::win_version::Version;
 
 /// The file version, or `None` for a file that is no PE or has no version
 /// resource (or a damaged one): never an error, the caller says "unknown".
-pub fn file_version(data: &[u8]) -> Option<FileVersion> {
+pub fn file_version(data: &[u8]) -> Option<Version> {
     match FileKind::parse(data).ok()? {
         FileKind::Pe32 => version_of::<ImageNtHeaders32>(data),
         FileKind::Pe64 => version_of::<ImageNtHeaders64>(data),
@@ -28,7 +19,7 @@ pub fn file_version(data: &[u8]) -> Option<FileVersion> {
     }
 }
 
-fn version_of<H: ImageNtHeaders>(data: &[u8]) -> Option<FileVersion> {
+fn version_of<H: ImageNtHeaders>(data: &[u8]) -> Option<Version> {
     let pe = PeFile::<H>::parse(data).ok()?;
     let sections = pe.section_table();
     let resources = pe
@@ -59,14 +50,14 @@ fn version_of<H: ImageNtHeaders>(data: &[u8]) -> Option<FileVersion> {
 
 /// VS_VERSIONINFO: a header, the key "VS_VERSION_INFO" in UTF-16, padding
 /// to 4 bytes, then VS_FIXEDFILEINFO, which starts with its signature.
-fn fixed_file_info(info: &[u8]) -> Option<FileVersion> {
+fn fixed_file_info(info: &[u8]) -> Option<Version> {
     const SIGNATURE: [u8; 4] = 0xFEEF_04BDu32.to_le_bytes();
     let at = (0..info.len().saturating_sub(16))
         .step_by(4)
         .find(|i| info[*i..*i + 4] == SIGNATURE)?;
     let word = |i: usize| u32::from_le_bytes(info[i..i + 4].try_into().unwrap());
     let (ms, ls) = (word(at + 8), word(at + 12));
-    Some(FileVersion([
+    Some(Version([
         (ms >> 16) as u16,
         ms as u16,
         (ls >> 16) as u16,
@@ -87,7 +78,7 @@ mod tests {
     #[test]
     fn reads_the_version_mcs_writes_from_assembly_file_version() {
         let exe = read("4.5.202.0/Microsoft.ResourceManagement.Service.exe");
-        assert_eq!(file_version(&exe), Some(FileVersion([4, 5, 202, 0])));
+        assert_eq!(file_version(&exe), Some(Version([4, 5, 202, 0])));
         let exe = read("4.4.1459.0/Microsoft.ResourceManagement.Service.exe");
         assert_eq!(file_version(&exe).unwrap().to_string(), "4.4.1459.0");
     }
@@ -106,11 +97,5 @@ mod tests {
             bad[i] ^= 0xFF;
             let _ = file_version(&bad);
         }
-    }
-
-    #[test]
-    fn versions_compare_part_by_part() {
-        assert!(FileVersion([4, 5, 202, 0]) > FileVersion([4, 4, 1749, 0]));
-        assert!(FileVersion([4, 5, 26, 0]) < FileVersion([4, 5, 202, 0]));
     }
 }

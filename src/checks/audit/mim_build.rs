@@ -5,24 +5,25 @@
 use super::Audit;
 use crate::checks::catalogue as check;
 use crate::formats::bounded::{DLL_CAP, read_file};
-use crate::formats::pe_version::{FileVersion, file_version};
+use crate::formats::pe_version::file_version;
 use crate::formats::settings_xml::{
     CUSTOM_PHONE_PROVIDER, DEFAULT_COUNTRY_CODE, LOCMFA, Mode, SettingsDoc,
 };
+use crate::formats::win_version::Version;
 use std::path::Path;
 
 /// The MIM Service executable, whose file version is the MIM build.
 pub const MIM_SERVICE_EXE: &str = "Microsoft.ResourceManagement.Service.exe";
 /// The hotfix that brought the custom phone provider and MFA Server
 /// support (2018-08-30); Microsoft's custom-provider procedure names it.
-const PROVIDER_BUILD: FileVersion = FileVersion([4, 5, 202, 0]);
+const PROVIDER_BUILD: Version = Version([4, 5, 202, 0]);
 /// Before this build DefaultCountryCode is ignored for msidmPhoneGatePhoneNumber.
-const COUNTRY_CODE_BUILD: FileVersion = FileVersion([4, 4, 1749, 0]);
+const COUNTRY_CODE_BUILD: Version = Version([4, 4, 1749, 0]);
 
 /// The MIM build of a Service folder: the file version of its service
 /// executable; `None` when it is absent (an audit of a partial copy) or has
 /// no version resource.
-pub(super) fn mim_build(service_dir: &Path) -> Option<FileVersion> {
+pub(super) fn mim_build(service_dir: &Path) -> Option<Version> {
     let exe = service_dir.join(MIM_SERVICE_EXE);
     let bytes = read_file(&exe, DLL_CAP).ok()?;
     file_version(&bytes)

@@ -24,9 +24,9 @@ use crate::checks::provider_dll::DllCheck;
 use crate::checks::sdk_files::EXPIRY_WARNING_DAYS;
 use crate::checks::view::View;
 use crate::formats::bounded::SETTINGS_CAP;
-use crate::formats::pe_version::FileVersion;
 use crate::formats::pkcs12::CertInfo;
 use crate::formats::settings_xml::{Element, Mode, SettingsDoc, read_settings_file};
+use crate::formats::win_version::Version;
 use crate::site::Site;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -63,7 +63,7 @@ pub struct SiteAudit {
     pub certificate: Option<CertInfo>,
     pub provider: Option<ProviderSeen>,
     /// The MIM build (`mim_build`), read once for the checks and the report.
-    pub mim_build: Option<FileVersion>,
+    pub mim_build: Option<Version>,
     /// The checks that ran and found nothing (what `-v` lists).
     pub passed: Vec<&'static Check>,
 }
@@ -85,7 +85,7 @@ struct Audit<'a> {
     findings: Vec<Finding>,
     certificate: Option<CertInfo>,
     provider: Option<ProviderSeen>,
-    mim_build: Option<FileVersion>,
+    mim_build: Option<Version>,
     /// docs/checks.md sections whose checks ran.
     sections: Vec<&'static str>,
 }
