@@ -153,7 +153,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         report.warn(format!("[MFA043] {windows_path} is not in the Service folder; Microsoft's procedure puts the DLL there"));
     }
 
-    let doc = site.parse(before.clone())?;
+    let doc = site.parse(&before)?;
     let cleared: Vec<&str> = SDK_SETTINGS
         .iter()
         .copied()
@@ -253,7 +253,7 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
     let mut report = ctx.report();
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let before = site.read_settings()?;
-    let doc = site.parse(before.clone())?;
+    let doc = site.parse(&before)?;
     let mut edit = doc.edit();
     edit.clear(CUSTOM_PHONE_PROVIDER)?;
     let after = edit.finish()?;

@@ -149,14 +149,17 @@ impl Body for Status {
     }
 
     fn parts(&self, ui: &Ui) -> Vec<Part> {
-        vec![Part::Text(self.human(ui)), Part::Passed(self.passed.clone())]
+        vec![
+            Part::Text(self.human(ui)),
+            Part::Passed(self.passed.clone()),
+        ]
     }
 }
 
 pub fn run(ctx: &Ctx) -> Result<Report> {
     let site = ctx.site()?;
     let bytes = site.read_settings()?;
-    let doc = site.parse(bytes.clone())?;
+    let doc = site.parse(&bytes)?;
     let settings = doc
         .elements()
         .iter()

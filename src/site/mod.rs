@@ -82,7 +82,7 @@ impl Site {
     }
 
     /// Parse, or refuse with the file, line, column and the fix.
-    pub fn parse(&self, bytes: Vec<u8>) -> Result<SettingsDoc> {
+    pub fn parse(&self, bytes: &[u8]) -> Result<SettingsDoc> {
         SettingsDoc::parse(bytes).map_err(|e| {
             refused(format!(
                 "{}:{}:{}: {} [{}]",
@@ -96,6 +96,6 @@ impl Site {
     }
 
     pub fn load(&self) -> Result<SettingsDoc> {
-        self.parse(self.read_settings()?)
+        self.parse(&self.read_settings()?)
     }
 }

@@ -132,7 +132,7 @@ pub fn stale_temp_warning(t: &Path) -> String {
 
 /// The files `settings` points to, as (role, path on this machine).
 pub fn pointers(site: &Site, settings: &[u8]) -> Vec<(Role, PathBuf)> {
-    let Ok(doc) = SettingsDoc::parse(settings.to_vec()) else {
+    let Ok(doc) = SettingsDoc::parse(settings) else {
         return Vec::new();
     };
     [

@@ -227,7 +227,7 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
                 copy.display()
             ))
         })?;
-        let base = intermediate.clone().unwrap_or_else(|| plan.before.clone());
+        let base = intermediate.as_deref().unwrap_or(&plan.before);
         let doc = SettingsDoc::parse(base)
             .map_err(|e| refused(format!("{}: {}", site.settings_display(), e.message)))?;
         let mut edit = doc.edit();
