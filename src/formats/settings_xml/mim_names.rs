@@ -1,6 +1,8 @@
 //! MIM's vocabulary: the setting element names the MIM Service reads, the
 //! groups they form, and the provider modes they configure.
 
+use serde::{Serialize, Serializer};
+
 /// Settings the MIM Service reads (docs/formats.md, "MfaSettings.xml").
 pub const LICENSE_KEY: &str = "LICENSE_KEY";
 pub const GROUP_KEY: &str = "GROUP_KEY";
@@ -45,8 +47,7 @@ pub fn name_matches(wanted: &str, actual: &str) -> bool {
     actual == wanted || (wanted == USERNAME && actual == "username")
 }
 /// Which provider the file configures (docs/formats.md, "Modes").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     AzureMfaSdk,
     MfaServer,
@@ -56,6 +57,7 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The mode's name in JSON and text: the one list of them.
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::AzureMfaSdk => "azure-mfa-sdk",
@@ -64,5 +66,32 @@ impl Mode {
             Mode::None => "none",
             Mode::Mixed => "mixed",
         }
+    }
+}
+
+/// Serialized as its name, so JSON and text cannot disagree.
+impl Serialize for Mode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mode_serializes_as_its_name() {
+        let all = [
+            Mode::AzureMfaSdk,
+            Mode::MfaServer,
+            Mode::CustomProvider,
+            Mode::None,
+            Mode::Mixed,
+        ];
+        for m in all {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.as_str());
+        }
+        assert_eq!(Mode::AzureMfaSdk.as_str(), "azure-mfa-sdk");
     }
 }

@@ -16,5 +16,5 @@ pub use element_scan::resolve_ref;
 pub use mim_names::*;
 pub use parse_fault::{DocError, Fault, line_col};
 pub use settings_doc::{Element, SettingsDoc};
-pub use settings_read::{MAX_SETTINGS_BYTES, read_settings_file};
+pub use settings_read::read_settings_file;
 pub use splice_edit::{Edit, EditError};

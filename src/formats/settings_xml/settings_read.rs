@@ -5,7 +5,7 @@ use std::io;
 use std::path::Path;
 
 /// The stock MfaSettings.xml is about 1 KB; anything past this is not one.
-pub const MAX_SETTINGS_BYTES: u64 = SETTINGS_CAP;
+const MAX_SETTINGS_BYTES: u64 = SETTINGS_CAP;
 
 /// Read a settings file: a regular file only, refusing one too large to be
 /// real (counted while reading).

@@ -93,19 +93,6 @@ impl Edit<'_> {
         Ok(self)
     }
 
-    /// Remove the element `name` (and its line, when it stands alone on it).
-    pub fn remove(&mut self, name: &str) -> Result<&mut Self, EditError> {
-        if let Some(el) = self.doc.target(name)? {
-            let (start, end) = line_bounds(&self.doc.bytes, el.start, el.end);
-            self.splices.push(Splice {
-                start,
-                end,
-                text: String::new(),
-            });
-        }
-        Ok(self)
-    }
-
     fn replace_value(&mut self, el: &Element, value: &str) -> Result<(), EditError> {
         if el.has_children {
             return Err(EditError::NotText {
@@ -191,25 +178,6 @@ impl Edit<'_> {
     }
 }
 
-/// Widen `[start, end)` to whole lines when the span stands alone on its
-/// line(s), so removing it leaves no blank line behind.
-fn line_bounds(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
-    let Some(line_start) = line_start_if_blank(bytes, start) else {
-        return (start, end);
-    };
-    let mut i = end;
-    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
-        i += 1;
-    }
-    if bytes[i..].starts_with(b"\r\n") {
-        (line_start, i + 2)
-    } else if bytes[i..].starts_with(b"\n") {
-        (line_start, i + 1)
-    } else {
-        (start, end)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,7 +204,7 @@ mod tests {
     }
 
     #[test]
-    fn insert_copies_indent_and_crlf_and_remove_reverses_it() {
+    fn insert_copies_indent_and_crlf_and_adds_one_line() {
         let d = doc(STOCK);
         let mut e = d.edit();
         e.set(CUSTOM_PHONE_PROVIDER, "C:\\x\\a&b.dll").unwrap();
@@ -247,9 +215,9 @@ mod tests {
         ));
         let d2 = SettingsDoc::parse(&out).unwrap();
         assert_eq!(d2.value(CUSTOM_PHONE_PROVIDER), "C:\\x\\a&b.dll");
-        let mut e = d2.edit();
-        e.remove(CUSTOM_PHONE_PROVIDER).unwrap();
-        assert_eq!(e.finish().unwrap(), STOCK.as_bytes());
+        // One line of its own, and nothing else changed.
+        let line = "  <CustomPhoneProvider>C:\\x\\a&amp;b.dll</CustomPhoneProvider>\r\n";
+        assert_eq!(text.replacen(line, "", 1), STOCK);
     }
 
     #[test]
