@@ -207,7 +207,7 @@ fn audit_with(
             return a.finish();
         }
     };
-    match SettingsDoc::parse(&bytes) {
+    match site.settings_doc(&bytes) {
         Err(e) => {
             let hint = match e.fault {
                 Fault::Declaration => "delete the <!DOCTYPE ...> block; the stock file has none",

@@ -168,7 +168,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
     }
     edit.clear(LOCMFASRV)?;
     edit.set(CUSTOM_PHONE_PROVIDER, &windows_path)?;
-    let after = edit.finish()?;
+    let after = site.finish(edit)?;
     if !cleared.is_empty() {
         let (verb, kept) = if dry_run {
             ("would clear", "")
@@ -256,7 +256,7 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
     let doc = site.parse(&before)?;
     let mut edit = doc.edit();
     edit.clear(CUSTOM_PHONE_PROVIDER)?;
-    let after = edit.finish()?;
+    let after = site.finish(edit)?;
     let request = Request {
         before,
         after,

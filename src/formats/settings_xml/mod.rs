@@ -15,6 +15,8 @@ mod splice_edit;
 pub use element_scan::resolve_ref;
 pub use mim_names::*;
 pub use parse_fault::{DocError, Fault, line_col};
+#[cfg(test)]
+pub(crate) use settings_doc::parses_on_this_thread;
 pub use settings_doc::{Element, SettingsDoc};
 pub use settings_read::read_settings_file;
 pub use splice_edit::{Edit, EditError};

@@ -8,6 +8,17 @@ use crate::formats::utf16::{self, ByteOrder};
 use crate::formats::xml_rules;
 use std::str;
 
+#[cfg(test)]
+thread_local! {
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many documents this thread has parsed: tests count a command's.
+#[cfg(test)]
+pub(crate) fn parses_on_this_thread() -> usize {
+    PARSES.with(|n| n.get())
+}
+
 /// One setting element: a direct child of the root.
 #[derive(Debug, Clone)]
 pub struct Element {
@@ -47,6 +58,8 @@ impl SettingsDoc {
     /// Parse `input`; the document keeps its own copy of the text (an edit
     /// splices into it), so callers lend their bytes.
     pub fn parse(input: &[u8]) -> Result<Self, DocError> {
+        #[cfg(test)]
+        PARSES.with(|n| n.set(n.get() + 1));
         // UTF-16 is read as the same text in UTF-8 (formats/utf16.rs).
         let (transcoded, utf16) = match utf16::to_utf8(input)? {
             Some((utf8, order)) => (Some(utf8), Some(order)),

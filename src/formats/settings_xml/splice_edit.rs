@@ -161,7 +161,12 @@ impl Edit<'_> {
     }
 
     /// Apply the edits and prove the result still parses.
-    pub fn finish(mut self) -> Result<Vec<u8>, EditError> {
+    pub fn finish(self) -> Result<Vec<u8>, EditError> {
+        self.finish_parsed().map(|(bytes, _)| bytes)
+    }
+
+    /// `finish`, also giving the parse that proved the result.
+    pub fn finish_parsed(mut self) -> Result<(Vec<u8>, SettingsDoc), EditError> {
         // Stable sort: insertions at one point keep the order they were made.
         self.splices.sort_by_key(|s| s.start);
         let src = &self.doc.bytes;
@@ -173,8 +178,8 @@ impl Edit<'_> {
             at = at.max(s.end);
         }
         out.extend_from_slice(&src[at..]);
-        SettingsDoc::parse(&out).map_err(EditError::Reparse)?;
-        Ok(out)
+        let doc = SettingsDoc::parse(&out).map_err(EditError::Reparse)?;
+        Ok((out, doc))
     }
 }
 
