@@ -38,7 +38,7 @@ pub fn describe(role: Role, bytes: &[u8], settings: &[u8]) -> FileSide {
     let sha256 = sha256_hex(bytes);
     let summary = match role {
         Role::Certificate => {
-            let password = SettingsDoc::parse(settings.to_vec())
+            let password = SettingsDoc::parse(settings)
                 .map(|d| d.value(CERT_PASSWORD).to_string())
                 .unwrap_or_default();
             match pkcs12::open(bytes, &Secret::new(password)) {

@@ -53,3 +53,51 @@ pub fn judge(site: &Site, plan: &Plan) -> Verdict {
         errors,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::settings_xml::{DEFAULT_COUNTRY_CODE, parses_on_this_thread};
+    use crate::site::PathMapper;
+    use crate::store::plan::{Request, build, check_invariants};
+
+    /// A change as `provider set` makes it parses each distinct settings
+    /// file once: its own read, its edit's proof, the plan's pointers and
+    /// invariants and the judge's audits of both states share them (9
+    /// parses of two byte strings without the run's cache).
+    #[test]
+    fn a_change_parses_each_settings_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = dir.path().join("MfaSettings.xml");
+        let example = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/service/MfaSettings.xml"
+        );
+        std::fs::copy(example, &settings).unwrap();
+        let mapper = PathMapper::new(dir.path().into(), None, vec![]);
+        let site = Site::new(dir.path().into(), settings, dir.path().join("B"), mapper);
+        let start = parses_on_this_thread();
+
+        let before = site.read_settings().unwrap();
+        let doc = site.parse(&before).unwrap();
+        let mut edit = doc.edit();
+        edit.set(DEFAULT_COUNTRY_CODE, "44").unwrap();
+        let after = site.finish(edit).unwrap();
+        let plan = build(
+            &site,
+            Request {
+                before,
+                after,
+                side_files: vec![],
+                reason: "test".into(),
+                before_restore: false,
+                force: false,
+            },
+        )
+        .unwrap();
+        check_invariants(&site, &plan).unwrap();
+        judge(&site, &plan);
+
+        assert_eq!(parses_on_this_thread() - start, 2, "before and after");
+    }
+}

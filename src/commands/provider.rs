@@ -154,7 +154,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         report.warn(format!("[MFA043] {windows_path} is not in the Service folder; Microsoft's procedure puts the DLL there"));
     }
 
-    let doc = site.parse(before.clone())?;
+    let doc = site.parse(&before)?;
     let cleared: Vec<&str> = SDK_SETTINGS
         .iter()
         .copied()
@@ -169,7 +169,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
     }
     edit.clear(LOCMFASRV)?;
     edit.set(CUSTOM_PHONE_PROVIDER, &windows_path)?;
-    let after = edit.finish()?;
+    let after = site.finish(edit)?;
     if !cleared.is_empty() {
         let (verb, kept) = if dry_run {
             ("would clear", "")
@@ -254,10 +254,10 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
     let mut report = ctx.report();
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let before = site.read_settings()?;
-    let doc = site.parse(before.clone())?;
+    let doc = site.parse(&before)?;
     let mut edit = doc.edit();
     edit.clear(CUSTOM_PHONE_PROVIDER)?;
-    let after = edit.finish()?;
+    let after = site.finish(edit)?;
     let request = Request {
         before,
         after,

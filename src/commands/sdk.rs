@@ -164,7 +164,7 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
         })?;
     super::say_windows_path(&mut report, CERT_FILE_PATH, &cert_windows);
 
-    let doc = site.parse(before.clone())?;
+    let doc = site.parse(&before)?;
     let username = pick_username(ctx, &doc, args.username, &mut report);
     let country = pick_country_code(ctx, &doc, args.country_code, &mut report)?;
     let after = write_keys(&doc, keys, &cert_windows, &username, &country, &mut report)?;

@@ -159,7 +159,7 @@ impl Body for Status {
 pub fn run(ctx: &Ctx) -> Result<Report> {
     let site = ctx.site()?;
     let bytes = site.read_settings()?;
-    let doc = site.parse(bytes.clone())?;
+    let doc = site.parse(&bytes)?;
     let settings = doc
         .elements()
         .iter()

@@ -4,11 +4,14 @@
 //! (context::Ctx) builds one from the command line.
 
 pub mod paths;
+mod settings_cache;
 
 use crate::error::refused;
-use crate::formats::settings_xml::SettingsDoc;
+use crate::formats::settings_xml::{Edit, EditError, SettingsDoc, read_settings_file};
 use anyhow::Result;
 pub use paths::PathMapper;
+pub use settings_cache::Parsed;
+use settings_cache::SettingsCache;
 use std::any::Any;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -31,6 +34,8 @@ pub struct Site {
     /// the index is parsed once and the store's lock is shared by every part
     /// of the command. Untyped here: this floor knows nothing of the store.
     store: Arc<OnceLock<Arc<dyn Any + Send + Sync>>>,
+    /// The settings documents parsed so far, shared by the run's clones.
+    parsed: Arc<SettingsCache>,
 }
 
 /// The folder of the Service folder that holds the SDK certificate.
@@ -51,6 +56,7 @@ impl Site {
             lock_wait: std::time::Duration::ZERO,
             gac: None,
             store: Arc::default(),
+            parsed: Arc::default(),
         }
     }
 
@@ -73,7 +79,7 @@ impl Site {
     }
 
     pub fn read_settings(&self) -> Result<Vec<u8>> {
-        crate::formats::settings_xml::read_settings_file(&self.settings).map_err(|e| {
+        read_settings_file(&self.settings).map_err(|e| {
             refused(format!(
                 "cannot read {}: {e}; check --service-dir (or --settings)",
                 self.settings.display()
@@ -81,9 +87,15 @@ impl Site {
         })
     }
 
+    /// The document of `bytes`, parsed once per run however often asked
+    /// for (checks and store ask; they word a fault themselves).
+    pub fn settings_doc(&self, bytes: &[u8]) -> Parsed {
+        self.parsed.get(bytes)
+    }
+
     /// Parse, or refuse with the file, line, column and the fix.
-    pub fn parse(&self, bytes: Vec<u8>) -> Result<SettingsDoc> {
-        SettingsDoc::parse(bytes).map_err(|e| {
+    pub fn parse(&self, bytes: &[u8]) -> Result<Arc<SettingsDoc>> {
+        self.settings_doc(bytes).map_err(|e| {
             refused(format!(
                 "{}:{}:{}: {} [{}]",
                 self.settings.display(),
@@ -95,7 +107,15 @@ impl Site {
         })
     }
 
-    pub fn load(&self) -> Result<SettingsDoc> {
-        self.parse(self.read_settings()?)
+    /// Apply `edit` (which parses its output to prove it), keeping that
+    /// parse for everyone who looks at the new bytes after.
+    pub fn finish(&self, edit: Edit<'_>) -> std::result::Result<Vec<u8>, EditError> {
+        let (bytes, doc) = edit.finish_parsed()?;
+        self.parsed.insert(bytes.clone(), doc);
+        Ok(bytes)
+    }
+
+    pub fn load(&self) -> Result<Arc<SettingsDoc>> {
+        self.parse(&self.read_settings()?)
     }
 }

@@ -13,7 +13,7 @@
 use crate::error::refused;
 use crate::formats::bounded;
 use crate::formats::secret::sha256_hex;
-use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, SettingsDoc};
+use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER};
 use crate::site::Site;
 use crate::store::journal::{self, Journal};
 use crate::store::plan::{Op, Plan};
@@ -133,7 +133,7 @@ pub fn stale_temp_warning(t: &Path) -> String {
 
 /// The files `settings` points to, as (role, path on this machine).
 pub fn pointers(site: &Site, settings: &[u8]) -> Vec<(Role, PathBuf)> {
-    let Ok(doc) = SettingsDoc::parse(settings.to_vec()) else {
+    let Ok(doc) = site.settings_doc(settings) else {
         return Vec::new();
     };
     [

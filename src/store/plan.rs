@@ -7,7 +7,7 @@
 
 use crate::error::refused;
 use crate::formats::secret::sha256_hex;
-use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER, SettingsDoc};
+use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER};
 use crate::formats::{bounded, pkcs12};
 use crate::site::Site;
 use crate::store::change::{check_replaceable, inside, pointers, read_side, same_file};
@@ -227,12 +227,13 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
                 copy.display()
             ))
         })?;
-        let base = intermediate.clone().unwrap_or_else(|| plan.before.clone());
-        let doc = SettingsDoc::parse(base)
+        let base = intermediate.as_deref().unwrap_or(&plan.before);
+        let doc = site
+            .settings_doc(base)
             .map_err(|e| refused(format!("{}: {}", site.settings_display(), e.message)))?;
         let mut edit = doc.edit();
         edit.set(element, &windows)?;
-        intermediate = Some(edit.finish()?);
+        intermediate = Some(site.finish(edit)?);
         let sha = sha256_hex(old);
         aside.push(Step {
             op: Op::Place {

@@ -505,7 +505,7 @@ fn stored_sha(file: &str, recorded: Option<String>, legacy: bool) -> Option<Stri
 
 /// Does the p12 at `path` open with `settings`' CERT_PASSWORD?
 fn opens(path: &Path, settings: &[u8]) -> bool {
-    let password = SettingsDoc::parse(settings.to_vec())
+    let password = SettingsDoc::parse(settings)
         .map(|d| d.value(CERT_PASSWORD).to_string())
         .unwrap_or_default();
     bounded::read_file(path, bounded::P12_CAP)

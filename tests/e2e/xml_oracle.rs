@@ -227,7 +227,7 @@ fn values_from_the_command_line_never_make_a_file_system_xml_refuses() {
 
     let out = site.run(&["sdk", "apply", zip, "--username", "a]]>b"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let doc = mimmfa::formats::settings_xml::SettingsDoc::parse(site.settings()).unwrap();
+    let doc = mimmfa::formats::settings_xml::SettingsDoc::parse(&site.settings()).unwrap();
     assert_eq!(doc.value("Username"), "a]]>b");
     if let Some(verdicts) = oracle(&[site.path("MfaSettings.xml")]) {
         assert_eq!(verdicts, [None], "System.Xml loads what mimmfa wrote");

@@ -141,7 +141,7 @@ fn audit_with(site: &Site, view: &View, read: io::Result<Vec<u8>>, opts: Options
             return a.finish();
         }
     };
-    match SettingsDoc::parse(bytes.clone()) {
+    match site.settings_doc(&bytes) {
         Err(e) => {
             settings_file::unparsable(&mut a, e);
             security_and_backups(&mut a, Some(&bytes), None, opts);
