@@ -2,17 +2,41 @@
 //! Manager 2016. `run` is the whole program; `main.rs` only calls it.
 
 // The layers, bottom up (docs/design.md): formats read files and know
-// nothing above them; store writes and keeps snapshots; checks judge and
-// never write; output renders; commands tie them together.
-pub mod checks;
-pub mod cli;
-pub mod commands;
-pub mod context;
-pub mod error;
-pub mod formats;
-pub mod output;
-pub mod site;
-pub mod store;
+// nothing above them; site is one service folder; store writes and keeps
+// snapshots; checks judge and never write; output renders; commands tie
+// them together. All private: `internals` names what tests reach.
+mod checks;
+mod cli;
+mod commands;
+mod context;
+mod error;
+mod formats;
+mod output;
+mod site;
+mod store;
+
+/// What the integration tests and the fuzz targets reach inside: not an
+/// API (hidden, and free to change with them). Everything else is private,
+/// so the compiler finds what nothing uses.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::checks::audit::{Options, VERIFIED_SNAPSHOTS, audit_read, audit_site};
+    pub use crate::checks::catalogue::CHECKS;
+    pub use crate::checks::finding::Finding;
+    pub use crate::checks::signatures::SIGNATURES;
+    pub use crate::cli::Cli;
+    pub use crate::formats::bounded::SETTINGS_CAP;
+    pub use crate::formats::dotnet::read_assembly;
+    pub use crate::formats::pf_auth::read_keys;
+    pub use crate::formats::sdk_zip::{hostile_name, normalize};
+    pub use crate::formats::secret::sha256_hex;
+    pub use crate::formats::settings_xml::SettingsDoc;
+    pub use crate::formats::utf16::is_utf16;
+    pub use crate::site::Site;
+    pub use crate::site::paths::{PathMapper, STOCK_SERVICE_DIR};
+    pub use crate::store::safe_write::acquire_lock;
+    pub use crate::store::snapshots::{Role, absolute_display, parse_index};
+}
 
 use clap::{CommandFactory, Parser};
 use cli::{BackupAction, Cli, Command, ProviderCommand, SdkCommand};

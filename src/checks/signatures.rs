@@ -9,7 +9,6 @@
 //! nothing.
 
 use crate::checks::catalogue::{self, Check};
-use crate::checks::finding::{Finding, Severity};
 use crate::formats::event_xml::EventRecord;
 
 /// What an event's text must hold for a signature to match (ASCII case
@@ -161,20 +160,6 @@ pub struct Match {
     /// What the message names, when the signature says what (the assembly
     /// that could not be loaded).
     pub names: Option<String>,
-}
-
-impl Match {
-    /// The finding: the check's code, an error (the service failed: this
-    /// is not a prediction), the signature's fix as the hint.
-    pub fn finding(&self, message: String) -> Finding {
-        let mut f = self
-            .signature
-            .check
-            .finding(message)
-            .hint(self.signature.fix);
-        f.severity = Severity::Error;
-        f
-    }
 }
 
 /// The first signature `event` matches, if any.

@@ -120,6 +120,7 @@ pub fn read_file(path: &Path, each: &mut dyn FnMut(EventRecord)) -> Result<u64, 
 }
 
 /// [`read_file`] for an export already in memory (a `wevtutil` run).
+#[cfg(any(windows, test))]
 pub fn read_bytes(bytes: &[u8], each: &mut dyn FnMut(EventRecord)) -> Result<u64, ReadError> {
     let result = read(bytes, each);
     locate(result, || Ok(Box::new(bytes) as Box<dyn Read + '_>))

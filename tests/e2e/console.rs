@@ -8,7 +8,7 @@ use crate::util::*;
 /// usage error that lists the codes.
 #[test]
 fn explain_gives_every_codes_full_entry() {
-    for check in mimmfa::checks::catalogue::CHECKS {
+    for check in mimmfa::internals::CHECKS {
         let (code, severity, title) = (&check.code, check.severity, &check.title);
         let out = mimmfa(&["explain", code, "--json"]);
         assert_eq!(out.code, 0, "{code}: {}", out.stdout);

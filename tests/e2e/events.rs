@@ -31,7 +31,7 @@ fn events_json(args: &[&str]) -> (i32, Value) {
 /// that signature's code, exit 1.
 #[test]
 fn each_signature_fixture_is_found_with_its_code_and_fix() {
-    for sig in mimmfa::checks::signatures::SIGNATURES {
+    for sig in mimmfa::internals::SIGNATURES {
         let file = fixture(&format!("{}.xml", sig.id));
         assert!(file.is_file(), "no fixture for signature {}", sig.id);
         let (code, v) = events_json(&[file.to_str().unwrap()]);

@@ -39,7 +39,7 @@ fn the_index_corpus_holds_and_tampered_indexes_are_refused() {
         let bytes = std::fs::read(entry.path()).unwrap();
         checks::index(&bytes);
         let name = entry.file_name().to_string_lossy().into_owned();
-        let ok = mimmfa::store::snapshots::parse_index(&bytes).is_ok();
+        let ok = mimmfa::internals::parse_index(&bytes).is_ok();
         assert_eq!(
             ok,
             name == "valid.json" || name == "schema3-seq.json",

@@ -85,7 +85,7 @@ the snapshots (index.json and the stored files)
 #[test]
 fn committed_man_pages_are_fresh() {
     let mut stale = Vec::new();
-    let cmd = mimmfa::cli::Cli::command();
+    let cmd = mimmfa::internals::Cli::command();
     let mut pages = vec![("mimmfa".to_string(), cmd.clone())];
     for sub in cmd.get_subcommands() {
         let name = format!("mimmfa-{}", sub.get_name());
@@ -132,6 +132,6 @@ fn every_command_help_has_an_example() {
         }
     }
     let mut missing = Vec::new();
-    walk(&mimmfa::cli::Cli::command(), vec![], &mut missing);
+    walk(&mimmfa::internals::Cli::command(), vec![], &mut missing);
     assert!(missing.is_empty(), "no example in --help of: {missing:?}");
 }

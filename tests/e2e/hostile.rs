@@ -3,7 +3,7 @@
 
 use crate::provider::dll;
 use crate::util::*;
-use mimmfa::site::paths::STOCK_SERVICE_DIR as STOCK;
+use mimmfa::internals::STOCK_SERVICE_DIR as STOCK;
 use std::path::{Path, PathBuf};
 
 const SDK_SETTINGS: &str = "<MfaSettings>\r\n  <LICENSE_KEY>FIXTURE12345</LICENSE_KEY>\r\n  <GROUP_KEY>fedcba9876543210fedcba9876543210</GROUP_KEY>\r\n  <CERT_PASSWORD>FIXTUREPASSWD001</CERT_PASSWORD>\r\n  <CertFilePath>STOCK\\MfaCerts\\cert_key.p12</CertFilePath>\r\n  <Username>svc</Username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n</MfaSettings>\r\n";

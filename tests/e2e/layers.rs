@@ -183,3 +183,15 @@ fn every_read_is_bounded() {
         "read through formats::bounded: {found:#?}"
     );
 }
+
+/// The crate's modules are private (the compiler then finds what nothing
+/// uses); tests and fuzz targets reach in only through `internals`.
+#[test]
+fn modules_are_private_but_internals() {
+    let public: Vec<String> = code(&src().join("lib.rs"))
+        .into_iter()
+        .filter(|(_, l)| l.starts_with("pub mod ") && l.trim() != "pub mod internals {")
+        .map(|(n, l)| format!("lib.rs:{n}: {l}"))
+        .collect();
+    assert!(public.is_empty(), "{public:#?}");
+}

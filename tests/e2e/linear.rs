@@ -13,7 +13,7 @@ use serde_json::Value;
 /// parallel) its timings were too uneven for a ratio to mean anything.
 #[cfg(not(windows))]
 mod timing {
-    use mimmfa::site::Site as MSite;
+    use mimmfa::internals::Site as MSite;
     use std::time::Duration;
 
     /// CPU time this thread has used (not wall time: waiting for a core
@@ -51,10 +51,10 @@ mod timing {
         (0..5)
             .map(|_| {
                 let start = thread_cpu();
-                let audit = mimmfa::checks::audit::audit_read(
+                let audit = mimmfa::internals::audit_read(
                     site,
                     Ok(bytes.to_vec()),
-                    mimmfa::checks::audit::Options::default(),
+                    mimmfa::internals::Options::default(),
                 );
                 assert!(
                     !audit.findings.is_empty(),
@@ -73,12 +73,12 @@ mod timing {
             dir.path().to_path_buf(),
             dir.path().join("MfaSettings.xml"),
             dir.path().join("MfaBackups"),
-            mimmfa::site::paths::PathMapper::new(dir.path().to_path_buf(), None, vec![]),
+            mimmfa::internals::PathMapper::new(dir.path().to_path_buf(), None, vec![]),
         );
         for one_line in [false, true] {
             let small = bloated(64 << 10, one_line);
             let big = bloated(1 << 20, one_line);
-            assert!(big.len() <= mimmfa::formats::bounded::SETTINGS_CAP as usize);
+            assert!(big.len() <= mimmfa::internals::SETTINGS_CAP as usize);
             let (t_small, t_big) = (audit_time(&site, &small), audit_time(&site, &big));
             let ratio = t_big.as_secs_f64() / t_small.as_secs_f64().max(1e-6);
             println!(
@@ -98,7 +98,7 @@ mod timing {
 #[test]
 fn validate_verifies_the_newest_snapshots_and_deep_verifies_all() {
     let site = crate::util::Site::example();
-    let n = mimmfa::checks::audit::VERIFIED_SNAPSHOTS + 2;
+    let n = mimmfa::internals::VERIFIED_SNAPSHOTS + 2;
     for i in 0..n {
         let settings = String::from_utf8(crate::util::EXAMPLE_SETTINGS.to_vec())
             .unwrap()

@@ -83,7 +83,7 @@ fn set_switches_an_sdk_folder_to_the_provider_and_is_idempotent() {
     }
     assert!(text.contains(&format!(
         "  <CustomPhoneProvider>{}\\CustomPhoneGate.dll</CustomPhoneProvider>\r\n</MfaSettings>",
-        mimmfa::site::paths::STOCK_SERVICE_DIR
+        mimmfa::internals::STOCK_SERVICE_DIR
     )));
     assert!(
         text.contains("<username>svc-mim@contoso.example</username>")

@@ -52,7 +52,7 @@ fn spawn(site: &Site, args: &[&str]) -> std::process::Child {
 fn killing_sdk_apply_and_restore_at_random_moments_never_tears_the_file() {
     let rounds = if under_wine() { 60 } else { 500 };
     // A working provider folder, so that a restore of it passes its checks.
-    let site = Site::with(format!("<MfaSettings>\r\n  <Username>svc</Username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n", mimmfa::site::paths::STOCK_SERVICE_DIR).as_bytes());
+    let site = Site::with(format!("<MfaSettings>\r\n  <Username>svc</Username>\r\n  <DefaultCountryCode>1</DefaultCountryCode>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n", mimmfa::internals::STOCK_SERVICE_DIR).as_bytes());
     site.write(
         "Gate.dll",
         &std::fs::read(dll("CustomPhoneGate.dll")).unwrap(),
@@ -375,7 +375,7 @@ fn killing_provider_set_of_a_new_build_leaves_no_disagreement_or_orphan() {
         let site = Site::with(
             format!(
                 "<MfaSettings>\r\n  <Username>svc</Username>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n",
-                mimmfa::site::paths::STOCK_SERVICE_DIR
+                mimmfa::internals::STOCK_SERVICE_DIR
             )
             .as_bytes(),
         );

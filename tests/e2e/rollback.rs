@@ -69,7 +69,7 @@ fn a_provider_dll_replaced_under_the_same_name_is_rolled_back() {
     let site = Site::with(
         format!(
             "<MfaSettings>\r\n  <Username>svc</Username>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n",
-            mimmfa::site::paths::STOCK_SERVICE_DIR
+            mimmfa::internals::STOCK_SERVICE_DIR
         )
         .as_bytes(),
     );
@@ -390,7 +390,7 @@ fn a_shared_backup_folder_keeps_each_settings_file_apart() {
         own.iter().all(|e| e["settings_path"]
             .as_str()
             .unwrap()
-            .starts_with(&mimmfa::store::snapshots::absolute_display(one.dir()))),
+            .starts_with(&mimmfa::internals::absolute_display(one.dir()))),
         "{list}"
     );
     let (_, all) = one.json(&["--backup-dir", b, "backup", "list", "--all"]);
@@ -644,7 +644,7 @@ fn a_new_build_of_the_dll_in_use_goes_beside_it_while_it_is_held_open() {
     let site = Site::with(
         format!(
             "<MfaSettings>\r\n  <Username>svc</Username>\r\n  <CustomPhoneProvider>{}\\Gate.dll</CustomPhoneProvider>\r\n</MfaSettings>\r\n",
-            mimmfa::site::paths::STOCK_SERVICE_DIR
+            mimmfa::internals::STOCK_SERVICE_DIR
         )
         .as_bytes(),
     );

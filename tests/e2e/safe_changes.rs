@@ -78,11 +78,9 @@ fn restore_of_a_tampered_backup_exits_3_and_changes_nothing() {
 #[test]
 fn a_second_writer_gets_exit_4_naming_the_holder() {
     let site = Site::example();
-    let lock = mimmfa::store::safe_write::acquire_lock(
-        &site.path("MfaSettings.xml"),
-        std::time::Duration::ZERO,
-    )
-    .unwrap();
+    let lock =
+        mimmfa::internals::acquire_lock(&site.path("MfaSettings.xml"), std::time::Duration::ZERO)
+            .unwrap();
     let out = site.run(&["backup"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(

@@ -400,7 +400,7 @@ fn apply_writes_keys_and_certificate_and_is_idempotent() {
     assert!(text.contains(&format!("  <GROUP_KEY>{FIXTURE_GROUP}</GROUP_KEY>\r\n")));
     assert!(text.contains(&format!(
         "<CertFilePath>{STOCK}\\MfaCerts\\cert_key.p12</CertFilePath>",
-        STOCK = mimmfa::site::paths::STOCK_SERVICE_DIR
+        STOCK = mimmfa::internals::STOCK_SERVICE_DIR
     )));
     assert!(
         text.contains("<Username>svc-mim@contoso.example</Username>"),

@@ -1,6 +1,6 @@
 //! Property tests of the settings document (library level).
 
-use mimmfa::formats::settings_xml::SettingsDoc;
+use mimmfa::internals::SettingsDoc;
 use proptest::prelude::*;
 
 const NAMES: [&str; 8] = [

@@ -37,7 +37,7 @@ fn has(v: &Value, code: &str) -> bool {
 
 #[test]
 fn a_planted_side_file_is_never_written() {
-    let service = |site: &Site| mimmfa::store::snapshots::absolute_display(site.dir());
+    let service = |site: &Site| mimmfa::internals::absolute_display(site.dir());
     // (role, path below the Service folder)
     let cases = [
         ("certificate", "../../x.sh"),
@@ -525,7 +525,7 @@ fn a_renamed_server_and_a_moved_folder_claim_their_backups() {
     let to = moved.path().join("Service");
     copy_tree(site.dir(), &to);
     let to_s = to.to_str().unwrap().to_string();
-    let old_path = mimmfa::store::snapshots::absolute_display(&site.path("MfaSettings.xml"));
+    let old_path = mimmfa::internals::absolute_display(&site.path("MfaSettings.xml"));
     let (code, v) = json_on("NEWSRV01", &["-s", &to_s, "provider", "set", &gate()]);
     assert_eq!(code, 0, "{v}");
     let (code, v) = json_on("NEWSRV01", &["-s", &to_s, "restore", &sdk_id]);

@@ -142,7 +142,7 @@ fn walk(dir: &Path, map: &mut BTreeMap<PathBuf, (String, SystemTime)>) {
 pub const AS_STOCK_COPY: &[&str] = if cfg!(windows) {
     &[
         "--windows-service-dir",
-        mimmfa::site::paths::STOCK_SERVICE_DIR,
+        mimmfa::internals::STOCK_SERVICE_DIR,
     ]
 } else {
     &[]
@@ -240,7 +240,7 @@ pub fn assert_no_secrets(out: &Out, secrets: &[&str]) {
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
-    mimmfa::formats::secret::sha256_hex(bytes)
+    mimmfa::internals::sha256_hex(bytes)
 }
 
 /// Make a file readable by its owner only: on Unix mode 0600; on Windows a

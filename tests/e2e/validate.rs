@@ -4,7 +4,7 @@
 use crate::provider::dll;
 use crate::sdk::{FIXTURE_GROUP, FIXTURE_LICENSE, FIXTURE_PASSWORD, p12, sdk_zip};
 use crate::util::*;
-use mimmfa::site::paths::STOCK_SERVICE_DIR as STOCK;
+use mimmfa::internals::STOCK_SERVICE_DIR as STOCK;
 use serde_json::Value;
 use std::path::Path;
 
@@ -209,7 +209,7 @@ impl ReplaceAll for Vec<u8> {
 
 #[test]
 fn every_check_code_is_triggered_by_a_fixture() {
-    for check in mimmfa::checks::catalogue::CHECKS {
+    for check in mimmfa::internals::CHECKS {
         let (code, severity) = (&check.code, check.severity);
         let (site, args) = case(code);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -443,7 +443,7 @@ fn sarif_output_validates_against_the_official_schema() {
         let run = &doc["runs"][0];
         assert_eq!(
             run["tool"]["driver"]["rules"].as_array().unwrap().len(),
-            mimmfa::checks::catalogue::CHECKS.len()
+            mimmfa::internals::CHECKS.len()
         );
         // Every rule's help link lands on a heading of docs/checks.md (a
         // table row has no anchor of its own).
@@ -507,7 +507,7 @@ fn the_user_docs_explain_every_code() {
             under.entry(code.to_string()).or_insert(section.clone());
         }
     }
-    for check in mimmfa::checks::catalogue::CHECKS {
+    for check in mimmfa::internals::CHECKS {
         let code = check.code;
         let row = docs.lines().find(|l| l.starts_with(&format!("| {code} |")));
         let row = row.unwrap_or_else(|| panic!("docs/checks.md has no row for {code}"));

@@ -4,7 +4,7 @@
 use crate::provider::dll;
 use crate::sdk::{FIXTURE_GROUP, FIXTURE_LICENSE, FIXTURE_PASSWORD, p12, sdk_zip};
 use crate::util::*;
-use mimmfa::site::paths::STOCK_SERVICE_DIR as STOCK;
+use mimmfa::internals::STOCK_SERVICE_DIR as STOCK;
 use serde_json::Value;
 
 fn sdk_settings(cert_path: &str, extra: &str) -> Vec<u8> {

@@ -7,7 +7,7 @@ use crate::provider::dll;
 use crate::sdk::sdk_zip;
 use crate::util::*;
 #[cfg(windows)]
-use mimmfa::site::paths::STOCK_SERVICE_DIR as STOCK;
+use mimmfa::internals::STOCK_SERVICE_DIR as STOCK;
 
 /// The folder's path as mimmfa must write it on the server: canonical,
 /// without the `\\?\` prefix.

@@ -5,8 +5,8 @@
 //! (Debian's mono-mcs, installed by .ci/run). Where mono is absent the test
 //! says so loudly and passes only outside CI.
 
-use mimmfa::checks::finding::Finding;
-use mimmfa::site::Site;
+use mimmfa::internals::Finding;
+use mimmfa::internals::Site;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -48,11 +48,10 @@ fn refusal(settings: &Path) -> Option<(String, usize)> {
         dir.clone(),
         settings.to_path_buf(),
         dir.join("MfaBackups"),
-        mimmfa::site::paths::PathMapper::new(dir, None, vec![]),
+        mimmfa::internals::PathMapper::new(dir, None, vec![]),
     );
     let findings: Vec<Finding> =
-        mimmfa::checks::audit::audit_site(&site, mimmfa::checks::audit::Options::default())
-            .findings;
+        mimmfa::internals::audit_site(&site, mimmfa::internals::Options::default()).findings;
     findings
         .iter()
         .find(|f| matches!(f.code, "MFA002" | "MFA003" | "MFA008"))
@@ -150,7 +149,7 @@ fn validate_refuses_every_file_system_xml_refuses() {
         .filter(|(_, v)| v.is_none())
         .map(|((_, bytes), _)| bytes.clone())
         // UTF-8 text put into UTF-16 bytes is garbage, not a near miss.
-        .filter(|bytes| !mimmfa::formats::utf16::is_utf16(bytes))
+        .filter(|bytes| !mimmfa::internals::is_utf16(bytes))
         .collect();
     let mutated: Vec<(String, Vec<u8>)> = mutants(&seeds, 600)
         .into_iter()
@@ -227,7 +226,7 @@ fn values_from_the_command_line_never_make_a_file_system_xml_refuses() {
 
     let out = site.run(&["sdk", "apply", zip, "--username", "a]]>b"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let doc = mimmfa::formats::settings_xml::SettingsDoc::parse(&site.settings()).unwrap();
+    let doc = mimmfa::internals::SettingsDoc::parse(&site.settings()).unwrap();
     assert_eq!(doc.value("Username"), "a]]>b");
     if let Some(verdicts) = oracle(&[site.path("MfaSettings.xml")]) {
         assert_eq!(verdicts, [None], "System.Xml loads what mimmfa wrote");

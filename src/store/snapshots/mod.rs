@@ -31,7 +31,7 @@ pub(crate) use snapshot_source::{base_name, same_path};
 pub use snapshot_time::compact_utc;
 pub(crate) use snapshot_time::unused_id;
 pub use store_handle::{BackupStore, StoreLock};
-pub use store_prune::{PrunePlan, beyond};
+pub use store_prune::PrunePlan;
 pub use store_queries::{WayBack, latest_of, way_back};
 pub use store_writes::{Meta, State, StateFile};
 

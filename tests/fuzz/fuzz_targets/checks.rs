@@ -1,12 +1,12 @@
 //! The properties the fuzz targets check, shared with the regression test
 //! (`tests/e2e/fuzz_regressions.rs`), which replays every saved crash input.
 
-use mimmfa::formats::settings_xml::SettingsDoc;
+use mimmfa::internals::SettingsDoc;
 
 /// The pf_auth.cs reader never panics on any text.
 pub fn pf_auth(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Err(e) = mimmfa::formats::pf_auth::read_keys(&text) {
+    if let Err(e) = mimmfa::internals::read_keys(&text) {
         let _ = e.to_string();
     }
 }
@@ -74,7 +74,7 @@ pub fn settings(data: &[u8]) {
 /// A zip entry name not judged hostile can never climb out of a folder or
 /// name a drive, whatever its slashes.
 pub fn zip_names(data: &[u8]) {
-    use mimmfa::formats::sdk_zip::{hostile_name, normalize};
+    use mimmfa::internals::{hostile_name, normalize};
     let name = String::from_utf8_lossy(data);
     let norm = normalize(&name);
     if hostile_name(&name).is_none() {
@@ -88,7 +88,7 @@ pub fn zip_names(data: &[u8]) {
 
 /// The .NET metadata reader: an error, never a panic or an out-of-bounds read.
 pub fn dotnet(data: &[u8]) {
-    if let Ok(asm) = mimmfa::formats::dotnet::read_assembly(data) {
+    if let Ok(asm) = mimmfa::internals::read_assembly(data) {
         for t in &asm.types {
             let _ = t.is_creatable_class();
         }
@@ -98,8 +98,8 @@ pub fn dotnet(data: &[u8]) {
 /// Parsing a backup index never panics, and an accepted index names only
 /// plain files inside the backup folder, with 64-hex sha256s.
 pub fn index(data: &[u8]) {
-    use mimmfa::store::snapshots::Role;
-    let Ok(index) = mimmfa::store::snapshots::parse_index(data) else {
+    use mimmfa::internals::Role;
+    let Ok(index) = mimmfa::internals::parse_index(data) else {
         return;
     };
     let plain = |name: &str| {
