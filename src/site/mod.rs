@@ -109,7 +109,7 @@ impl Site {
 
     /// Apply `edit` (which parses its output to prove it), keeping that
     /// parse for everyone who looks at the new bytes after.
-    pub fn finish(&self, edit: Edit<'_>) -> std::result::Result<Vec<u8>, EditError> {
+    pub fn finish(&self, edit: Edit<'_>) -> Result<Vec<u8>, EditError> {
         let (bytes, doc) = edit.finish_parsed()?;
         self.parsed.insert(bytes.clone(), doc);
         Ok(bytes)

@@ -6,11 +6,13 @@ use super::mim_names::{CUSTOM_PHONE_PROVIDER, LOCMFA, Mode, SDK_SETTINGS, name_m
 use super::parse_fault::{DocError, Fault, UTF8_BOM, error_at};
 use crate::formats::utf16::{self, ByteOrder};
 use crate::formats::xml_rules;
+#[cfg(test)]
+use std::cell::Cell;
 use std::str;
 
 #[cfg(test)]
 thread_local! {
-    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static PARSES: Cell<usize> = const { Cell::new(0) };
 }
 
 /// How many documents this thread has parsed: tests count a command's.
