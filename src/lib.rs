@@ -155,10 +155,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
 /// Report a failure: a JSON document with `failed: true`, or a message on
 /// stderr; the error's kind picks the exit code.
 fn fail(ui: &output::Ui, command: &str, err: anyhow::Error) -> ExitCode {
-    let mut report = Report::new(command);
-    report.failed = true;
-    report.msg = format!("{err:#}");
-    emit(ui, &report);
+    emit(ui, &Report::failure(command, format!("{err:#}")));
     error::to_exit(exit_code_of(&err))
 }
 
@@ -175,8 +172,6 @@ fn usage_error(args: &[OsString], e: clap::Error) -> ExitCode {
         .any(|w| w[0] == "--format" && w[1] == "json")
         || args.iter().any(|a| a == "--json" || a == "--format=json");
     if wants_json {
-        let mut report = Report::new(&command_words(args));
-        report.failed = true;
         // clap's message up to its usage line, without the "error: "
         // prefix: the missing argument is on the lines after the first.
         let rendered = e.to_string();
@@ -187,7 +182,10 @@ fn usage_error(args: &[OsString], e: clap::Error) -> ExitCode {
             .filter(|l| !l.is_empty())
             .collect();
         let said = said.join(" ");
-        report.msg = said.strip_prefix("error: ").unwrap_or(&said).to_string();
+        let report = Report::failure(
+            &command_words(args),
+            said.strip_prefix("error: ").unwrap_or(&said),
+        );
         let _ = e.print();
         let ui = output::Ui::new(
             Format::Json,

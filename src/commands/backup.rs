@@ -9,7 +9,7 @@ use crate::output::{
 use crate::store::change;
 use crate::store::repair::{self, Loss};
 use crate::store::snapshots::{
-    BackupEntry, BackupStore, INDEX_FILE, Index, Meta, PrunePlan, State, absolute_display,
+    BackupEntry, BackupStore, INDEX_FILE, Index, Meta, PrunePlan, Source, State, absolute_display,
     latest_of,
 };
 use anyhow::Result;
@@ -50,22 +50,30 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
         && (label.is_none() || label == same.label.as_deref())
     {
         report.backup_file = Some(store.path_of(&same).display().to_string());
-        report.body(&ctx.ui, &Snapshot { snapshot: &same.id });
-        report.msg = format!(
-            "already backed up as {} ({}, {}): nothing to do",
-            same.id,
-            same.created,
-            same.holds()
+        report.body(
+            &ctx.ui,
+            &Snapshot {
+                snapshot: Some(&same.id),
+                taken: Taken::Already(&same),
+            },
         );
         return Ok(report);
     }
     report.changed = true;
     if dry_run {
-        report.msg = format!(
-            "dry run: would back up {} (and the {} file(s) it points to) into {}",
-            site.settings_display(),
-            state.files.len(),
-            store.dir().display()
+        let settings = site.settings_display();
+        let files = state.files.len();
+        let into = store.dir();
+        report.body(
+            &ctx.ui,
+            &Snapshot {
+                snapshot: None,
+                taken: Taken::Would {
+                    settings,
+                    files,
+                    into,
+                },
+            },
         );
         return Ok(report);
     }
@@ -86,14 +94,9 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
     report.body(
         &ctx.ui,
         &Snapshot {
-            snapshot: &entry.id,
+            snapshot: Some(&entry.id),
+            taken: Taken::New(&entry, store.dir()),
         },
-    );
-    report.msg = format!(
-        "backed up as {} ({}) in {}",
-        entry.id,
-        entry.holds(),
-        store.dir().display()
     );
     Ok(report)
 }
@@ -102,10 +105,50 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
 /// already did). The message says it to a person.
 #[derive(Serialize)]
 struct Snapshot<'a> {
-    snapshot: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snapshot: Option<&'a str>,
+    #[serde(skip)]
+    taken: Taken<'a>,
 }
 
-impl Body for Snapshot<'_> {}
+enum Taken<'a> {
+    /// A snapshot holds this state already.
+    Already(&'a BackupEntry),
+    /// A dry run: the settings and how many files besides, into the store.
+    Would {
+        settings: String,
+        files: usize,
+        into: &'a Path,
+    },
+    New(&'a BackupEntry, &'a Path),
+}
+
+impl Body for Snapshot<'_> {
+    fn message(&self) -> String {
+        match &self.taken {
+            Taken::Already(same) => format!(
+                "already backed up as {} ({}, {}): nothing to do",
+                same.id,
+                same.created,
+                same.holds()
+            ),
+            Taken::Would {
+                settings,
+                files,
+                into,
+            } => format!(
+                "dry run: would back up {settings} (and the {files} file(s) it points to) into {}",
+                into.display()
+            ),
+            Taken::New(entry, into) => format!(
+                "backed up as {} ({}) in {}",
+                entry.id,
+                entry.holds(),
+                into.display()
+            ),
+        }
+    }
+}
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -245,19 +288,55 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
     } else {
         report.streamed = Streamed::new("backups", rows);
     }
-    let whose = if all {
-        String::new()
-    } else {
-        format!(" of {}", site.settings_display())
+    let listed = Listed {
+        count,
+        of: (!all).then(|| site.settings_display()),
+        store_dir: store.dir(),
+        unknown_origin: if all {
+            0
+        } else {
+            index.newest_first().filter(|b| !b.origin_known()).count()
+        },
     };
-    report.msg = format!("{count} backup(s){whose} in {}", store.dir().display());
-    let unknown = index.newest_first().filter(|b| !b.origin_known()).count();
-    if !all && unknown > 0 {
-        report.msg.push_str(&format!(
-            "; {unknown} more of unknown origin (recovered by repair): `mimmfa backup list --all`, restored only by id"
-        ));
-    }
+    report.body(&ctx.ui, &listed);
     Ok(report)
+}
+
+/// `backup list`'s closing line (its rows are streamed).
+#[derive(Serialize)]
+struct Listed<'a> {
+    #[serde(skip)]
+    count: usize,
+    /// The settings file whose snapshots these are; none with `--all`.
+    #[serde(skip)]
+    of: Option<String>,
+    #[serde(skip)]
+    store_dir: &'a Path,
+    /// Not listed: snapshots `backup repair` recovered, nobody's.
+    #[serde(skip)]
+    unknown_origin: usize,
+}
+
+impl Body for Listed<'_> {
+    fn message(&self) -> String {
+        let whose = self
+            .of
+            .as_ref()
+            .map(|f| format!(" of {f}"))
+            .unwrap_or_default();
+        let mut msg = format!(
+            "{} backup(s){whose} in {}",
+            self.count,
+            self.store_dir.display()
+        );
+        if self.unknown_origin > 0 {
+            msg.push_str(&format!(
+                "; {} more of unknown origin (recovered by repair): `mimmfa backup list --all`, restored only by id",
+                self.unknown_origin
+            ));
+        }
+        msg
+    }
 }
 
 /// `backup prune`: the snapshots it deletes (or would), named in JSON, and
@@ -274,9 +353,36 @@ struct Pruned<'a> {
     store_dir: &'a Path,
     #[serde(skip)]
     show_plan: bool,
+    /// Snapshots before, how many kept at most, and whether this ran.
+    #[serde(skip)]
+    total: usize,
+    #[serde(skip)]
+    keep: usize,
+    #[serde(skip)]
+    dry_run: bool,
 }
 
 impl Body for Pruned<'_> {
+    fn message(&self) -> String {
+        let (removed, total) = (self.deleted.len(), self.total);
+        if self.dry_run {
+            format!(
+                "dry run: would delete {removed} of {total} backup(s), keeping the newest {}",
+                total - removed
+            )
+        } else if removed == 0 {
+            format!(
+                "nothing to delete: {total} backup(s), keeping up to {}",
+                self.keep
+            )
+        } else {
+            format!(
+                "deleted {removed} of {total} backup(s), kept the newest {}",
+                total - removed
+            )
+        }
+    }
+
     /// The plan, step by step: the index first, then each stored file.
     fn human(&self, _: &Ui) -> String {
         if !self.show_plan || self.plan.removed.is_empty() {
@@ -329,29 +435,20 @@ pub fn prune(ctx: &Ctx, keep: usize, dry_run: bool) -> Result<Report> {
         plan: &plan,
         store_dir: store.dir(),
         show_plan: dry_run || ctx.ui.verbose,
+        total,
+        keep,
+        dry_run,
     };
-    report.body(&ctx.ui, &pruned);
-    let removed = plan.removed.len();
-    let Some(lock) = lock else {
-        report.msg = format!(
-            "dry run: would delete {removed} of {total} backup(s), keeping the newest {}",
-            total - removed
-        );
+    let Some(lock) = lock.filter(|_| !plan.removed.is_empty()) else {
+        report.body(&ctx.ui, &pruned);
         return Ok(report);
     };
-    if removed == 0 {
-        report.msg = format!("nothing to delete: {total} backup(s), keeping up to {keep}");
-        return Ok(report);
-    }
     for file in store.prune(&lock, &plan)? {
         report.warn(format!(
             "left {file} in place: it is not a stored file whose bytes match its record"
         ));
     }
-    report.msg = format!(
-        "deleted {removed} of {total} backup(s), kept the newest {}",
-        total - removed
-    );
+    report.body(&ctx.ui, &pruned);
     Ok(report)
 }
 
@@ -372,6 +469,46 @@ struct Repaired<'a> {
     notes: &'a [String],
     /// Snapshots of unknown origin (restored only by id).
     origin_unknown: &'a [String],
+    #[serde(skip)]
+    total: usize,
+    #[serde(skip)]
+    rebuild: Rebuild,
+}
+
+/// What `backup repair` does with the index it plans.
+#[derive(Clone, Copy)]
+enum Rebuild {
+    DryRun,
+    /// `kept_old`: a damaged index was there, and is kept beside the new.
+    Done {
+        kept_old: bool,
+    },
+}
+
+/// `backup repair` with nothing to repair.
+#[derive(Serialize)]
+struct Sound<'a> {
+    #[serde(skip)]
+    store_dir: &'a Path,
+    /// The store exists (its index is sound and every file matches).
+    #[serde(skip)]
+    exists: bool,
+}
+
+impl Body for Sound<'_> {
+    fn message(&self) -> String {
+        if self.exists {
+            format!(
+                "{} is sound and every stored file matches: nothing to repair",
+                self.store_dir.join(INDEX_FILE).display()
+            )
+        } else {
+            format!(
+                "there is no backup folder {}: nothing to repair",
+                self.store_dir.display()
+            )
+        }
+    }
 }
 
 impl Body for Repaired<'_> {
@@ -409,6 +546,30 @@ impl Body for Repaired<'_> {
         }
         out
     }
+
+    fn message(&self) -> String {
+        let summary = format!(
+            "{} snapshot(s): {} kept, {} recovered from stored settings files (origin unknown), {} lost, {} side file(s) lost",
+            self.total,
+            self.kept,
+            self.recovered,
+            self.dropped,
+            self.lost_files.len()
+        );
+        match self.rebuild {
+            Rebuild::DryRun => {
+                format!("dry run: would rebuild the backup index ({summary}); nothing was written")
+            }
+            Rebuild::Done { kept_old } => format!(
+                "rebuilt the backup index: {summary}{}",
+                if kept_old {
+                    "; the old index is kept beside it as index.json.damaged-*"
+                } else {
+                    ""
+                }
+            ),
+        }
+    }
 }
 
 pub fn repair(ctx: &Ctx, dry_run: bool) -> Result<Report> {
@@ -418,11 +579,12 @@ pub fn repair(ctx: &Ctx, dry_run: bool) -> Result<Report> {
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let store = site.backups();
     let index_path = store.dir().join(INDEX_FILE);
+    let sound = |exists| Sound {
+        store_dir: store.dir(),
+        exists,
+    };
     if !store.dir().is_dir() {
-        report.msg = format!(
-            "there is no backup folder {}: nothing to repair",
-            store.dir().display()
-        );
+        report.body(&ctx.ui, &sound(false));
         return Ok(report);
     }
     let plan = repair::plan(
@@ -430,42 +592,36 @@ pub fn repair(ctx: &Ctx, dry_run: bool) -> Result<Report> {
         &|bytes| change::pointers(&site, bytes),
         &store.source().settings_path,
     )?;
-    let body = Repaired {
-        kept: plan.kept,
-        recovered: plan.recovered.len(),
-        dropped: plan.dropped.len(),
-        lost_snapshots: &plan.dropped,
-        lost_files: &plan.losses,
-        quarantined: &plan.quarantine,
-        notes: &plan.notes,
-        origin_unknown: &plan.recovered,
-    };
     if !plan.needed() {
-        report.msg = format!(
-            "{} is sound and every stored file matches: nothing to repair",
-            index_path.display()
-        );
+        report.body(&ctx.ui, &sound(true));
         return Ok(report);
     }
-    report.body(&ctx.ui, &body);
     report.changed = true;
-    let (kept, recovered, dropped, total) = (
-        plan.kept,
-        plan.recovered.len(),
-        plan.dropped.len(),
-        plan.total(),
+    let lock = if dry_run { None } else { Some(store.lock()?.0) };
+    let rebuild = match lock {
+        None => Rebuild::DryRun,
+        Some(_) => Rebuild::Done {
+            kept_old: index_path.exists(),
+        },
+    };
+    report.body(
+        &ctx.ui,
+        &Repaired {
+            kept: plan.kept,
+            recovered: plan.recovered.len(),
+            dropped: plan.dropped.len(),
+            lost_snapshots: &plan.dropped,
+            lost_files: &plan.losses,
+            quarantined: &plan.quarantine,
+            notes: &plan.notes,
+            origin_unknown: &plan.recovered,
+            total: plan.total(),
+            rebuild,
+        },
     );
-    let lost = plan.losses.len();
-    let summary = format!(
-        "{total} snapshot(s): {kept} kept, {recovered} recovered from stored settings files (origin unknown), {dropped} lost, {lost} side file(s) lost"
-    );
-    if dry_run {
-        report.msg =
-            format!("dry run: would rebuild the backup index ({summary}); nothing was written");
+    let Some(lock) = lock else {
         return Ok(report);
-    }
-    let (lock, _) = store.lock()?;
-    let had_index = index_path.exists();
+    };
     let stuck = repair::apply(&store, &lock, plan)?;
     for f in stuck {
         report.warn(format!(
@@ -473,12 +629,6 @@ pub fn repair(ctx: &Ctx, dry_run: bool) -> Result<Report> {
         ));
     }
     report.files_written.push(index_path.display().to_string());
-    let kept_old = if had_index {
-        "; the old index is kept beside it as index.json.damaged-*"
-    } else {
-        ""
-    };
-    report.msg = format!("rebuilt the backup index: {summary}{kept_old}");
     Ok(report)
 }
 
@@ -486,9 +636,34 @@ pub fn repair(ctx: &Ctx, dry_run: bool) -> Result<Report> {
 #[derive(Serialize)]
 struct Adopted<'a> {
     adopted: &'a [String],
+    /// Whose they were ("PATH on HOST"), and whose they become.
+    #[serde(skip)]
+    from: String,
+    #[serde(skip)]
+    to: &'a Source,
+    #[serde(skip)]
+    dry_run: bool,
 }
 
-impl Body for Adopted<'_> {}
+impl Body for Adopted<'_> {
+    fn message(&self) -> String {
+        let (n, from) = (self.adopted.len(), &self.from);
+        let (path, host) = (&self.to.settings_path, &self.to.host);
+        if n == 0 {
+            format!(
+                "no backup of {from} to adopt (`mimmfa backup list --all` shows every backup with its host)"
+            )
+        } else if self.dry_run {
+            format!(
+                "dry run: would adopt {n} backup(s) of {from} for {path} on {host}; nothing was written"
+            )
+        } else {
+            format!(
+                "adopted {n} backup(s) of {from}: they are now {path}'s on {host} (`mimmfa restore latest` uses them)"
+            )
+        }
+    }
+}
 
 pub fn adopt(ctx: &Ctx, from_host: &str, from_path: Option<&str>, dry_run: bool) -> Result<Report> {
     let site = ctx.site()?;
@@ -500,34 +675,23 @@ pub fn adopt(ctx: &Ctx, from_host: &str, from_path: Option<&str>, dry_run: bool)
         .unwrap_or(&store.source().settings_path)
         .to_string();
     let ids = store.adoptable(from_host, &from_path)?;
-    report.body(&ctx.ui, &Adopted { adopted: &ids });
-    let from = format!("{} on {}", Shown(&from_path), Shown(from_host));
-    if ids.is_empty() {
-        report.msg = format!(
-            "no backup of {from} to adopt (`mimmfa backup list --all` shows every backup with its host)"
-        );
+    let adopted = Adopted {
+        adopted: &ids,
+        from: format!("{} on {}", Shown(&from_path), Shown(from_host)),
+        to: store.source(),
+        dry_run,
+    };
+    if ids.is_empty() || dry_run {
+        report.changed = !ids.is_empty();
+        report.body(&ctx.ui, &adopted);
         return Ok(report);
     }
     report.changed = true;
-    if dry_run {
-        report.msg = format!(
-            "dry run: would adopt {} backup(s) of {from} for {} on {}; nothing was written",
-            ids.len(),
-            store.source().settings_path,
-            store.source().host
-        );
-        return Ok(report);
-    }
     let (lock, _) = store.lock()?;
     store.adopt(&lock, from_host, &from_path)?;
     report
         .files_written
         .push(store.dir().join(INDEX_FILE).display().to_string());
-    report.msg = format!(
-        "adopted {} backup(s) of {from}: they are now {}'s on {} (`mimmfa restore latest` uses them)",
-        ids.len(),
-        store.source().settings_path,
-        store.source().host
-    );
+    report.body(&ctx.ui, &adopted);
     Ok(report)
 }

@@ -1,14 +1,16 @@
 //! `diff`: two versions of the MFA state (a snapshot or the current
 //! files), the settings masked, the files besides them described.
 
+use super::FileChanges;
 use crate::checks::side_summary::{self, SideCopy};
 use crate::context::Ctx;
 use crate::formats::masked_diff::masked_diff;
-use crate::output::Report;
+use crate::output::{Body, Report, Ui};
 use crate::site::Site;
 use crate::store::change;
 use crate::store::snapshots::{BackupStore, Role, absolute_display};
 use anyhow::Result;
+use serde::Serialize;
 
 /// One version for `diff`: the settings bytes, the files besides them.
 struct Version {
@@ -57,6 +59,35 @@ fn version(site: &Site, store: &BackupStore, spec: &str, report: &mut Report) ->
     })
 }
 
+/// `diff`'s answer: the side files that differ (`"files"`), and whether
+/// the settings do.
+#[derive(Serialize)]
+struct Compared<'a> {
+    #[serde(flatten)]
+    files: FileChanges<'a>,
+    #[serde(skip)]
+    settings_identical: bool,
+}
+
+impl Body for Compared<'_> {
+    fn human(&self, ui: &Ui) -> String {
+        self.files.human(ui)
+    }
+
+    fn message(&self) -> String {
+        let (from, to, files) = (self.files.from, self.files.to, self.files.files.len());
+        if self.settings_identical && files == 0 {
+            return format!("{from} and {to} are identical");
+        }
+        let settings = if self.settings_identical {
+            "identical"
+        } else {
+            "differ"
+        };
+        format!("{from} → {to}: settings {settings}, {files} other file(s) differ")
+    }
+}
+
 pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let site = ctx.site()?;
     let mut report = ctx.report();
@@ -67,27 +98,15 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let d = masked_diff(&a.settings, &b.settings, &a.name, &b.name);
     report.show_diff(&d.unified);
     let changes = side_summary::changes((&a.settings, &a.copies()), (&b.settings, &b.copies()));
-    report.msg = if a.settings == b.settings && changes.is_empty() {
-        format!("{} and {} are identical", a.name, b.name)
-    } else {
-        format!(
-            "{} → {}: settings {}, {} other file(s) differ",
-            a.name,
-            b.name,
-            if a.settings == b.settings {
-                "identical"
-            } else {
-                "differ"
-            },
-            changes.len()
-        )
-    };
     report.body(
         &ctx.ui,
-        &super::FileChanges {
-            from: &a.name,
-            to: &b.name,
-            files: changes,
+        &Compared {
+            files: super::FileChanges {
+                from: &a.name,
+                to: &b.name,
+                files: changes,
+            },
+            settings_identical: a.settings == b.settings,
         },
     );
     report.diff = Some(d);

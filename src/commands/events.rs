@@ -182,6 +182,9 @@ struct Events {
     events: Summary,
     #[serde(skip)]
     verbose: bool,
+    /// `--since`, for the closing line.
+    #[serde(skip)]
+    since: Option<OffsetDateTime>,
 }
 
 #[derive(Serialize)]
@@ -204,6 +207,24 @@ struct Summary {
 }
 
 impl Body for Events {
+    fn message(&self) -> String {
+        let s = &self.events;
+        let within = self
+            .since
+            .map(|t| format!(" since {}", short_time(Some(t))))
+            .unwrap_or_default();
+        let looked_at = counted(s.read - s.outside_since);
+        match s.matches.first() {
+            Some(newest) => format!(
+                "{} known MFA failure{} in {looked_at}{within} (newest {}): fix what each says, restart the MIM Service, then run `mimmfa events --since 10m` again",
+                s.matched,
+                if s.matched == 1 { "" } else { "s" },
+                short_time(newest.when)
+            ),
+            None => format!("no known MFA failure in {looked_at}{within}"),
+        }
+    }
+
     fn human(&self, ui: &Ui) -> String {
         let s = &self.events;
         let mut out = String::new();
@@ -336,26 +357,9 @@ pub fn run(ctx: &Ctx, args: &EventsArgs) -> Result<Report> {
             report.findings.push(finding);
         }
     }
-    let within = args
-        .since
-        .map(|s| format!(" since {}", short_time(Some(s))))
-        .unwrap_or_default();
-    let newest = scan.found.first().map(|f| short_time(f.when));
-    report.msg = match newest {
-        Some(newest) => {
-            report.exit = exit::FINDINGS;
-            format!(
-                "{} known MFA failure{} in {}{within} (newest {newest}): fix what each says, restart the MIM Service, then run `mimmfa events --since 10m` again",
-                scan.matched,
-                if scan.matched == 1 { "" } else { "s" },
-                counted(scan.read - scan.outside_since)
-            )
-        }
-        None => format!(
-            "no known MFA failure in {}{within}",
-            counted(scan.read - scan.outside_since)
-        ),
-    };
+    if !scan.found.is_empty() {
+        report.exit = exit::FINDINGS;
+    }
     let summary = Summary {
         sources,
         since: args.since.map(rfc3339),
@@ -372,6 +376,7 @@ pub fn run(ctx: &Ctx, args: &EventsArgs) -> Result<Report> {
         &Events {
             events: summary,
             verbose: ctx.ui.verbose,
+            since: args.since,
         },
     );
     Ok(report)

@@ -59,6 +59,14 @@ impl Body for Explained {
         }
         out
     }
+
+    fn message(&self) -> String {
+        format!("{}: {}", self.check.code, self.check.title)
+    }
+
+    fn message_in_text(&self) -> bool {
+        true // the first line says it
+    }
 }
 
 /// The rows of docs/checks.md for `code`: the table row (code, severity,
@@ -120,6 +128,13 @@ impl Body for Listed {
             .map(|c| format!("{}  {:<7}  {}\n", c.code, c.severity, c.title))
             .collect()
     }
+
+    fn message(&self) -> String {
+        format!(
+            "{} checks; `mimmfa explain CODE` gives one's full entry",
+            self.checks.len()
+        )
+    }
 }
 
 pub fn list(ctx: &Ctx) -> Result<Report> {
@@ -132,10 +147,6 @@ pub fn list(ctx: &Ctx) -> Result<Report> {
             title: c.title,
         })
         .collect();
-    report.msg = format!(
-        "{} checks; `mimmfa explain CODE` gives one's full entry",
-        checks.len()
-    );
     report.body(&ctx.ui, &Listed { checks });
     Ok(report)
 }
@@ -149,8 +160,6 @@ pub fn run(ctx: &Ctx, code: &str) -> Result<Report> {
         )));
     };
     let mut report = ctx.report();
-    report.msg = format!("{}: {}", e.code, e.title);
-    report.msg_shown = true; // the first line says it
     report.body(&ctx.ui, &Explained { check: e });
     Ok(report)
 }

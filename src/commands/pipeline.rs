@@ -15,9 +15,24 @@ use crate::store::change::{self, Locks, Outcome};
 use crate::store::plan::{self, Op, Plan, Request, Step};
 use crate::store::snapshots::{BackupEntry, Role};
 
-/// Says which Windows path a command writes into the settings file.
-pub(crate) fn say_windows_path(report: &mut Report, setting: &str, path: &str) {
-    report.line(format!("{setting}: {path}"));
+/// Which Windows path a command writes into the settings file: a person
+/// reads it before the diff; the document holds it in the command's body.
+#[derive(serde::Serialize)]
+struct WindowsPath<'a> {
+    #[serde(skip)]
+    setting: &'a str,
+    #[serde(skip)]
+    path: &'a str,
+}
+
+impl Body for WindowsPath<'_> {
+    fn human(&self, _: &Ui) -> String {
+        format!("{}: {}\n", self.setting, self.path)
+    }
+}
+
+pub(crate) fn say_windows_path(ui: &Ui, report: &mut Report, setting: &str, path: &str) {
+    report.show(ui, &WindowsPath { setting, path });
 }
 
 /// Warns, when a change writes a path under the stock folder only because
@@ -68,9 +83,34 @@ struct Pipeline<'a> {
     snapshot: Option<&'a str>,
     #[serde(skip)]
     show_plan: bool,
+    /// Errors of the state a dry run would leave.
+    #[serde(skip)]
+    errors: usize,
+}
+
+/// A change with nothing to do.
+#[derive(serde::Serialize)]
+struct Unchanged {}
+
+impl Body for Unchanged {
+    fn message(&self) -> String {
+        "nothing to change: the service folder is already as asked".into()
+    }
 }
 
 impl Body for Pipeline<'_> {
+    /// A dry run's closing line; a real run's is the command's own.
+    fn message(&self) -> String {
+        match (self.would_write, self.errors) {
+            (None, _) => String::new(),
+            (Some(_), 0) => "dry run: nothing was written".into(),
+            (Some(_), errors) => format!(
+                "dry run: nothing was written; the state it would leave has {errors} error(s) (see above), \
+                 so the MIM Service could not be restarted on it"
+            ),
+        }
+    }
+
     /// The plan, step by step, for a dry run (and `-v`).
     fn human(&self, _: &Ui) -> String {
         if !self.show_plan {
@@ -208,6 +248,11 @@ pub(crate) struct Committed {
     pub errors: usize,
     /// Refused by its judge: nothing was (or would be) changed.
     pub refused: bool,
+    /// The plan was executed: files changed.
+    pub made: bool,
+    /// The plan had something to do.
+    pub changed: bool,
+    pub dry_run: bool,
 }
 
 impl Committed {
@@ -236,9 +281,12 @@ pub(crate) fn commit(
         snapshot: None,
         errors: 0,
         refused: false,
+        made: false,
+        changed: plan.changed,
+        dry_run,
     };
     if !plan.changed {
-        report.msg = "nothing to change: the service folder is already as asked".into();
+        report.body(ui, &Unchanged {});
         return Ok(result);
     }
     plan::check_invariants(site, &plan)?;
@@ -263,6 +311,7 @@ pub(crate) fn commit(
     }
     let out = change::execute(site, &plan)?;
     result.snapshot = say_executed(ui, report, &plan, out);
+    result.made = true;
     if verdict.errors > 0 {
         report.exit = exit::FINDINGS;
     }
@@ -338,17 +387,12 @@ fn say_dry_run(ui: &Ui, report: &mut Report, plan: &Plan, verdict: &Verdict) {
             would_write: Some(&would_write),
             snapshot: None,
             show_plan: true,
+            errors: verdict.errors,
         },
     );
     report.warnings.extend(plan.notes.iter().cloned());
-    report.msg = "dry run: nothing was written".into();
     if verdict.errors > 0 {
         report.exit = exit::FINDINGS;
-        report.msg = format!(
-            "dry run: nothing was written; the state it would leave has {} error(s) (see above), \
-             so the MIM Service could not be restarted on it",
-            verdict.errors
-        );
     }
 }
 
@@ -365,6 +409,7 @@ fn say_executed(ui: &Ui, report: &mut Report, plan: &Plan, out: Outcome) -> Opti
             would_write: None,
             snapshot: snapshot_id.as_deref(),
             show_plan: ui.verbose,
+            errors: 0,
         },
     );
     let entry = out.snapshot.map(|(entry, file)| {
@@ -415,8 +460,12 @@ pub(crate) fn undo_hint(snapshot: &BackupEntry) -> String {
 
 /// The message of a change that was made: what it did, whether the MIM
 /// Service may be restarted on the state it left (never over an error),
-/// and how to undo it. `restart` says what the restart is for.
+/// and how to undo it. `restart` says what the restart is for. None when
+/// nothing was made (the pipeline's own message stands).
 pub(crate) fn done(what: &str, restart: &str, committed: &Committed) -> String {
+    if !committed.made {
+        return String::new();
+    }
     let verdict = if committed.errors > 0 {
         format!(
             ", but the new state has {} error(s) (see above): do not restart the MIM Service until they are fixed",

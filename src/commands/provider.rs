@@ -1,5 +1,6 @@
 //! `provider check | set | clear`: the custom phone provider path.
 
+use super::Committed;
 use crate::checks::clr_binding;
 use crate::checks::clr_binding::Binder;
 use crate::checks::finding::tally;
@@ -38,6 +39,9 @@ fn file_name(path: &Path) -> String {
 #[derive(Serialize)]
 struct Assembly<'a> {
     assembly: &'a DllCheck,
+    /// `provider check`'s answer: the DLL judged as this kind of provider.
+    #[serde(skip)]
+    judged_as: Option<(&'a Path, Kind)>,
 }
 
 impl Body for Assembly<'_> {
@@ -67,10 +71,26 @@ impl Body for Assembly<'_> {
         }
         lines.iter().map(|l| format!("{l}\n")).collect()
     }
-}
 
-fn describe(ui: &Ui, report: &mut Report, check: &DllCheck) {
-    report.body(ui, &Assembly { assembly: check });
+    fn message(&self) -> String {
+        let Some((dll, kind)) = self.judged_as else {
+            return String::new();
+        };
+        let what = if kind == Kind::Sms {
+            "SMS provider"
+        } else {
+            "phone provider"
+        };
+        let (errors, warnings) = tally(&self.assembly.findings);
+        if errors > 0 {
+            format!(
+                "{} cannot be used as the MIM {what}: {errors} error(s), {warnings} warning(s)",
+                dll.display()
+            )
+        } else {
+            format!("{} looks usable as the MIM {what}", dll.display())
+        }
+    }
 }
 
 pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
@@ -82,26 +102,20 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
     let service_dir = ctx.service_dir().ok().filter(|d| d.is_dir());
     let binder = service_dir.map(|d| Binder::new(&d, ctx.gac()));
     let check = check_dll_with(&bytes, &dll.display().to_string(), kind, binder.as_ref());
-    describe(&ctx.ui, &mut report, &check);
+    report.body(
+        &ctx.ui,
+        &Assembly {
+            assembly: &check,
+            judged_as: Some((dll, kind)),
+        },
+    );
     report.show_findings(&check.findings);
     // What could not be proved is said, not silently skipped.
     report.warnings.extend(check.notes.iter().cloned());
-    let (errors, warnings) = tally(&check.findings);
-    report.findings = check.findings;
-    let what = if kind == Kind::Sms {
-        "SMS provider"
-    } else {
-        "phone provider"
-    };
-    if errors > 0 {
+    if !check.ok() {
         report.exit = exit::FINDINGS;
-        report.msg = format!(
-            "{} cannot be used as the MIM {what}: {errors} error(s), {warnings} warning(s)",
-            dll.display()
-        );
-    } else {
-        report.msg = format!("{} looks usable as the MIM {what}", dll.display());
     }
+    report.findings = check.findings;
     Ok(report)
 }
 
@@ -110,9 +124,36 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
 #[derive(Serialize)]
 struct Switched<'a> {
     custom_phone_provider: &'a str,
+    #[serde(skip)]
+    committed: &'a Committed,
 }
 
-impl Body for Switched<'_> {}
+impl Body for Switched<'_> {
+    fn message(&self) -> String {
+        super::done(
+            &format!("CustomPhoneProvider is now {}", self.custom_phone_provider),
+            "to use it",
+            self.committed,
+        )
+    }
+}
+
+/// `provider clear`: its keys are the pipeline's.
+#[derive(Serialize)]
+struct Cleared<'a> {
+    #[serde(skip)]
+    committed: &'a Committed,
+}
+
+impl Body for Cleared<'_> {
+    fn message(&self) -> String {
+        super::done(
+            "CustomPhoneProvider emptied",
+            "with no phone provider",
+            self.committed,
+        )
+    }
+}
 
 pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Report> {
     let (force, dry_run) = (flags.force, flags.dry_run);
@@ -126,7 +167,13 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         Kind::Phone,
         Some(&Binder::new(&site.service_dir, site.gac.clone())),
     );
-    describe(&ctx.ui, &mut report, &check);
+    report.body(
+        &ctx.ui,
+        &Assembly {
+            assembly: &check,
+            judged_as: None,
+        },
+    );
     report.show_findings(&check.findings);
     if !check.ok() {
         report.findings = check.findings;
@@ -149,7 +196,7 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
             site.service_dir.display()
         ))
     })?;
-    super::say_windows_path(&mut report, CUSTOM_PHONE_PROVIDER, &windows_path);
+    super::say_windows_path(&ctx.ui, &mut report, CUSTOM_PHONE_PROVIDER, &windows_path);
     if !site.mapper.is_in_service_dir(&windows_path) {
         report.warn(format!("[MFA043] {windows_path} is not in the Service folder; Microsoft's procedure puts the DLL there"));
     }
@@ -202,15 +249,9 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
         &ctx.ui,
         &Switched {
             custom_phone_provider: &windows_path,
+            committed: &committed,
         },
     );
-    if report.changed && !dry_run && committed.went_ahead() {
-        report.msg = super::done(
-            &format!("CustomPhoneProvider is now {windows_path}"),
-            "to use it",
-            &committed,
-        );
-    }
     Ok(report)
 }
 
@@ -267,13 +308,12 @@ pub fn clear(ctx: &Ctx, flags: ChangeArgs) -> Result<Report> {
         force: flags.force,
     };
     let committed = super::commit(&site, &ctx.ui, &mut report, request, dry_run)?;
-    if report.changed && !dry_run && committed.went_ahead() {
-        report.msg = super::done(
-            "CustomPhoneProvider emptied",
-            "with no phone provider",
-            &committed,
-        );
-    }
+    report.body(
+        &ctx.ui,
+        &Cleared {
+            committed: &committed,
+        },
+    );
     Ok(report)
 }
 
@@ -324,6 +364,23 @@ impl Body for Contracts<'_> {
         }
         out
     }
+
+    fn message(&self) -> String {
+        match self
+            .contracts
+            .iter()
+            .find(|r| r.interface == PHONE_INTERFACE)
+        {
+            Some(r) => format!(
+                "reference {} in the provider project (copy the DLL from the server, Copy Local: false), then run `mimmfa provider check`",
+                r.assembly
+            ),
+            None => format!(
+                "no assembly in {} defines {PHONE_INTERFACE}: is it the MIM Service folder, with MIM 2016 SP1 hotfix 4.5.202.0 or later?",
+                self.service_dir
+            ),
+        }
+    }
 }
 
 /// `provider contract`: which assemblies of the Service folder define the
@@ -369,21 +426,8 @@ pub fn contract(ctx: &Ctx) -> Result<Report> {
             ));
         }
     }
-    let phone = rows.iter().find(|r| r.interface == PHONE_INTERFACE);
-    match phone {
-        Some(r) => {
-            report.msg = format!(
-                "reference {} in the provider project (copy the DLL from the server, Copy Local: false), then run `mimmfa provider check`",
-                r.assembly
-            );
-        }
-        None => {
-            report.exit = exit::FINDINGS;
-            report.msg = format!(
-                "no assembly in {} defines {PHONE_INTERFACE}: is it the MIM Service folder, with MIM 2016 SP1 hotfix 4.5.202.0 or later?",
-                dir.display()
-            );
-        }
+    if !rows.iter().any(|r| r.interface == PHONE_INTERFACE) {
+        report.exit = exit::FINDINGS;
     }
     report.body(
         &ctx.ui,

@@ -20,8 +20,14 @@ use std::path::{Path, PathBuf};
 #[derive(Serialize)]
 struct Made<'a> {
     project: Facts<'a>,
+    /// The files, and whether this was a dry run.
     #[serde(skip_serializing_if = "Option::is_none")]
     would_write: Option<&'a [String]>,
+    #[serde(skip)]
+    wrote: Option<&'a [String]>,
+    /// Where the gateway call is to be written.
+    #[serde(skip)]
+    source: String,
 }
 
 #[derive(Serialize)]
@@ -63,7 +69,21 @@ impl Body for Made<'_> {
                 out.push_str(&format!("would write {}\n", printable(f)));
             }
         }
+        for f in self.wrote.unwrap_or_default() {
+            out.push_str(&format!("wrote {}\n", printable(f)));
+        }
         out
+    }
+
+    fn message(&self) -> String {
+        if self.would_write.is_some() {
+            return "dry run: nothing was written".into();
+        }
+        format!(
+            "made {}: write the gateway call in {}, then follow its README.md (build, Test-Provider.ps1, `mimmfa provider check`)",
+            printable(&self.project.dir),
+            printable(&self.source)
+        )
     }
 }
 
@@ -115,15 +135,17 @@ pub fn run(ctx: &Ctx, name: &str, sms: bool, out: Option<&Path>, dry_run: bool) 
         },
     };
     report.changed = true;
+    let source = target.join(project.source_file()).display().to_string();
     if dry_run {
         report.body(
             &ctx.ui,
             &Made {
                 project: facts,
                 would_write: Some(&paths),
+                wrote: None,
+                source,
             },
         );
-        report.msg = "dry run: nothing was written".into();
         return Ok(report);
     }
     safe_write::write_new_dir(&target, &files)?;
@@ -132,18 +154,11 @@ pub fn run(ctx: &Ctx, name: &str, sms: bool, out: Option<&Path>, dry_run: bool) 
         &Made {
             project: facts,
             would_write: None,
+            wrote: Some(&paths),
+            source,
         },
     );
-    for p in &paths {
-        report.line(format!("wrote {}", printable(p)));
-    }
     report.files_written = paths;
-    let source = target.join(project.source_file());
-    report.msg = format!(
-        "made {}: write the gateway call in {}, then follow its README.md (build, Test-Provider.ps1, `mimmfa provider check`)",
-        printable(&target.display().to_string()),
-        printable(&source.display().to_string())
-    );
     Ok(report)
 }
 

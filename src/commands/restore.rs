@@ -1,5 +1,6 @@
 //! `restore`: put a snapshot back, through the write pipeline.
 
+use super::Committed;
 use crate::cli::ChangeArgs;
 use crate::context::Ctx;
 use crate::error::{refused, usage};
@@ -36,6 +37,36 @@ impl Body for Restoring<'_> {
             Shown(&e.reason),
             Shown(&e.holds())
         )
+    }
+}
+
+/// `restore`'s closing line: what came of it.
+#[derive(Serialize)]
+struct Restored<'a> {
+    #[serde(skip)]
+    entry: &'a BackupEntry,
+    #[serde(skip)]
+    committed: &'a Committed,
+}
+
+impl Body for Restored<'_> {
+    fn message(&self) -> String {
+        let (id, c) = (&self.entry.id, self.committed);
+        if !c.went_ahead() {
+            String::new() // the refusal says it
+        } else if !c.changed {
+            format!("backup {id} is already in place: nothing to change")
+        } else if c.dry_run && c.errors == 0 {
+            format!("dry run: would restore backup {id}; nothing was written")
+        } else if c.dry_run {
+            String::new() // the pipeline says what the state would be
+        } else {
+            super::done(
+                &format!("restored backup {id} ({})", self.entry.created),
+                "to use it",
+                c,
+            )
+        }
     }
 }
 
@@ -88,26 +119,12 @@ pub fn restore(ctx: &Ctx, spec: &str, flags: ChangeArgs) -> Result<Report> {
         force: flags.force,
     };
     let committed = super::commit(&site, &ctx.ui, &mut report, request, flags.dry_run)?;
-    if !report.changed && committed.went_ahead() {
-        report.msg = format!("backup {} is already in place: nothing to change", entry.id);
-        return Ok(report);
-    }
-    if !committed.went_ahead() {
-        return Ok(report);
-    }
-    if flags.dry_run {
-        if committed.errors == 0 {
-            report.msg = format!(
-                "dry run: would restore backup {}; nothing was written",
-                entry.id
-            );
-        }
-        return Ok(report);
-    }
-    report.msg = super::done(
-        &format!("restored backup {} ({})", entry.id, entry.created),
-        "to use it",
-        &committed,
+    report.body(
+        &ctx.ui,
+        &Restored {
+            entry: &entry,
+            committed: &committed,
+        },
     );
     Ok(report)
 }

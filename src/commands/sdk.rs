@@ -1,7 +1,8 @@
 //! `sdk inspect ZIP` and `sdk apply ZIP`.
 
+use super::Committed;
 use crate::checks::audit::country_code_problem;
-use crate::checks::finding::tally;
+use crate::checks::finding::{Finding, tally};
 use crate::checks::sdk_files::{EXPIRY_WARNING_DAYS, Examination, examine};
 use crate::cli::ChangeArgs;
 use crate::context::Ctx;
@@ -30,6 +31,26 @@ pub const DEFAULT_USERNAME: &str = "MIMService";
 struct Inspected<'a> {
     sdk: Sdk<'a>,
     certificate: &'a Option<CertInfo>,
+    /// `sdk inspect`'s answer: can MIM use the zip?
+    #[serde(skip)]
+    verdict_of: Option<&'a [Finding]>,
+}
+
+/// `sdk apply`: its keys are the pipeline's.
+#[derive(Serialize)]
+struct Applied<'a> {
+    #[serde(skip)]
+    committed: &'a Committed,
+}
+
+impl Body for Applied<'_> {
+    fn message(&self) -> String {
+        super::done(
+            "Azure MFA SDK settings written",
+            "to use them",
+            self.committed,
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -69,9 +90,24 @@ impl Body for Inspected<'_> {
         }
         format!("{table}\n")
     }
+
+    fn message(&self) -> String {
+        let Some(findings) = self.verdict_of else {
+            return String::new();
+        };
+        match tally(findings) {
+            (0, warnings) => format!(
+                "the SDK zip is usable by MIM ({warnings} warning(s)); Microsoft retired the Azure MFA SDK in 2018: plan a move to a custom phone provider"
+            ),
+            (errors, warnings) => {
+                format!("MIM cannot use this SDK zip: {errors} error(s), {warnings} warning(s)")
+            }
+        }
+    }
 }
 
-fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
+/// The zip as a person reads it; `inspect` also says whether MIM can use it.
+fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination, inspect: bool) {
     let shown = |s: &Secret| s.shown(ui.show_secrets);
     let keys = ex.keys.as_ref();
     let inspected = Inspected {
@@ -85,6 +121,7 @@ fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
             cert_password: keys.map(|k| shown(&k.cert_password)),
         },
         certificate: &ex.certificate,
+        verdict_of: inspect.then_some(&ex.findings[..]),
     };
     report.body(ui, &inspected);
     report.show_findings(&ex.findings);
@@ -93,18 +130,11 @@ fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination) {
 pub fn inspect(ctx: &Ctx, zip: &Path) -> Result<Report> {
     let mut report = ctx.report();
     let ex = examine(zip, i64::from(EXPIRY_WARNING_DAYS)).map_err(|e| refused(e.to_string()))?;
-    describe(&ctx.ui, &mut report, zip, &ex);
-    let (errors, warnings) = tally(&ex.findings);
-    report.findings = ex.findings;
-    if errors > 0 {
+    describe(&ctx.ui, &mut report, zip, &ex, true);
+    if tally(&ex.findings).0 > 0 {
         report.exit = exit::FINDINGS;
-        report.msg =
-            format!("MIM cannot use this SDK zip: {errors} error(s), {warnings} warning(s)");
-    } else {
-        report.msg = format!(
-            "the SDK zip is usable by MIM ({warnings} warning(s)); Microsoft retired the Azure MFA SDK in 2018: plan a move to a custom phone provider"
-        );
     }
+    report.findings = ex.findings;
     Ok(report)
 }
 
@@ -128,7 +158,7 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
     let _lock = super::begin(&site, dry_run, &mut report)?;
     let ex =
         examine(args.zip, i64::from(EXPIRY_WARNING_DAYS)).map_err(|e| refused(e.to_string()))?;
-    describe(&ctx.ui, &mut report, args.zip, &ex);
+    describe(&ctx.ui, &mut report, args.zip, &ex, false);
     let (errors, _) = tally(&ex.findings);
     report.findings = ex.findings.clone();
     let Some(keys) = ex.keys.as_ref().filter(|_| errors == 0) else {
@@ -162,7 +192,7 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
                 cert_dir.display()
             ))
         })?;
-    super::say_windows_path(&mut report, CERT_FILE_PATH, &cert_windows);
+    super::say_windows_path(&ctx.ui, &mut report, CERT_FILE_PATH, &cert_windows);
 
     let doc = site.parse(&before)?;
     let username = pick_username(ctx, &doc, args.username, &mut report);
@@ -195,9 +225,12 @@ pub fn apply(ctx: &Ctx, args: ApplyArgs<'_>) -> Result<Report> {
         CERT_FILE_PATH,
         &cert_windows,
     );
-    if report.changed && !dry_run && committed.went_ahead() {
-        report.msg = super::done("Azure MFA SDK settings written", "to use them", &committed);
-    }
+    report.body(
+        &ctx.ui,
+        &Applied {
+            committed: &committed,
+        },
+    );
     Ok(report)
 }
 

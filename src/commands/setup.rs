@@ -15,9 +15,10 @@ use crate::formats::settings_xml::SettingsDoc;
 use crate::formats::settings_xml::{DEFAULT_COUNTRY_CODE, USERNAME};
 use crate::output::prompt;
 use crate::output::prompt::ask;
-use crate::output::{Report, Shown, emit, print_stderr};
+use crate::output::{Body, Report, Shown, emit, print_stderr};
 use anyhow::Result;
 use dialoguer::Select;
+use serde::Serialize;
 use std::path::PathBuf;
 
 const JOBS: [&str; 4] = [
@@ -63,10 +64,27 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     }
 }
 
-fn quit(ctx: &Ctx) -> Report {
+/// The wizard's own closing line, when it ends without a command's.
+#[derive(Serialize)]
+struct Ended {
+    #[serde(skip)]
+    why: &'static str,
+}
+
+impl Body for Ended {
+    fn message(&self) -> String {
+        self.why.into()
+    }
+}
+
+fn ended(ctx: &Ctx, why: &'static str) -> Report {
     let mut r = ctx.report();
-    r.msg = "nothing was changed".into();
+    r.body(&ctx.ui, &Ended { why });
     r
+}
+
+fn quit(ctx: &Ctx) -> Report {
+    ended(ctx, "nothing was changed")
 }
 
 /// Dry run, show it, confirm, then the real run.
@@ -75,7 +93,8 @@ fn preview_then_apply(ctx: &Ctx, apply: impl Fn(bool) -> Result<Report>) -> Resu
     if preview.failed || !preview.changed {
         return Ok(preview);
     }
-    preview.msg = "preview: nothing has been written yet".into();
+    let why = "preview: nothing has been written yet";
+    preview.body(&ctx.ui, &Ended { why });
     emit(&ctx.ui, &preview);
     let go = ctx.ui.yes || prompt::confirm("Write these changes?")?;
     if !go {
@@ -177,9 +196,7 @@ fn sdk(ctx: &Ctx, doc: &SettingsDoc) -> Result<Report> {
 fn restore(ctx: &Ctx) -> Result<Report> {
     let backups = ctx.site()?.backups().list()?;
     if backups.is_empty() {
-        let mut r = quit(ctx);
-        r.msg = "there are no backups to restore".into();
-        return Ok(r);
+        return Ok(ended(ctx, "there are no backups to restore"));
     }
     let labels: Vec<String> = backups
         .iter()

@@ -80,6 +80,14 @@ struct LatestBackup {
 }
 
 impl Body for Status {
+    fn message(&self) -> String {
+        format!("mode {}", self.mode)
+    }
+
+    fn message_in_text(&self) -> bool {
+        true // the "mode:" line says it
+    }
+
     fn human(&self, ui: &Ui) -> String {
         let mut lines = vec![
             format!("settings: {}", Shown(&self.settings_file)),
@@ -212,7 +220,5 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let mut report = ctx.report();
     report.settings_file = Some(status.settings_file.clone());
     report.body(&ctx.ui, &status);
-    report.msg = format!("mode {}", status.mode);
-    report.msg_shown = true; // the "mode:" line says it
     Ok(report)
 }

@@ -100,14 +100,14 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
         report.findings = one.audited.findings;
     }
     report.exit = worst;
-    let verdict = if worst == exit::OK {
-        "ok to restart the MIM Service"
-    } else {
-        "fix the errors before restarting the MIM Service"
-    };
-    report.msg = format!(
-        "{} folder(s): {errors} error(s), {warnings} warning(s): {verdict}",
-        sites.len()
+    report.body(
+        &ctx.ui,
+        &Verdict {
+            folders: sites.len(),
+            errors,
+            warnings,
+            ok: worst == exit::OK,
+        },
     );
     report.raw = sarif_doc;
     Ok(report)
@@ -219,6 +219,34 @@ fn audit_all(sites: &[Site], opts: Options, progress: bool) -> Vec<Audited> {
         .collect()
 }
 
+/// The closing line: the totals, and whether the MIM Service may be
+/// restarted.
+#[derive(Serialize)]
+struct Verdict {
+    #[serde(skip)]
+    folders: usize,
+    #[serde(skip)]
+    errors: usize,
+    #[serde(skip)]
+    warnings: usize,
+    #[serde(skip)]
+    ok: bool,
+}
+
+impl Body for Verdict {
+    fn message(&self) -> String {
+        let verdict = if self.ok {
+            "ok to restart the MIM Service"
+        } else {
+            "fix the errors before restarting the MIM Service"
+        };
+        format!(
+            "{} folder(s): {} error(s), {} warning(s): {verdict}",
+            self.folders, self.errors, self.warnings
+        )
+    }
+}
+
 /// One folder's audit and verdict.
 struct Folder<'a> {
     /// The command whose envelope each folder gets (`validate`).
@@ -240,10 +268,10 @@ impl Serialize for Folder<'_> {
             service_dir: String,
             mim_build: Option<String>,
         }
-        let mut envelope = Report::new(self.command);
+        let tally = format!("{} error(s), {} warning(s)", self.errors, self.warnings);
+        let mut envelope = Report::with_msg(self.command, tally);
         envelope.settings_file = Some(self.site.settings_display());
         envelope.findings = self.audited.findings.clone();
-        envelope.msg = format!("{} error(s), {} warning(s)", self.errors, self.warnings);
         Doc {
             envelope,
             service_dir: self.site.service_dir.display().to_string(),

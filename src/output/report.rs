@@ -21,7 +21,9 @@ pub struct Report {
     pub command: String,
     pub changed: bool,
     pub failed: bool,
-    pub msg: String,
+    /// The closing line: a body's [`Body::message`], or why the command
+    /// failed or refused.
+    msg: String,
     pub settings_file: Option<String>,
     pub backup_file: Option<String>,
     pub files_written: Vec<String>,
@@ -53,7 +55,7 @@ pub struct Report {
     /// `human` already says what `msg` says (status): a person is not told
     /// twice.
     #[serde(skip)]
-    pub msg_shown: bool,
+    msg_shown: bool,
 }
 
 /// One piece of what a person reads, kept typed until `emit` renders it.
@@ -106,6 +108,26 @@ impl Report {
             other => debug_assert!(false, "a Body must serialize as a map: {other:?}"),
         }
         self.human.extend(body.parts(ui));
+        let message = body.message();
+        if !message.is_empty() {
+            self.msg = message;
+            self.msg_shown = body.message_in_text();
+        }
+    }
+
+    /// A failed command's document: why it failed, nothing else.
+    pub fn failure(command: &str, msg: impl Into<String>) -> Self {
+        let mut report = Report::with_msg(command, msg);
+        report.failed = true;
+        report
+    }
+
+    /// An envelope whose closing line is known when it is made (a fleet's
+    /// folder in `validate`'s document).
+    pub fn with_msg(command: &str, msg: impl Into<String>) -> Self {
+        let mut report = Report::new(command);
+        report.msg = msg.into();
+        report
     }
 
     pub fn warn(&mut self, msg: impl Into<String>) {
@@ -118,10 +140,6 @@ impl Report {
         self.changed = false;
         self.exit = exit::REFUSED;
         self.msg = msg.into();
-    }
-
-    pub fn line(&mut self, text: impl AsRef<str>) {
-        self.human.push(Part::Text(format!("{}\n", text.as_ref())));
     }
 
     /// Findings a person reads here (the envelope's `findings` are set
@@ -170,6 +188,18 @@ pub trait Body: Serialize {
     /// the findings' errors).
     fn parts(&self, ui: &Ui) -> Vec<Part> {
         vec![Part::Text(self.human(ui))]
+    }
+
+    /// The closing line a person reads last, and the envelope's `msg`:
+    /// made from the same facts. None: an earlier body's stands.
+    fn message(&self) -> String {
+        String::new()
+    }
+
+    /// The text already says the message (`explain`'s first line), so a
+    /// person is not told twice; JSON keeps it.
+    fn message_in_text(&self) -> bool {
+        false
     }
 }
 

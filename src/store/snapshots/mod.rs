@@ -26,7 +26,7 @@ pub use backup_index::{BackupEntry, INDEX_FILE, Index, Role, StoredFile};
 pub(crate) use blob_naming::{blob_name, is_blob_name, settings_blob_sha};
 pub use index_trust::parse_index;
 pub(crate) use index_trust::{check_entry, is_id, is_sha256};
-pub use snapshot_source::absolute_display;
+pub use snapshot_source::{Source, absolute_display};
 pub(crate) use snapshot_source::{base_name, same_path};
 pub use snapshot_time::compact_utc;
 pub(crate) use snapshot_time::unused_id;
