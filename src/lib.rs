@@ -146,7 +146,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Report> {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mimmfa", &mut buf);
             let mut report = ctx.report();
-            report.raw = Some(String::from_utf8_lossy(&buf).into_owned());
+            report.replace_with(String::from_utf8_lossy(&buf).into_owned());
             Ok(report)
         }
     }

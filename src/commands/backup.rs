@@ -3,9 +3,7 @@
 use crate::context::Ctx;
 use crate::error::usage;
 use crate::formats::secret::sha256_hex;
-use crate::output::{
-    Body, Report, RowSource, Shown, Streamed, StreamedTable, TableSource, Ui, printable,
-};
+use crate::output::{Body, Report, RowSource, Shown, TableSource, Ui, printable};
 use crate::store::change;
 use crate::store::repair::{self, Loss};
 use crate::store::snapshots::{
@@ -217,6 +215,10 @@ impl TableSource for Rows {
         vec![0]
     }
 
+    fn is_empty(&self) -> bool {
+        self.entries().is_empty()
+    }
+
     fn optional(&self) -> Vec<usize> {
         let created = if self.all { 2 } else { 1 };
         vec![created, created + 2, created + 1]
@@ -260,7 +262,7 @@ impl TableSource for Rows {
 }
 
 impl RowSource for Rows {
-    fn rows(&self, each: &mut dyn FnMut(serde_json::Value)) {
+    fn values(&self, each: &mut dyn FnMut(serde_json::Value)) {
         self.each(&mut |row| each(serde_json::to_value(&row).unwrap_or_default()));
     }
 }
@@ -281,13 +283,7 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
     };
     let count = rows.entries().len();
     let index = Arc::clone(&rows.index);
-    if ctx.ui.is_human() {
-        if count > 0 {
-            report.table = StreamedTable::new(rows);
-        }
-    } else {
-        report.streamed = Streamed::new("backups", rows);
-    }
+    report.stream("backups", rows);
     let listed = Listed {
         count,
         of: (!all).then(|| site.settings_display()),

@@ -109,7 +109,9 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Report> {
             ok: worst == exit::OK,
         },
     );
-    report.raw = sarif_doc;
+    if let Some(doc) = sarif_doc {
+        report.replace_with(doc);
+    }
     Ok(report)
 }
 

@@ -12,7 +12,7 @@ mod text;
 mod ui;
 
 pub use findings::render_findings_only;
-pub use report::{Body, Part, Report, RowSource, Streamed, emit};
-pub use table::{StreamedTable, TableSource, fit_line, render_table};
+pub use report::{Body, Part, Report, RowSource, emit};
+pub use table::{TableSource, fit_line, render_table};
 pub use text::{Shown, print_stderr, print_stdout, printable};
 pub use ui::{ColorChoice, Format, Ui};

@@ -3,7 +3,7 @@
 //! becomes JSON or the text a person reads.
 
 use super::findings::{render_findings, render_findings_only, render_passed};
-use super::table::{StreamedTable, write_table};
+use super::table::{TableSource, write_table};
 use super::text::{paint_diff, print_stderr, print_stdout, printable_lines};
 use super::ui::{Format, Ui};
 use crate::checks::catalogue::Check;
@@ -35,23 +35,21 @@ pub struct Report {
     #[serde(flatten)]
     extra: Map<String, Value>,
     /// A long list written as it is made, one row at a time (`backup list`
-    /// of 10,000 snapshots), instead of held in `extra`.
+    /// of 10,000 snapshots), instead of held in `extra`: a list in JSON, a
+    /// table after `human` for a person.
     #[serde(flatten)]
-    pub streamed: Streamed,
+    streamed: Streamed,
     /// What a person sees on stdout before `msg`, in order: typed pieces
     /// that `emit` renders (findings once, a diff painted, `-q` and `-v`
     /// decided there).
     #[serde(skip)]
     human: Vec<Part>,
-    /// A long table a person sees after `human`, written row by row.
-    #[serde(skip)]
-    pub table: StreamedTable,
     /// Exit code when the command itself succeeded (0, or 1 for findings).
     #[serde(skip)]
     pub exit: u8,
     /// A machine document that replaces the JSON report (SARIF).
     #[serde(skip)]
-    pub raw: Option<String>,
+    raw: Option<String>,
     /// `human` already says what `msg` says (status): a person is not told
     /// twice.
     #[serde(skip)]
@@ -93,7 +91,6 @@ impl Report {
             extra: Map::new(),
             streamed: Streamed::default(),
             human: Vec::new(),
-            table: StreamedTable::default(),
             exit: 0,
             raw: None,
             msg_shown: false,
@@ -157,6 +154,18 @@ impl Report {
         self.human.extend(body.parts(ui));
     }
 
+    /// The command's long list, under `key`: each row made as it is
+    /// written, for JSON and for a person.
+    pub fn stream(&mut self, key: &'static str, rows: impl RowSource + 'static) {
+        self.streamed = Streamed(Some((key, Box::new(rows))));
+    }
+
+    /// A machine document of the command's own (SARIF, a completion
+    /// script) that replaces the report, unless the command failed.
+    pub fn replace_with(&mut self, document: String) {
+        self.raw = Some(document);
+    }
+
     pub fn show_diff(&mut self, unified: &str) {
         self.human.push(Part::Diff(unified.to_string()));
     }
@@ -203,21 +212,16 @@ pub trait Body: Serialize {
     }
 }
 
-/// Rows made one at a time, for [`Streamed`].
-pub trait RowSource: Send + Sync {
+/// Rows made one at a time: JSON values for the document, a table's
+/// cells for a person.
+pub trait RowSource: TableSource {
     /// Call `each` with every row, in order.
-    fn rows(&self, each: &mut dyn FnMut(Value));
+    fn values(&self, each: &mut dyn FnMut(Value));
 }
 
 /// One key of the report whose value is a list written row by row.
 #[derive(Default)]
-pub struct Streamed(Option<(&'static str, Box<dyn RowSource>)>);
-
-impl Streamed {
-    pub fn new(key: &'static str, rows: impl RowSource + 'static) -> Self {
-        Streamed(Some((key, Box::new(rows))))
-    }
-}
+struct Streamed(Option<(&'static str, Box<dyn RowSource>)>);
 
 impl std::fmt::Debug for Streamed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -236,7 +240,7 @@ impl Serialize for Streamed {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut seq = s.serialize_seq(None)?;
                 let mut failed = None;
-                self.0.rows(&mut |row| {
+                self.0.values(&mut |row| {
                     if failed.is_none()
                         && let Err(e) = seq.serialize_element(&row)
                     {
@@ -313,11 +317,11 @@ pub fn emit(ui: &Ui, report: &Report) {
                 ));
                 return;
             }
-            if let Some(table) = &report.table.0 {
+            if let Some((_, rows)) = report.streamed.0.as_ref().filter(|(_, r)| !r.is_empty()) {
                 print_stdout(&text);
                 text.clear();
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                let _ = write_table(&mut out, table.as_ref(), ui.columns).and_then(|_| out.flush());
+                let _ = write_table(&mut out, rows.as_ref(), ui.columns).and_then(|_| out.flush());
             }
             if !report.msg.is_empty() && !report.msg_shown {
                 text.push_str(&printable_lines(&report.msg));

@@ -6,7 +6,8 @@ use super::text::printable;
 use super::ui::Ui;
 use std::io::Write;
 
-/// A table made one row at a time, for [`StreamedTable`].
+/// A table made one row at a time (a report's streamed list, as a person
+/// reads it).
 pub trait TableSource: Send + Sync {
     fn header(&self) -> Vec<&'static str>;
     /// Call `each` with every row's cells, in order; called twice (widths
@@ -21,24 +22,9 @@ pub trait TableSource: Send + Sync {
     fn optional(&self) -> Vec<usize> {
         Vec::new()
     }
-}
-
-#[derive(Default)]
-pub struct StreamedTable(pub(super) Option<Box<dyn TableSource>>);
-
-impl StreamedTable {
-    pub fn new(rows: impl TableSource + 'static) -> Self {
-        StreamedTable(Some(Box::new(rows)))
-    }
-}
-
-impl std::fmt::Debug for StreamedTable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "StreamedTable(..)"
-        } else {
-            "StreamedTable(None)"
-        })
+    /// No rows: a person gets no table (the message gives the count).
+    fn is_empty(&self) -> bool {
+        false
     }
 }
 
