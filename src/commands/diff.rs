@@ -5,7 +5,7 @@ use super::FileChanges;
 use crate::checks::side_summary::{self, SideCopy};
 use crate::context::Ctx;
 use crate::formats::masked_diff::masked_diff;
-use crate::output::{Body, Report, Ui};
+use crate::output::{Body, Part, Report, Ui};
 use crate::site::Site;
 use crate::store::change;
 use crate::store::snapshots::{BackupStore, Role, absolute_display};
@@ -67,11 +67,18 @@ struct Compared<'a> {
     files: FileChanges<'a>,
     #[serde(skip)]
     settings_identical: bool,
+    /// The settings diff, masked (the envelope's `diff` holds it).
+    #[serde(skip)]
+    unified: &'a str,
 }
 
 impl Body for Compared<'_> {
-    fn human(&self, ui: &Ui) -> String {
-        self.files.human(ui)
+    /// The settings diff, then the side files.
+    fn parts(&self, ui: &Ui) -> Vec<Part> {
+        vec![
+            Part::Diff(self.unified.to_string()),
+            Part::Text(self.files.human(ui)),
+        ]
     }
 
     fn message(&self) -> String {
@@ -96,7 +103,6 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let a = version(&site, &store, from, &mut report)?;
     let b = version(&site, &store, to, &mut report)?;
     let d = masked_diff(&a.settings, &b.settings, &a.name, &b.name);
-    report.show_diff(&d.unified);
     let changes = side_summary::changes((&a.settings, &a.copies()), (&b.settings, &b.copies()));
     report.body(
         &ctx.ui,
@@ -107,6 +113,7 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
                 files: changes,
             },
             settings_identical: a.settings == b.settings,
+            unified: &d.unified,
         },
     );
     report.diff = Some(d);

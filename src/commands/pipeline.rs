@@ -2,14 +2,14 @@
 //! (docs/design.md), and what a change says about itself — its plan, the
 //! side files it writes, whether the MIM Service may be restarted.
 
-use crate::checks::finding::Severity;
+use crate::checks::finding::{Finding, Severity};
 use crate::checks::side_summary::{FileChange, FileSide, SideCopy, changes};
 use crate::checks::verdict::{Verdict, judge};
 use crate::error::exit;
 use crate::formats::bounded::{DLL_CAP, read_file};
 use crate::formats::masked_diff::masked_diff;
 use crate::formats::utf16::is_utf16;
-use crate::output::{Body, Report, Ui, printable};
+use crate::output::{Body, Part, Report, Ui, printable};
 use crate::site::Site;
 use crate::store::change::{self, Locks, Outcome};
 use crate::store::plan::{self, Op, Plan, Request, Step};
@@ -320,7 +320,30 @@ pub(crate) fn commit(
 
 /// What a person sees of a change: the findings it brings and every error
 /// it leaves, the masked settings diff and the side files (a dry run, or
-/// `-v`); the document gets every finding and the diff.
+/// `-v`). The document holds them in the envelope and the plan.
+#[derive(serde::Serialize)]
+struct ChangeView<'a> {
+    #[serde(skip)]
+    findings: Vec<Finding>,
+    #[serde(skip)]
+    diff: Option<String>,
+    #[serde(skip)]
+    side_files: Option<FileChanges<'a>>,
+}
+
+impl Body for ChangeView<'_> {
+    fn parts(&self, ui: &Ui) -> Vec<Part> {
+        let mut parts = vec![Part::Findings {
+            findings: self.findings.clone(),
+            detail: false,
+        }];
+        parts.extend(self.diff.clone().map(Part::Diff));
+        parts.extend(self.side_files.as_ref().map(|s| Part::Text(s.human(ui))));
+        parts
+    }
+}
+
+/// Fills the envelope's findings and diff, and shows the change (above).
 fn show_change(
     site: &Site,
     ui: &Ui,
@@ -329,30 +352,30 @@ fn show_change(
     verdict: &Verdict,
     dry_run: bool,
 ) {
-    let shown: Vec<_> = verdict
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error || verdict.new.contains(f))
-        .cloned()
-        .collect();
-    report.show_findings(&shown);
     report.findings = verdict.findings.clone();
-    if plan.before != plan.after {
-        let name = &site.settings_display();
-        let diff = masked_diff(&plan.before, &plan.after, name, &format!("{name} (new)"));
-        if dry_run || ui.verbose {
-            report.show_diff(&diff.unified);
-        }
-        report.diff = Some(diff);
-    }
-    if dry_run || ui.verbose {
-        let side = FileChanges {
+    let name = &site.settings_display();
+    report.diff = (plan.before != plan.after)
+        .then(|| masked_diff(&plan.before, &plan.after, name, &format!("{name} (new)")));
+    let detailed = dry_run || ui.verbose;
+    let view = ChangeView {
+        findings: verdict
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error || verdict.new.contains(f))
+            .cloned()
+            .collect(),
+        diff: report
+            .diff
+            .as_ref()
+            .filter(|_| detailed)
+            .map(|d| d.unified.clone()),
+        side_files: detailed.then(|| FileChanges {
             from: "now",
             to: if dry_run { "planned" } else { "written" },
             files: planned_side_changes(plan),
-        };
-        report.show(ui, &side);
-    }
+        }),
+    };
+    report.show(ui, &view);
 }
 
 /// New errors refuse the plan (exit 3, nothing changed) unless `--force`,

@@ -14,7 +14,7 @@ use crate::error::{exit, refused};
 use crate::formats::bounded;
 use crate::formats::dotnet::StrongName;
 use crate::formats::settings_xml::*;
-use crate::output::{Body, Report, Ui, printable};
+use crate::output::{Body, Part, Report, Ui, printable};
 use crate::site::Site;
 use crate::store::change;
 use crate::store::plan::{Request, SideFile};
@@ -72,6 +72,17 @@ impl Body for Assembly<'_> {
         lines.iter().map(|l| format!("{l}\n")).collect()
     }
 
+    /// What it is, then what its checks found.
+    fn parts(&self, ui: &Ui) -> Vec<Part> {
+        vec![
+            Part::Text(self.human(ui)),
+            Part::Findings {
+                findings: self.assembly.findings.clone(),
+                detail: false,
+            },
+        ]
+    }
+
     fn message(&self) -> String {
         let Some((dll, kind)) = self.judged_as else {
             return String::new();
@@ -109,7 +120,6 @@ pub fn check(ctx: &Ctx, dll: &Path, sms: bool) -> Result<Report> {
             judged_as: Some((dll, kind)),
         },
     );
-    report.show_findings(&check.findings);
     // What could not be proved is said, not silently skipped.
     report.warnings.extend(check.notes.iter().cloned());
     if !check.ok() {
@@ -174,7 +184,6 @@ pub fn set(ctx: &Ctx, dll: &Path, no_copy: bool, flags: ChangeArgs) -> Result<Re
             judged_as: None,
         },
     );
-    report.show_findings(&check.findings);
     if !check.ok() {
         report.findings = check.findings;
         if !force {

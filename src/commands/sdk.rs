@@ -12,7 +12,7 @@ use crate::formats::pkcs12::CertInfo;
 use crate::formats::secret::Secret;
 use crate::formats::settings_xml::*;
 use crate::output::prompt;
-use crate::output::{Body, Report, Ui};
+use crate::output::{Body, Part, Report, Ui};
 use crate::store::change;
 use crate::store::plan::{Request, SideFile};
 use crate::store::snapshots::Role;
@@ -31,9 +31,12 @@ pub const DEFAULT_USERNAME: &str = "MIMService";
 struct Inspected<'a> {
     sdk: Sdk<'a>,
     certificate: &'a Option<CertInfo>,
+    /// What its checks found.
+    #[serde(skip)]
+    findings: &'a [Finding],
     /// `sdk inspect`'s answer: can MIM use the zip?
     #[serde(skip)]
-    verdict_of: Option<&'a [Finding]>,
+    judged: bool,
 }
 
 /// `sdk apply`: its keys are the pipeline's.
@@ -91,11 +94,22 @@ impl Body for Inspected<'_> {
         format!("{table}\n")
     }
 
+    /// The zip's table, then what its checks found.
+    fn parts(&self, ui: &Ui) -> Vec<Part> {
+        vec![
+            Part::Text(self.human(ui)),
+            Part::Findings {
+                findings: self.findings.to_vec(),
+                detail: false,
+            },
+        ]
+    }
+
     fn message(&self) -> String {
-        let Some(findings) = self.verdict_of else {
+        if !self.judged {
             return String::new();
-        };
-        match tally(findings) {
+        }
+        match tally(self.findings) {
             (0, warnings) => format!(
                 "the SDK zip is usable by MIM ({warnings} warning(s)); Microsoft retired the Azure MFA SDK in 2018: plan a move to a custom phone provider"
             ),
@@ -121,10 +135,10 @@ fn describe(ui: &Ui, report: &mut Report, zip: &Path, ex: &Examination, inspect:
             cert_password: keys.map(|k| shown(&k.cert_password)),
         },
         certificate: &ex.certificate,
-        verdict_of: inspect.then_some(&ex.findings[..]),
+        findings: &ex.findings,
+        judged: inspect,
     };
     report.body(ui, &inspected);
-    report.show_findings(&ex.findings);
 }
 
 pub fn inspect(ctx: &Ctx, zip: &Path) -> Result<Report> {

@@ -139,15 +139,6 @@ impl Report {
         self.msg = msg.into();
     }
 
-    /// Findings a person reads here (the envelope's `findings` are set
-    /// apart: a command may show fewer than it reports).
-    pub fn show_findings(&mut self, findings: &[Finding]) {
-        self.human.push(Part::Findings {
-            findings: findings.to_vec(),
-            detail: false,
-        });
-    }
-
     /// A body a person reads whose facts the document holds elsewhere
     /// (a dry run's side files: the plan has them).
     pub fn show<B: Body>(&mut self, ui: &Ui, body: &B) {
@@ -164,10 +155,6 @@ impl Report {
     /// script) that replaces the report, unless the command failed.
     pub fn replace_with(&mut self, document: String) {
         self.raw = Some(document);
-    }
-
-    pub fn show_diff(&mut self, unified: &str) {
-        self.human.push(Part::Diff(unified.to_string()));
     }
 }
 
