@@ -9,12 +9,14 @@
 //! harness in tests/clr-oracle checks them against mono.
 
 use crate::checks::catalogue as check;
-use crate::checks::clr_binding::{Binder, Binding, MAX_CLOSURE};
-use crate::checks::finding::Finding;
+use crate::checks::clr_binding::{Binder, Binding, MAX_CLOSURE, SERVICE_CONFIG};
+use crate::checks::finding::{Finding, Severity};
+use crate::formats::bounded;
 use crate::formats::dotnet::{
     Assembly, AssemblyRef, InterfaceRef, Platform, Scope, StrongName, TypeInfo, read_assembly,
 };
 use crate::formats::win_version::Version;
+use crate::site::paths::join_rest_as_windows;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -86,9 +88,7 @@ pub struct DllCheck {
 
 impl DllCheck {
     pub fn ok(&self) -> bool {
-        self.findings
-            .iter()
-            .all(|f| f.severity != crate::checks::finding::Severity::Error)
+        self.findings.iter().all(|f| f.severity != Severity::Error)
     }
 }
 
@@ -285,7 +285,7 @@ fn closure_findings(
         out.push(
             check::MFA071
                 .finding(format!("{by} references {identity}, which {problem}; the MIM Service fails to create the provider (FileNotFoundException / FileLoadException)"))
-                .hint(format!("copy {}.dll, the version it was built against, into the Service folder (or install it in the GAC); for another version of a strong-named assembly, add a bindingRedirect to {}", r.name, crate::checks::clr_binding::SERVICE_CONFIG)),
+                .hint(format!("copy {}.dll, the version it was built against, into the Service folder (or install it in the GAC); for another version of a strong-named assembly, add a bindingRedirect to {}", r.name, SERVICE_CONFIG)),
         );
     }
     out
@@ -706,8 +706,7 @@ fn assemblies_below(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 }
 
 fn contracts_in(path: &Path) -> Vec<Contract> {
-    let Ok(bytes) = crate::formats::bounded::read_file(path, crate::formats::bounded::DLL_CAP)
-    else {
+    let Ok(bytes) = bounded::read_file(path, bounded::DLL_CAP) else {
         return vec![];
     };
     let Ok(a) = read_assembly(&bytes) else {
@@ -741,9 +740,7 @@ fn find_contract(
 ) -> Option<Contract> {
     if referenced.starts_with("Microsoft.") {
         for ext in ["dll", "exe"] {
-            let Some(probe) =
-                crate::site::paths::join_rest_as_windows(dir, &format!("{referenced}.{ext}"))
-            else {
+            let Some(probe) = join_rest_as_windows(dir, &format!("{referenced}.{ext}")) else {
                 continue;
             };
             if let Some(c) = contracts_in(&probe)

@@ -3,6 +3,7 @@
 //! that is not well-formed too, so no diff can leak a key.
 
 use crate::formats::secret::{is_secret_name, mask};
+use crate::formats::utf16;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -91,9 +92,7 @@ fn decoded(raw: &str) -> String {
 pub fn masked_diff(before: &[u8], after: &[u8], from_label: &str, to_label: &str) -> Diff {
     // A UTF-16 file is shown as its text: read as bytes, its element names
     // would not be seen, nor its secrets masked.
-    let text = |b: &[u8]| {
-        crate::formats::utf16::text_lossy(b).unwrap_or_else(|| String::from_utf8_lossy(b).into())
-    };
+    let text = |b: &[u8]| utf16::text_lossy(b).unwrap_or_else(|| String::from_utf8_lossy(b).into());
     let before = mask_secrets_in_text(&text(before));
     let after = mask_secrets_in_text(&text(after));
     let unified = similar::TextDiff::from_lines(&before, &after)

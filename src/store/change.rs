@@ -10,12 +10,14 @@
 //! Only afterwards is a certificate the new settings no longer name moved
 //! out of the Service folder (it is in the snapshot).
 
+use crate::checks::provider_dll::SMS_DLL_NAME;
 use crate::error::refused;
 use crate::formats::bounded;
 use crate::formats::secret::sha256_hex;
 use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER};
 use crate::site::Site;
 use crate::store::journal::{self, Journal};
+use crate::store::plan::protected;
 use crate::store::plan::{Op, Plan};
 use crate::store::safe_write::{
     Changed, Expect, SettingsLock, acquire_lock, create_service_dir, remove_stale_temps,
@@ -268,9 +270,7 @@ pub fn capture(
 ) -> State {
     let mut files: Vec<StateFile> = Vec::new();
     // The SSPR SMS gate is loaded by its name in the Service folder.
-    let sms = site
-        .service_dir
-        .join(crate::checks::provider_dll::SMS_DLL_NAME);
+    let sms = site.service_dir.join(SMS_DLL_NAME);
     let sms = sms.is_file().then_some((Role::Sms, sms));
     for (role, path) in pointers(site, settings)
         .into_iter()
@@ -282,7 +282,7 @@ pub fn capture(
         }
         // A setting that names the settings file, the store or Microsoft's
         // files names no side file of the state (the index would refuse it).
-        if let Some(what) = crate::store::plan::protected(site, &path) {
+        if let Some(what) = protected(site, &path) {
             warnings.push(format!(
                 "not in the snapshot: {} (a setting names it, but it is {what})",
                 path.display()

@@ -13,6 +13,7 @@ use crate::site::Site;
 use crate::store::change::{inside, pointers, same_file};
 use crate::store::plan::{Op, Plan, protected};
 use crate::store::safe_write::{write_atomic, write_atomic_if};
+use crate::store::snapshots::BackupEntry;
 use crate::store::snapshots::{BackupStore, StoreLock};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -222,7 +223,7 @@ fn records_this_change(store: &BackupStore, j: &Journal, id: &str) -> bool {
 }
 
 /// Does snapshot `e` record the change `j` describes?
-fn records(e: &crate::store::snapshots::BackupEntry, j: &Journal) -> bool {
+fn records(e: &BackupEntry, j: &Journal) -> bool {
     e.reason == j.reason
         && Some(&e.sha256) == j.settings_before.as_ref()
         && e.after_sha256.as_ref() == j.settings_writes.last()

@@ -10,7 +10,9 @@ use crate::formats::secret::sha256_hex;
 use crate::formats::settings_xml::{CERT_FILE_PATH, CUSTOM_PHONE_PROVIDER};
 use crate::formats::{bounded, pkcs12};
 use crate::site::Site;
-use crate::store::change::{check_replaceable, inside, pointers, read_side, same_file};
+use crate::store::change::{
+    capture, check_replaceable, inside, pointers, read_side, resolved, same_file,
+};
 use crate::store::journal;
 use crate::store::safe_write::lock_path;
 use crate::store::snapshots::{Role, State};
@@ -176,7 +178,8 @@ fn element_of(role: Role) -> Option<&'static str> {
 }
 
 /// Make the whole plan for `req`. Reads what is there (the evidence) and
-/// writes nothing.
+/// writes nothing. In order: the snapshot, the copies moved aside, the
+/// files placed, the settings (the commit point), the files retired.
 pub fn build(site: &Site, req: Request) -> Result<Plan> {
     let mut plan = Plan {
         steps: Vec::new(),
@@ -189,28 +192,51 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
         state: None,
         notes: Vec::new(),
     };
-    // Each side file that differs from what is there, with what is there.
-    let mut places: Vec<(SideFile, Option<Vec<u8>>)> = Vec::new();
-    for f in req.side_files {
-        let old = read_side(&f.target, f.role)?;
-        if old.as_deref() != Some(f.bytes.as_slice()) {
-            places.push((f, old));
-        }
-    }
+    let places = differing(req.side_files)?;
     let settings_change = plan.before != plan.after;
     plan.changed = settings_change || !places.is_empty();
     if !plan.changed {
         return Ok(plan);
     }
     let named_before = pointers(site, &plan.before);
+    let (aside, intermediate) = move_aside(site, &plan.before, &places, &named_before)?;
+    snapshot_step(site, &mut plan, &places);
+    let aside_paths: Vec<PathBuf> = aside.iter().map(|s| s.target.clone()).collect();
+    plan.steps.extend(aside);
+    write_steps(site, &mut plan, intermediate, places, settings_change);
+    retire_steps(site, &mut plan, &named_before, &aside_paths);
+    Ok(plan)
+}
 
-    // A file the current settings name is never overwritten while they are
-    // in force: its bytes first go to a free name beside it, and settings
-    // naming that copy are written (a consistent state of their own);
-    // then the file is free to take the new bytes.
+/// A side file to place, with the bytes there now (none: a new file).
+type Place = (SideFile, Option<Vec<u8>>);
+
+/// Each side file that differs from what is there, with what is there.
+fn differing(side_files: Vec<SideFile>) -> Result<Vec<Place>> {
+    let mut places = Vec::new();
+    for f in side_files {
+        let old = read_side(&f.target, f.role)?;
+        if old.as_deref() != Some(f.bytes.as_slice()) {
+            places.push((f, old));
+        }
+    }
+    Ok(places)
+}
+
+/// A file the current settings name is never overwritten while they are
+/// in force: its bytes first go to a free name beside it, and settings
+/// naming that copy are written (a consistent state of their own); then
+/// the file is free to take the new bytes. Returns the copies' steps and
+/// those intermediate settings.
+fn move_aside(
+    site: &Site,
+    before: &[u8],
+    places: &[Place],
+    named_before: &[(Role, PathBuf)],
+) -> Result<(Vec<Step>, Option<Vec<u8>>)> {
     let mut aside: Vec<Step> = Vec::new();
     let mut intermediate: Option<Vec<u8>> = None;
-    for (f, old) in &places {
+    for (f, old) in places {
         let Some(old) = old else { continue };
         let Some((role, _)) = named_before.iter().find(|(_, p)| same_file(p, &f.target)) else {
             continue;
@@ -227,7 +253,7 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
                 copy.display()
             ))
         })?;
-        let base = intermediate.as_deref().unwrap_or(&plan.before);
+        let base = intermediate.as_deref().unwrap_or(before);
         let doc = site
             .settings_doc(base)
             .map_err(|e| refused(format!("{}: {}", site.settings_display(), e.message)))?;
@@ -253,15 +279,19 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
         });
     }
 
-    // The snapshot: the settings as they are, what they name, and every
-    // existing file the plan overwrites.
+    Ok((aside, intermediate))
+}
+
+/// The snapshot: the settings as they are, what they name, and every
+/// existing file the plan overwrites.
+fn snapshot_step(site: &Site, plan: &mut Plan, places: &[Place]) {
     let replaced: Vec<(Role, PathBuf)> = places
         .iter()
         .filter(|(_, old)| old.is_some())
         .map(|(f, _)| (Role::Replaced, f.target.clone()))
         .collect();
     let mut warnings = Vec::new();
-    let state = crate::store::change::capture(site, &plan.before, &replaced, &mut warnings);
+    let state = capture(site, &plan.before, &replaced, &mut warnings);
     plan.notes.extend(warnings);
     // No settings file (a restore of a deleted one) and nothing else to
     // keep: a snapshot of nothing would restore an empty file.
@@ -280,10 +310,19 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
         });
         plan.state = Some(state);
     }
+}
 
+/// The intermediate settings (if files move aside), each file placed, then
+/// the settings themselves: the one commit point. Each write names the
+/// bytes it replaces, checked right before its rename.
+fn write_steps(
+    site: &Site,
+    plan: &mut Plan,
+    intermediate: Option<Vec<u8>>,
+    places: Vec<Place>,
+    settings_change: bool,
+) {
     let settings_sha = site.settings.exists().then(|| sha256_hex(&plan.before));
-    let aside_paths: Vec<PathBuf> = aside.iter().map(|s| s.target.clone()).collect();
-    plan.steps.extend(aside);
     let mut in_force = settings_sha.clone();
     if let Some(mid) = &intermediate {
         let sha = sha256_hex(mid);
@@ -340,12 +379,20 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
             bytes: plan.after.clone(),
         });
     }
+}
 
-    // After the commit: a certificate no longer named is keying material
-    // left lying about. Only a file mimmfa can identify goes.
+/// After the commit: a certificate no longer named is keying material
+/// left lying about, and so is a copy made aside that the new settings do
+/// not name. Only a file mimmfa can identify goes.
+fn retire_steps(
+    site: &Site,
+    plan: &mut Plan,
+    named_before: &[(Role, PathBuf)],
+    aside_paths: &[PathBuf],
+) {
     let still = pointers(site, &plan.after);
     let unnamed = |p: &Path| !still.iter().any(|(_, s)| same_file(s, p));
-    for (role, path) in &named_before {
+    for (role, path) in named_before {
         if *role != Role::Certificate || !unnamed(path) || !path.is_file() {
             continue;
         }
@@ -392,7 +439,6 @@ pub fn build(site: &Site, req: Request) -> Result<Plan> {
             ));
         }
     }
-    Ok(plan)
 }
 
 fn retire(path: &Path, role: Role, bytes: &[u8], why: &str, evidence: &str) -> Step {
@@ -494,7 +540,7 @@ pub fn check_invariants(site: &Site, plan: &Plan) -> Result<()> {
                     return Err(refused(format!(
                         "will not write {}: a folder on its way is a symbolic link out of the Service folder (it leads to {}){nothing}",
                         path.display(),
-                        crate::store::change::resolved(path).display()
+                        resolved(path).display()
                     )));
                 }
                 // The settings in force must keep naming intact bytes.

@@ -17,6 +17,7 @@ use crate::formats::secret::Secret;
 use crate::formats::settings_xml::{CERT_PASSWORD, SettingsDoc};
 use crate::store::safe_write::{create_private_dir, write_atomic};
 use crate::store::side_targets::path_problem;
+use crate::store::snapshots::same_path;
 use crate::store::snapshots::{
     BackupEntry, BackupStore, INDEX_FILE, Index, Role, StoreLock, StoredBytes, StoredFile,
     absolute_display, blob_name, check_entry, compact_utc, is_blob_name, is_id, is_sha256,
@@ -427,7 +428,7 @@ impl Salvage<'_> {
     fn derive_side_files(&mut self, e: &BackupEntry) -> Vec<StoredFile> {
         if e.settings_path
             .as_deref()
-            .is_some_and(|p| !crate::store::snapshots::same_path(p, self.here))
+            .is_some_and(|p| !same_path(p, self.here))
         {
             return Vec::new(); // its paths are another machine's
         }

@@ -4,6 +4,9 @@
 //! was and removes the temp file (tempfile deletes it on drop).
 
 use crate::error::Failure;
+use crate::formats::bounded;
+use crate::formats::secret::sha256_hex;
+use crate::store::{failpoint, permissions};
 use anyhow::{Context, Result};
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -138,7 +141,7 @@ pub fn write_atomic_if(
     owner_only: bool,
     expect: Expect<'_>,
 ) -> Result<()> {
-    crate::store::failpoint::write_fails(target)?;
+    failpoint::write_fails(target)?;
     // A symlink is followed: its target is rewritten, the link stays a link
     // (renaming over the link would silently make it a separate file).
     let resolved;
@@ -159,7 +162,7 @@ pub fn write_atomic_if(
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temp file in {}", dir.display()))?;
     set_mode(tmp.path(), owner_only)?;
-    crate::store::permissions::keep_access(target, tmp.path()).with_context(|| {
+    permissions::keep_access(target, tmp.path()).with_context(|| {
         format!(
             "cannot give the new {} the access rules (ACL) of the old one; nothing was changed",
             target.display()
@@ -169,12 +172,9 @@ pub fn write_atomic_if(
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", tmp.path().display()))?;
     if let Some(expected) = expect {
-        crate::store::failpoint::pause_before_rename(target);
-        let now = match crate::formats::bounded::read_file(
-            target,
-            crate::formats::bounded::DAMAGED_SETTINGS_CAP,
-        ) {
-            Ok(b) => Some(crate::formats::secret::sha256_hex(&b)),
+        failpoint::pause_before_rename(target);
+        let now = match bounded::read_file(target, bounded::DAMAGED_SETTINGS_CAP) {
+            Ok(b) => Some(sha256_hex(&b)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
                 return Err(
@@ -315,7 +315,7 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
         return Ok(());
     }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    crate::store::permissions::make_dir_private(dir)
+    permissions::make_dir_private(dir)
         .with_context(|| format!("cannot make {} private", dir.display()))
 }
 

@@ -195,3 +195,39 @@ fn modules_are_private_but_internals() {
         .collect();
     assert!(public.is_empty(), "{public:#?}");
 }
+
+/// What a file depends on is said at its top: a path into the crate is
+/// imported by a `use`, never spelled out in the middle of the code.
+#[test]
+fn imports_are_at_the_top() {
+    let mut found = Vec::new();
+    for file in sources(&src()) {
+        for (n, line) in code(&file) {
+            let l = line.trim_start();
+            let is_declaration = l.starts_with("use ")
+                || l.starts_with("pub use ")
+                || l.starts_with("pub(crate) use ")
+                || l.starts_with("pub(in crate::");
+            // The inner lines of a `use` spread over lines: names and
+            // commas, no call, no statement.
+            let inside_use = (l.ends_with(',') || l.ends_with("};")) && !l.contains('(');
+            if line.contains("crate::") && !is_declaration && !inside_use {
+                found.push(format!("{}:{n}: {}", file.display(), l));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A command gives the report facts (a body); the closing line and every
+/// line a person reads are made from them (docs/design.md, "How a command
+/// answers").
+#[test]
+fn commands_write_no_text_into_the_report() {
+    let found = breaches(
+        "commands",
+        &[".msg =", ".msg.push", ".human.push", ".line("],
+        &[],
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
