@@ -8,6 +8,7 @@ use crate::formats::secret::{Secret, sha256_hex};
 use crate::formats::settings_xml::{CERT_PASSWORD, SettingsDoc};
 use crate::store::snapshots::Role;
 use serde::Serialize;
+use std::cell::OnceCell;
 
 /// One state's copy of a side file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,16 +33,35 @@ pub struct SideCopy<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Describes `bytes` as the state whose settings are `settings` has them:
-/// a certificate opens with that state's CERT_PASSWORD or does not.
-pub fn describe(role: Role, bytes: &[u8], settings: &[u8]) -> FileSide {
+/// The side files of a state held as (role, path, bytes), borrowed.
+pub fn copies<P: AsRef<str>, B: AsRef<[u8]>>(files: &[(Role, P, B)]) -> Vec<SideCopy<'_>> {
+    files
+        .iter()
+        .map(|(role, path, bytes)| SideCopy {
+            role: *role,
+            path: path.as_ref(),
+            bytes: bytes.as_ref(),
+        })
+        .collect()
+}
+
+/// The CERT_PASSWORD of a state's settings (none when they do not parse).
+fn cert_password(settings: &[u8]) -> Secret {
+    Secret::new(
+        SettingsDoc::parse(settings)
+            .map(|d| d.value(CERT_PASSWORD).to_string())
+            .unwrap_or_default(),
+    )
+}
+
+/// Describes `bytes` as a state whose CERT_PASSWORD is `password` has
+/// them: a certificate opens with it or does not.
+fn describe(role: Role, bytes: &[u8], password: &OnceCell<Secret>, settings: &[u8]) -> FileSide {
     let sha256 = sha256_hex(bytes);
     let summary = match role {
         Role::Certificate => {
-            let password = SettingsDoc::parse(settings)
-                .map(|d| d.value(CERT_PASSWORD).to_string())
-                .unwrap_or_default();
-            match pkcs12::open(bytes, &Secret::new(password)) {
+            let password = password.get_or_init(|| cert_password(settings));
+            match pkcs12::open(bytes, password) {
                 Ok(Some(c)) => format!("{}, expires {}", c.subject, c.not_after),
                 _ => "a certificate file (does not open with this version's CERT_PASSWORD)".into(),
             }
@@ -68,6 +88,8 @@ pub fn changes(
     let find = |v: &[SideCopy<'_>], path: &str| {
         v.iter().find(|f| f.path == path).map(|f| f.bytes.to_vec())
     };
+    // Each state's settings parsed once, and only for a certificate.
+    let (a_password, b_password) = (OnceCell::new(), OnceCell::new());
     let mut out = Vec::new();
     for copy in paths {
         let (old, new) = (find(a, copy.path), find(b, copy.path));
@@ -77,8 +99,8 @@ pub fn changes(
         out.push(FileChange {
             path: copy.path.to_string(),
             role: copy.role,
-            before: old.map(|o| describe(copy.role, &o, a_settings)),
-            after: new.map(|n| describe(copy.role, &n, b_settings)),
+            before: old.map(|o| describe(copy.role, &o, &a_password, a_settings)),
+            after: new.map(|n| describe(copy.role, &n, &b_password, b_settings)),
         });
     }
     out

@@ -2,7 +2,7 @@
 //! files), the settings masked, the files besides them described.
 
 use super::FileChanges;
-use crate::checks::side_summary::{self, SideCopy};
+use crate::checks::side_summary::{self, copies};
 use crate::context::Ctx;
 use crate::formats::masked_diff::masked_diff;
 use crate::output::{Body, Part, Report, Ui};
@@ -17,19 +17,6 @@ struct Version {
     name: String,
     settings: Vec<u8>,
     files: Vec<(Role, String, Vec<u8>)>,
-}
-
-impl Version {
-    fn copies(&self) -> Vec<SideCopy<'_>> {
-        self.files
-            .iter()
-            .map(|(role, path, bytes)| SideCopy {
-                role: *role,
-                path,
-                bytes,
-            })
-            .collect()
-    }
 }
 
 fn version(site: &Site, store: &BackupStore, spec: &str, report: &mut Report) -> Result<Version> {
@@ -103,7 +90,10 @@ pub fn diff(ctx: &Ctx, from: &str, to: &str) -> Result<Report> {
     let a = version(&site, &store, from, &mut report)?;
     let b = version(&site, &store, to, &mut report)?;
     let d = masked_diff(&a.settings, &b.settings, &a.name, &b.name);
-    let changes = side_summary::changes((&a.settings, &a.copies()), (&b.settings, &b.copies()));
+    let changes = side_summary::changes(
+        (&a.settings, &copies(&a.files)),
+        (&b.settings, &copies(&b.files)),
+    );
     report.body(
         &ctx.ui,
         &Compared {

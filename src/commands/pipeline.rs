@@ -3,7 +3,7 @@
 //! side files it writes, whether the MIM Service may be restarted.
 
 use crate::checks::finding::{Finding, Severity};
-use crate::checks::side_summary::{FileChange, FileSide, SideCopy, changes};
+use crate::checks::side_summary::{FileChange, FileSide, changes, copies};
 use crate::checks::verdict::{Verdict, judge};
 use crate::error::exit;
 use crate::formats::bounded::{DLL_CAP, read_file};
@@ -222,23 +222,10 @@ fn planned_side_changes(plan: &Plan) -> Vec<FileChange> {
             planned.push((role, path, bytes));
         }
     }
-    let now: Vec<SideCopy<'_>> = now
-        .iter()
-        .map(|(role, path, bytes)| SideCopy {
-            role: *role,
-            path,
-            bytes,
-        })
-        .collect();
-    let planned: Vec<SideCopy<'_>> = planned
-        .iter()
-        .map(|(role, path, bytes)| SideCopy {
-            role: *role,
-            path,
-            bytes,
-        })
-        .collect();
-    changes((&plan.before, &now), (&plan.after, &planned))
+    changes(
+        (&plan.before, &copies(&now)),
+        (&plan.after, &copies(&planned)),
+    )
 }
 
 /// What a change came to, for the command's own message.

@@ -1,7 +1,7 @@
 //! The rows of the tables the reader uses, each a struct with the column
 //! names of ECMA-335 II.22, decoded from its table in one place. Coded
-//! indexes stay raw (`coded & tag`, `coded >> bits`); heap columns are
-//! indexes into #Strings or #Blob.
+//! indexes are decoded into the table they point to (II.24.2.6); heap
+//! columns are indexes into #Strings or #Blob.
 
 use super::DotnetError;
 use super::metadata_tables::{
@@ -9,22 +9,91 @@ use super::metadata_tables::{
     NESTED_CLASS, TYPE_DEF, TYPE_REF, TYPE_SPEC,
 };
 
+/// A TypeDefOrRef coded index (II.24.2.6; also the TypeDefOrRefOrSpec
+/// token of a signature, II.23.2.8): the table by its two tag bits, the
+/// row 1-based (0: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TypeDefOrRef {
+    TypeDef(u32),
+    TypeRef(u32),
+    TypeSpec(u32),
+    /// Tag 3, which names no table: a damaged file.
+    BadTag,
+}
+
+impl TypeDefOrRef {
+    pub(super) fn decode(coded: u32) -> Self {
+        let row = coded >> 2;
+        match coded & 0b11 {
+            0 => TypeDefOrRef::TypeDef(row),
+            1 => TypeDefOrRef::TypeRef(row),
+            2 => TypeDefOrRef::TypeSpec(row),
+            _ => TypeDefOrRef::BadTag,
+        }
+    }
+}
+
+impl Default for TypeDefOrRef {
+    /// No base class.
+    fn default() -> Self {
+        TypeDefOrRef::TypeDef(0)
+    }
+}
+
+/// A ResolutionScope coded index (II.24.2.6): where a TypeRef resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ResolutionScope {
+    Module(u32),
+    ModuleRef(u32),
+    AssemblyRef(u32),
+    /// A nested type: resolved in its enclosing TypeRef's scope.
+    TypeRef(u32),
+}
+
+impl ResolutionScope {
+    fn decode(coded: u32) -> Self {
+        let row = coded >> 2;
+        match coded & 0b11 {
+            0 => ResolutionScope::Module(row),
+            1 => ResolutionScope::ModuleRef(row),
+            2 => ResolutionScope::AssemblyRef(row),
+            _ => ResolutionScope::TypeRef(row),
+        }
+    }
+}
+
+/// A TypeOrMethodDef coded index (II.24.2.6): a generic parameter's owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TypeOrMethodDef {
+    TypeDef(u32),
+    MethodDef(u32),
+}
+
+impl TypeOrMethodDef {
+    fn decode(coded: u32) -> Self {
+        let row = coded >> 1;
+        match coded & 1 {
+            0 => TypeOrMethodDef::TypeDef(row),
+            _ => TypeOrMethodDef::MethodDef(row),
+        }
+    }
+}
+
 /// TypeDef (0x02, II.22.37).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct TypeDefRow {
     pub(super) flags: u32,
     pub(super) name: u32,
     pub(super) namespace: u32,
-    /// TypeDefOrRef coded index of the base class; 0 for none.
-    pub(super) extends: u32,
+    /// The base class; TypeDef(0) for none.
+    pub(super) extends: TypeDefOrRef,
     /// First MethodDef row the type owns (up to the next type's).
     pub(super) method_list: u32,
 }
 
 /// TypeRef (0x01, II.22.38).
 pub(super) struct TypeRefRow {
-    /// ResolutionScope coded index.
-    pub(super) resolution_scope: u32,
+    pub(super) resolution_scope: ResolutionScope,
     pub(super) name: u32,
     pub(super) namespace: u32,
 }
@@ -40,8 +109,7 @@ pub(super) struct MethodDefRow {
 pub(super) struct InterfaceImplRow {
     /// TypeDef row of the implementing class.
     pub(super) class: u32,
-    /// TypeDefOrRef coded index.
-    pub(super) interface: u32,
+    pub(super) interface: TypeDefOrRef,
 }
 
 /// NestedClass (0x29, II.22.32): both TypeDef rows.
@@ -52,8 +120,7 @@ pub(super) struct NestedClassRow {
 
 /// GenericParam (0x2A, II.22.20).
 pub(super) struct GenericParamRow {
-    /// TypeOrMethodDef coded index.
-    pub(super) owner: u32,
+    pub(super) owner: TypeOrMethodDef,
 }
 
 /// TypeSpec (0x1B, II.22.39).
@@ -91,7 +158,7 @@ impl Metadata<'_> {
             flags,
             name,
             namespace,
-            extends,
+            extends: TypeDefOrRef::decode(extends),
             method_list: c.next()?,
         })
     }
@@ -99,7 +166,7 @@ impl Metadata<'_> {
     pub(super) fn type_ref(&self, row: u32) -> Result<TypeRefRow, DotnetError> {
         let mut c = self.columns(TYPE_REF, row)?;
         Ok(TypeRefRow {
-            resolution_scope: c.next()?,
+            resolution_scope: ResolutionScope::decode(c.next()?),
             name: c.next()?,
             namespace: c.next()?,
         })
@@ -119,7 +186,7 @@ impl Metadata<'_> {
         let mut c = self.columns(INTERFACE_IMPL, row)?;
         Ok(InterfaceImplRow {
             class: c.next()?,
-            interface: c.next()?,
+            interface: TypeDefOrRef::decode(c.next()?),
         })
     }
 
@@ -134,7 +201,9 @@ impl Metadata<'_> {
     fn generic_param(&self, row: u32) -> Result<GenericParamRow, DotnetError> {
         let mut c = self.columns(GENERIC_PARAM, row)?;
         let (_number, _flags) = (c.next()?, c.next()?);
-        Ok(GenericParamRow { owner: c.next()? })
+        Ok(GenericParamRow {
+            owner: TypeOrMethodDef::decode(c.next()?),
+        })
     }
 
     pub(super) fn type_spec(&self, row: u32) -> Result<TypeSpecRow, DotnetError> {

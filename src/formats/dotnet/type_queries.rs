@@ -7,7 +7,7 @@
 use sha1::Digest;
 
 use super::metadata_cursor::compressed;
-use super::metadata_rows::TypeDefRow;
+use super::metadata_rows::{ResolutionScope, TypeDefOrRef, TypeDefRow, TypeOrMethodDef};
 use super::metadata_tables::Metadata;
 use super::{
     Assembly, AssemblyRef, DotnetError, InterfaceRef, Platform, Scope, StrongName, TypeInfo,
@@ -25,43 +25,43 @@ const MAX_INHERITANCE: usize = 256;
 
 impl Metadata<'_> {
     /// Full name and scope of a TypeDefOrRef coded index.
-    fn interface_ref(&self, coded: u32) -> Result<InterfaceRef, DotnetError> {
-        let (tag, row) = (coded & 0b11, coded >> 2);
-        match tag {
-            0 => {
+    fn interface_ref(&self, index: TypeDefOrRef) -> Result<InterfaceRef, DotnetError> {
+        match index {
+            TypeDefOrRef::TypeDef(row) => {
                 let def = self.type_def(row)?;
                 Ok(InterfaceRef {
                     name: self.qualified(def.namespace, def.name)?,
                     scope: Scope::Here,
                 })
             }
-            1 => {
+            TypeDefOrRef::TypeRef(row) => {
                 let r = self.type_ref(row)?;
                 Ok(InterfaceRef {
                     name: self.qualified(r.namespace, r.name)?,
                     scope: self.resolution_scope(r.resolution_scope)?,
                 })
             }
-            2 => Ok(InterfaceRef {
+            TypeDefOrRef::TypeSpec(_) => Ok(InterfaceRef {
                 name: "(generic interface instance)".into(),
                 scope: Scope::Other,
             }),
-            _ => Err(damaged("a bad TypeDefOrRef tag")),
+            TypeDefOrRef::BadTag => Err(damaged("a bad TypeDefOrRef tag")),
         }
     }
 
     /// The assembly a TypeRef resolves in; a nested TypeRef (tag 3) in its
     /// enclosing one's.
-    fn resolution_scope(&self, mut coded: u32) -> Result<Scope, DotnetError> {
+    fn resolution_scope(&self, mut scope: ResolutionScope) -> Result<Scope, DotnetError> {
         for _ in 0..MAX_NESTING {
-            let (tag, row) = (coded & 0b11, coded >> 2);
-            match tag {
-                2 => {
+            match scope {
+                ResolutionScope::AssemblyRef(row) => {
                     let r = self.assembly_ref(row)?;
                     return Ok(Scope::Assembly(self.string(r.name)?));
                 }
-                3 => coded = self.type_ref(row)?.resolution_scope,
-                _ => return Ok(Scope::Other),
+                ResolutionScope::TypeRef(row) => scope = self.type_ref(row)?.resolution_scope,
+                ResolutionScope::Module(_) | ResolutionScope::ModuleRef(_) => {
+                    return Ok(Scope::Other);
+                }
             }
         }
         Err(damaged(format!(
@@ -92,21 +92,23 @@ impl Metadata<'_> {
     /// The base class (`Extends`) as a TypeDef index of this assembly: a
     /// TypeDef, or a generic instance of one (`class Gate : GateBase<string>`
     /// extends a TypeSpec whose blob is GENERICINST CLASS <TypeDef> ...).
-    fn base_type_def(&self, extends: u32, count: usize) -> Option<usize> {
-        let typedef = |coded: u32| match (coded & 0b11, (coded >> 2) as usize) {
-            (0, row) if row >= 1 && row <= count => Some(row - 1),
+    fn base_type_def(&self, extends: TypeDefOrRef, count: usize) -> Option<usize> {
+        let typedef = |index: TypeDefOrRef| match index {
+            TypeDefOrRef::TypeDef(row) if row >= 1 && row as usize <= count => {
+                Some(row as usize - 1)
+            }
             _ => None,
         };
-        match extends & 0b11 {
-            0 => typedef(extends),
-            2 => {
-                let spec = self.type_spec(extends >> 2).ok()?;
+        match extends {
+            TypeDefOrRef::TypeDef(_) => typedef(extends),
+            TypeDefOrRef::TypeSpec(row) => {
+                let spec = self.type_spec(row).ok()?;
                 let sig = self.blob(spec.signature).ok()?;
                 // ELEMENT_TYPE_GENERICINST, then CLASS or VALUETYPE.
                 if sig.len() < 3 || sig[0] != 0x15 || !matches!(sig[1], 0x12 | 0x11) {
                     return None;
                 }
-                typedef(compressed(&sig[2..])?.0)
+                typedef(TypeDefOrRef::decode(compressed(&sig[2..])?.0))
             }
             _ => None,
         }
@@ -114,8 +116,8 @@ impl Metadata<'_> {
 
     /// The base class (`Extends`) when it is a TypeRef into another
     /// assembly, other than the framework's (mscorlib, System.*).
-    fn external_base(&self, extends: u32) -> Option<InterfaceRef> {
-        if extends & 0b11 != 1 || extends >> 2 == 0 {
+    fn external_base(&self, extends: TypeDefOrRef) -> Option<InterfaceRef> {
+        if !matches!(extends, TypeDefOrRef::TypeRef(row) if row != 0) {
             return None;
         }
         let base = self.interface_ref(extends).ok()?;
@@ -155,10 +157,8 @@ impl Metadata<'_> {
     fn generic_types(&self, count: usize) -> Result<Vec<bool>, DotnetError> {
         let mut out = vec![false; count];
         for param in self.generic_params()? {
-            let owner = param.owner;
-            // TypeOrMethodDef: tag bit 0 clear for a TypeDef.
-            if owner & 1 == 0
-                && let Some(slot) = out.get_mut(((owner >> 1) as usize).wrapping_sub(1))
+            if let TypeOrMethodDef::TypeDef(row) = param.owner
+                && let Some(slot) = out.get_mut((row as usize).wrapping_sub(1))
             {
                 *slot = true;
             }
@@ -347,11 +347,11 @@ mod tests {
     fn chains_of_types_are_walked_a_bounded_way() {
         let n = 20_000u32;
         // TypeDef rows: NestedPublic, Extends = the previous TypeDef
-        // (coded index, tag 0); its base is the one before.
+        // (a TypeDef); its base is the one before.
         let defs: Vec<TypeDefRow> = (1..=n)
             .map(|r| TypeDefRow {
                 flags: 2,
-                extends: (r - 1) << 2,
+                extends: TypeDefOrRef::TypeDef(r - 1),
                 ..TypeDefRow::default()
             })
             .collect();
