@@ -16,4 +16,6 @@ pub mod setup;
 pub mod status;
 pub mod validate;
 
-use pipeline::{Committed, FileChanges, begin, commit, done, say_windows_path, warn_if_guessed};
+use pipeline::{
+    Committed, FileChanges, begin, commit, done, plan_text, say_windows_path, warn_if_guessed,
+};

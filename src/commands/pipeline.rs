@@ -116,51 +116,56 @@ impl Body for Pipeline<'_> {
         if !self.show_plan {
             return String::new();
         }
-        let mut out = String::from("plan:\n");
-        for (n, step) in self.plan.iter().enumerate() {
-            let what = match &step.op {
-                Op::Snapshot { into, holds } => format!(
-                    "snapshot {} into {}",
-                    holds
-                        .iter()
-                        .map(|h| printable(h))
-                        .collect::<Vec<_>>()
-                        .join(" + "),
-                    printable(into)
-                ),
-                Op::Place {
-                    path,
-                    role,
-                    replaces,
-                    ..
-                } => format!(
-                    "write {} ({}{})",
-                    printable(path),
-                    role.as_str(),
-                    if replaces.is_some() {
-                        ", replacing the file there"
-                    } else {
-                        ", new"
-                    }
-                ),
-                Op::WriteSettings { path, .. } => format!("write {}", printable(path)),
-                Op::Retire { path, role, .. } => {
-                    format!(
-                        "move {} ({}) into the backup",
-                        printable(path),
-                        role.as_str()
-                    )
-                }
-            };
-            out.push_str(&format!(
-                "  {}. {what}\n     why: {}\n     evidence: {}\n",
-                n + 1,
-                printable(&step.why),
-                printable(&step.evidence)
-            ));
-        }
-        out
+        plan_text(self.plan)
     }
+}
+
+/// A plan as a person reads it: each step, with why and the evidence.
+pub(crate) fn plan_text(plan: &[Step]) -> String {
+    let mut out = String::from("plan:\n");
+    for (n, step) in plan.iter().enumerate() {
+        let what = match &step.op {
+            Op::Snapshot { into, holds } => format!(
+                "snapshot {} into {}",
+                holds
+                    .iter()
+                    .map(|h| printable(h))
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+                printable(into)
+            ),
+            Op::Place {
+                path,
+                role,
+                replaces,
+                ..
+            } => format!(
+                "write {} ({}{})",
+                printable(path),
+                role.as_str(),
+                if replaces.is_some() {
+                    ", replacing the file there"
+                } else {
+                    ", new"
+                }
+            ),
+            Op::WriteSettings { path, .. } => format!("write {}", printable(path)),
+            Op::Retire { path, role, .. } => {
+                format!(
+                    "move {} ({}) into the backup",
+                    printable(path),
+                    role.as_str()
+                )
+            }
+        };
+        out.push_str(&format!(
+            "  {}. {what}\n     why: {}\n     evidence: {}\n",
+            n + 1,
+            printable(&step.why),
+            printable(&step.evidence)
+        ));
+    }
+    out
 }
 
 /// The side files that differ between two states (`diff`; a dry run's

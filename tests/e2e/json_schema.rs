@@ -60,6 +60,7 @@ fn real_outputs_match_their_schemas() {
         &j(&["provider", "new", "Gate", "--out", p, "--sms"]),
     );
     assert_shape("failure", &j(&["provider", "new", "Gate", "--out", p]));
+    assert_shape("change", &j(&["backup", "--dry-run"]));
     assert_shape("change", &j(&["provider", "set", "--dry-run", g]));
     assert_shape("change", &j(&["provider", "set", g]));
     assert_shape("status", &j(&["status"]));

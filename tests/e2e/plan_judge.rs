@@ -5,6 +5,7 @@
 use crate::provider::dll;
 use crate::sdk::sdk_zip;
 use crate::util::*;
+use serde_json::Value;
 use std::path::Path;
 
 const MIM_EXE: &str = "Microsoft.ResourceManagement.Service.exe";
@@ -593,4 +594,64 @@ fn a_prune_dry_run_names_every_file_the_prune_deletes() {
         gone, planned,
         "the real run deletes exactly the plan's files"
     );
+}
+
+/// `backup --dry-run` is a plan like the other changing commands': the
+/// snapshot step, and every file of the store the real run then writes.
+#[test]
+fn a_backup_dry_run_names_every_file_the_backup_writes() {
+    let site = Site::example();
+    let store = site.path("MfaBackups");
+    let written_by = |args: &[&str]| -> (Value, Vec<String>) {
+        let before = site.snapshot();
+        let (code, doc) = site.json(args);
+        assert_eq!(code, 0, "{doc}");
+        let mut written: Vec<String> = site
+            .snapshot()
+            .into_iter()
+            .filter(|(p, v)| p.starts_with(&store) && before.get(p) != Some(v))
+            .map(|(p, _)| p.display().to_string())
+            .collect();
+        written.sort();
+        (doc, written)
+    };
+    // A first backup (no store yet), then one of a changed file (its
+    // certificate, if any, is stored already).
+    for n in 0..2 {
+        if n == 1 {
+            site.write(
+                "MfaSettings.xml",
+                &[EXAMPLE_SETTINGS, b"<!-- changed -->"].concat(),
+            );
+        }
+        let (dry, nothing) = written_by(&["backup", "--dry-run"]);
+        assert!(nothing.is_empty(), "a dry run writes nothing: {nothing:?}");
+        let mut planned: Vec<String> = dry["would_write"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no would_write: {dry}"))
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect();
+        planned.sort();
+        assert_eq!(dry["plan"][0]["op"], "snapshot", "{dry}");
+        let human = site.run(&["backup", "--dry-run"]);
+        assert!(
+            human.stdout.contains("plan:\n  1. snapshot "),
+            "{}",
+            human.stdout
+        );
+        for p in &planned {
+            assert!(
+                human.stdout.contains(&format!("would write {p}")),
+                "{p}: {}",
+                human.stdout
+            );
+        }
+        let (real, written) = written_by(&["backup"]);
+        assert!(real.get("would_write").is_none(), "{real}");
+        assert_eq!(
+            written, planned,
+            "backup {n}: the real run writes the plan's files"
+        );
+    }
 }

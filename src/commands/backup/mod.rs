@@ -11,12 +11,14 @@ pub use index_repair::repair;
 pub use list::list;
 pub use prune::prune;
 
+use crate::commands::plan_text;
 use crate::context::Ctx;
 use crate::error::usage;
 use crate::formats::secret::sha256_hex;
-use crate::output::{Body, Report};
+use crate::output::{Body, Report, Ui, printable};
 use crate::store::change;
-use crate::store::snapshots::{BackupEntry, Meta, State, absolute_display};
+use crate::store::plan::{Op, Step};
+use crate::store::snapshots::{BackupEntry, INDEX_FILE, Meta, State, absolute_display};
 use anyhow::Result;
 use serde::Serialize;
 use std::path::Path;
@@ -57,6 +59,8 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
             &ctx.ui,
             &Snapshot {
                 snapshot: Some(&same.id),
+                plan: None,
+                would_write: None,
                 taken: Taken::Already(&same),
             },
         );
@@ -64,16 +68,35 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
     }
     report.changed = true;
     if dry_run {
-        let settings = site.settings_display();
-        let files = state.files.len();
         let into = store.dir();
+        let mut holds = vec![site.settings_display()];
+        holds.extend(state.files.iter().map(|f| absolute_display(&f.path)));
+        let step = Step {
+            op: Op::Snapshot {
+                into: into.display().to_string(),
+                holds,
+            },
+            why: "manual (`mimmfa backup`)".into(),
+            evidence: "the bytes read now; the store keeps each file once, by its sha256".into(),
+            target: into.to_path_buf(),
+            bytes: Vec::new(),
+        };
+        // The files the snapshot adds, then the index that names them.
+        let mut would_write: Vec<String> = store
+            .new_blobs(&state)
+            .iter()
+            .map(|blob| into.join(blob).display().to_string())
+            .collect();
+        would_write.push(into.join(INDEX_FILE).display().to_string());
         report.body(
             &ctx.ui,
             &Snapshot {
                 snapshot: None,
+                plan: Some(&[step]),
+                would_write: Some(&would_write),
                 taken: Taken::Would {
-                    settings,
-                    files,
+                    settings: site.settings_display(),
+                    files: state.files.len(),
                     into,
                 },
             },
@@ -98,6 +121,8 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
         &ctx.ui,
         &Snapshot {
             snapshot: Some(&entry.id),
+            plan: None,
+            would_write: None,
             taken: Taken::New(&entry, store.dir()),
         },
     );
@@ -110,6 +135,11 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
 struct Snapshot<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     snapshot: Option<&'a str>,
+    /// A dry run: the plan, and the store's files it would write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'a [Step]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    would_write: Option<&'a [String]>,
     #[serde(skip)]
     taken: Taken<'a>,
 }
@@ -127,6 +157,14 @@ enum Taken<'a> {
 }
 
 impl Body for Snapshot<'_> {
+    fn human(&self, _: &Ui) -> String {
+        let mut out = self.plan.map(plan_text).unwrap_or_default();
+        for file in self.would_write.unwrap_or_default() {
+            out.push_str(&format!("would write {}\n", printable(file)));
+        }
+        out
+    }
+
     fn message(&self) -> String {
         match &self.taken {
             Taken::Already(same) => format!(
