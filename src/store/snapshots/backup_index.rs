@@ -9,8 +9,10 @@ pub const INDEX_FILE: &str = "index.json";
 /// 3 added `seq`, `last_seq` and `adopted_from`; 1 and 2 are still read.
 pub(super) const SCHEMA_VERSION: u32 = 3;
 
-/// Why a file besides the settings is in a snapshot.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+/// Why a file besides the settings is in a snapshot. Written as
+/// [`Role::as_str`] names; read by the same names (a test keeps the two
+/// lists one).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// The p12 at CertFilePath.
@@ -36,6 +38,12 @@ impl Role {
             Role::Sms => "sms",
             Role::Unknown => "unknown",
         }
+    }
+}
+
+impl Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -195,5 +203,23 @@ impl Index {
     /// Every snapshot, of any source, newest first.
     pub fn newest_first(&self) -> impl Iterator<Item = &BackupEntry> {
         self.backups.iter().rev()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Role;
+
+    /// A role is read back by the name it is written with; a name this
+    /// version does not know is Unknown, never an error.
+    #[test]
+    fn roles_read_back_as_written() {
+        for role in [Role::Certificate, Role::Provider, Role::Replaced, Role::Sms] {
+            let written = serde_json::to_value(role).unwrap();
+            assert_eq!(written, role.as_str());
+            assert_eq!(serde_json::from_value::<Role>(written).unwrap(), role);
+        }
+        let later: Role = serde_json::from_value("dll-from-a-later-version".into()).unwrap();
+        assert_eq!(later, Role::Unknown);
     }
 }
