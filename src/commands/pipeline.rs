@@ -27,7 +27,7 @@ struct WindowsPath<'a> {
 
 impl Body for WindowsPath<'_> {
     fn human(&self, _: &Ui) -> String {
-        format!("{}: {}\n", self.setting, self.path)
+        format!("{}: {}\n", self.setting, printable(self.path))
     }
 }
 

@@ -105,8 +105,9 @@ impl Report {
             other => debug_assert!(false, "a Body must serialize as a map: {other:?}"),
         }
         self.human.extend(body.parts(ui));
+        // A refusal's reason stands: a later body does not talk over it.
         let message = body.message();
-        if !message.is_empty() {
+        if !message.is_empty() && !self.failed {
             self.msg = message;
             self.msg_shown = body.message_in_text();
         }
