@@ -240,8 +240,6 @@ pub(crate) struct Committed {
     pub errors: usize,
     /// Refused by its judge: nothing was (or would be) changed.
     pub refused: bool,
-    /// The plan was executed: files changed.
-    pub made: bool,
     /// The plan had something to do.
     pub changed: bool,
     pub dry_run: bool,
@@ -251,6 +249,12 @@ impl Committed {
     /// Done as asked (or a dry run of it), with the state ready or not.
     pub fn went_ahead(&self) -> bool {
         !self.refused
+    }
+
+    /// The plan was executed: files changed (commit returns an error
+    /// when execution fails).
+    pub fn made(&self) -> bool {
+        self.changed && !self.dry_run && !self.refused
     }
 }
 
@@ -273,7 +277,6 @@ pub(crate) fn commit(
         snapshot: None,
         errors: 0,
         refused: false,
-        made: false,
         changed: plan.changed,
         dry_run,
     };
@@ -303,7 +306,6 @@ pub(crate) fn commit(
     }
     let out = change::execute(site, &plan)?;
     result.snapshot = say_executed(ui, report, &plan, out);
-    result.made = true;
     if verdict.errors > 0 {
         report.exit = exit::FINDINGS;
     }
@@ -478,7 +480,7 @@ pub(crate) fn undo_hint(snapshot: &BackupEntry) -> String {
 /// and how to undo it. `restart` says what the restart is for. None when
 /// nothing was made (the pipeline's own message stands).
 pub(crate) fn done(what: &str, restart: &str, committed: &Committed) -> String {
-    if !committed.made {
+    if !committed.made() {
         return String::new();
     }
     let verdict = if committed.errors > 0 {

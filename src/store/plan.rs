@@ -296,19 +296,26 @@ fn snapshot_step(site: &Site, plan: &mut Plan, places: &[Place]) {
     // No settings file (a restore of a deleted one) and nothing else to
     // keep: a snapshot of nothing would restore an empty file.
     if site.settings.exists() || !state.files.is_empty() {
-        let mut holds = vec![site.settings_display()];
-        holds.extend(state.files.iter().map(|f| show(&f.path)));
-        plan.steps.push(Step {
-            op: Op::Snapshot {
-                into: show(site.backups().dir()),
-                holds,
-            },
-            why: plan.reason.clone(),
-            evidence: "the bytes read now; the store keeps each file once, by its sha256".into(),
-            target: site.backups().dir().to_path_buf(),
-            bytes: Vec::new(),
-        });
+        plan.steps
+            .push(snapshot_of(site, &state, plan.reason.clone()));
         plan.state = Some(state);
+    }
+}
+
+/// The step that stores `state` (the settings and the files they name)
+/// into the site's backup folder (`backup` plans it alone).
+pub fn snapshot_of(site: &Site, state: &State, why: String) -> Step {
+    let mut holds = vec![site.settings_display()];
+    holds.extend(state.files.iter().map(|f| show(&f.path)));
+    Step {
+        op: Op::Snapshot {
+            into: show(site.backups().dir()),
+            holds,
+        },
+        why,
+        evidence: "the bytes read now; the store keeps each file once, by its sha256".into(),
+        target: site.backups().dir().to_path_buf(),
+        bytes: Vec::new(),
     }
 }
 

@@ -30,6 +30,8 @@ struct Rows {
     current: Option<String>,
     latest: Option<String>,
     intact: Mutex<HashMap<String, bool>>,
+    /// How many rows `entries` gives (counted once).
+    count: usize,
 }
 
 impl Rows {
@@ -79,7 +81,7 @@ impl TableSource for Rows {
     }
 
     fn is_empty(&self) -> bool {
-        self.entries().is_empty()
+        self.count == 0
     }
 
     fn optional(&self) -> Vec<usize> {
@@ -136,15 +138,17 @@ pub fn list(ctx: &Ctx, all: bool) -> Result<Report> {
     report.settings_file = Some(site.settings_display());
     let store = site.backups();
     let index = store.load()?;
-    let rows = Rows {
+    let mut rows = Rows {
         current: site.read_settings().ok().map(|b| sha256_hex(&b)),
         latest: latest_of(&store.own(&index)).map(|b| b.id),
         store: Arc::clone(&store),
         index,
         all,
         intact: Mutex::default(),
+        count: 0,
     };
-    let count = rows.entries().len();
+    rows.count = rows.entries().len();
+    let count = rows.count;
     let index = Arc::clone(&rows.index);
     report.stream("backups", rows);
     let listed = Listed {

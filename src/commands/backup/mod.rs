@@ -17,7 +17,7 @@ use crate::error::usage;
 use crate::formats::secret::sha256_hex;
 use crate::output::{Body, Report, Ui, printable};
 use crate::store::change;
-use crate::store::plan::{Op, Step};
+use crate::store::plan::{Step, snapshot_of};
 use crate::store::snapshots::{BackupEntry, INDEX_FILE, Meta, State, absolute_display};
 use anyhow::Result;
 use serde::Serialize;
@@ -69,18 +69,7 @@ pub fn backup(ctx: &Ctx, label: Option<&str>, dry_run: bool) -> Result<Report> {
     report.changed = true;
     if dry_run {
         let into = store.dir();
-        let mut holds = vec![site.settings_display()];
-        holds.extend(state.files.iter().map(|f| absolute_display(&f.path)));
-        let step = Step {
-            op: Op::Snapshot {
-                into: into.display().to_string(),
-                holds,
-            },
-            why: "manual (`mimmfa backup`)".into(),
-            evidence: "the bytes read now; the store keeps each file once, by its sha256".into(),
-            target: into.to_path_buf(),
-            bytes: Vec::new(),
-        };
+        let step = snapshot_of(&site, &state, "manual (`mimmfa backup`)".into());
         // The files the snapshot adds, then the index that names them.
         let mut would_write: Vec<String> = store
             .new_blobs(&state)
